@@ -1,0 +1,54 @@
+"""Plain text -> pages of seed-like text (see document.py)."""
+from __future__ import annotations
+
+import re
+
+_BULLET = re.compile(r"^\s*(?:[-*•▪●◦·o§]\s+|\(?[0-9]{1,3}[.)]\s+|\(?[A-Za-z][.)]\s+|\(?[ivxIVX]{1,5}[.)]\s+)")
+
+
+def text_to_pages(text: str) -> list[str]:
+    """Split on form feeds; unwrap paragraphs when the text is hard-wrapped at a fixed width."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = text.split("\f")
+    return [unwrap(p) if is_hard_wrapped(p) else p for p in pages]
+
+
+def _content_lines(text: str) -> list[str]:
+    return [ln.rstrip() for ln in text.split("\n") if ln.strip()]
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when most lines stop near one width and run on into the next line: text that a
+    PDF-to-text tool or an editor wrapped, rather than one paragraph per line."""
+    lines = _content_lines(text)
+    if len(lines) < 8:
+        return False
+    lengths = sorted(len(ln) for ln in lines)
+    width = lengths[int(len(lengths) * 0.95) - 1]
+    if width > 140 or width < 30:
+        return False
+    near = sum(1 for n in lengths if n >= 0.75 * width)
+    return near >= 0.4 * len(lines)
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines of a paragraph; keep list items, table rows and short lines apart."""
+    raw = text.split("\n")
+    widths = sorted(len(ln.rstrip()) for ln in raw if ln.strip())
+    width = widths[int(len(widths) * 0.95) - 1] if widths else 80
+    out: list[str] = []
+    for ln in raw:
+        s = ln.rstrip()
+        if not s.strip():
+            out.append("")
+            continue
+        prev = out[-1] if out else ""
+        if (prev and "\t" not in prev and "\t" not in s and len(prev.split("\n")[-1]) >= 0.6 * width
+                and not _BULLET.match(s) and not prev.endswith((":",))):
+            if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
+                out[-1] = prev + s.strip()  # keep the hyphen: hyphenated words stay hyphenated
+            else:
+                out[-1] = prev + " " + s.strip()
+            continue
+        out.append(s)
+    return "\n".join(out)
