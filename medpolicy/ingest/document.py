@@ -57,6 +57,8 @@ class Document:
     lines: list[Line]
     text: str
     warnings: list[str] = field(default_factory=list)
+    # indices of lines the source marked up as headings (markdown #, whole-line bold, <h1>..)
+    heading_hints: set[int] = field(default_factory=set)
 
     @classmethod
     def from_lines(cls, source: SourceDocument, items: list[tuple[str, int | None]]) -> "Document":

@@ -1,7 +1,11 @@
 """Split a Document into sections by heading rules kept as data (rules/headings.json)."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from .document import Document, Line
 
@@ -15,7 +19,8 @@ class SectionSpan:
     """A heading (None for the text before the first heading) and the lines under it.
 
     `kind` comes from the heading rules; an unrecognised sub-heading inherits its parent's kind
-    (a "Summary of Evidence" under "Rationale" stays evidence). `lines` excludes the heading."""
+    (a "Medical Policy Manual" sub-heading under "Policy Criteria" stays policy). `lines` excludes
+    the heading."""
 
     heading: str | None
     kind: str
@@ -28,5 +33,149 @@ class SectionSpan:
         return "\n".join(ln.text for ln in self.lines)
 
 
-def find_sections(doc: Document) -> list[SectionSpan]:  # implemented below in this module
-    raise NotImplementedError
+@dataclass(frozen=True)
+class HeadingRule:
+    kind: str
+    level: int
+    pattern: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def heading_rules() -> tuple[HeadingRule, ...]:
+    """Load and validate the heading rules once."""
+    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/headings.json").read_text("utf-8"))
+    rules = []
+    for rule in data["rules"]:
+        if rule["kind"] not in KINDS:
+            raise ValueError(f"headings.json: unknown kind {rule['kind']!r}")
+        for pat in rule["patterns"]:
+            rules.append(HeadingRule(rule["kind"], int(rule["level"]), re.compile(rf"(?:{pat})", re.I)))
+    return tuple(rules)
+
+
+_ENUM = re.compile(r"^\s*(?:(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)[.)]\s+|section\s+\d+[.:]?\s+)", re.I)
+_BULLET = re.compile(r"^\s*[-•▪●◦·*]\s")
+_LABEL_VALUE = re.compile(r"^[A-Za-z][\w/&(). '-]{0,40}:\s*\S")
+_DATEISH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")
+
+
+def heading_key(text: str) -> str:
+    """The comparable form of a heading: no numbering, '(s)', trailing colons or dashes."""
+    s = _ENUM.sub("", text.strip())
+    s = re.sub(r"\(s\)", "", s, flags=re.I)
+    s = re.sub(r"[\s:*.\-–—]+$", "", s)
+    s = re.sub(r"\s+", " ", s)
+    return s.strip().lower()
+
+
+def match_heading(text: str) -> HeadingRule | None:
+    key = heading_key(text)
+    if not key or len(key) > 90:
+        return None
+    for rule in heading_rules():
+        if rule.pattern.fullmatch(key):
+            return rule
+    return None
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _is_titleish(text: str) -> bool:
+    words = [w for w in re.split(r"\s+", text) if w]
+    if not words or len(words) > 9 or not text[0].isupper():
+        return False
+    small = {"a", "an", "and", "or", "of", "the", "for", "to", "in", "on", "with", "by", "at", "vs", "&", "/", "-"}
+    caps = sum(1 for w in words if w[0].isupper() or w[0].isdigit() or w.lower() in small or not w[0].isalpha())
+    return caps >= 0.75 * len(words)
+
+
+def _shape_ok(text: str) -> bool:
+    s = text.strip()
+    if "\t" in s or len(s) > 120 or len(s) < 2 or not any(c.isalpha() for c in s):
+        return False
+    if s.endswith((".", ",", ";")) and not s.endswith(("etc.", "Inc.")):
+        return False
+    if re.search(r"[a-z]\. [A-Z]", s):  # two sentences: a paragraph, not a heading
+        return False
+    if not re.search(r"[A-Za-z]{3,}", s):  # codes, dates, numbers
+        return False
+    return len(s.split()) <= 14
+
+
+def _heading_for(doc: Document, i: int) -> tuple[str, int] | None:
+    """(kind or '', level) when line i is a heading; '' kind means: inherit."""
+    line = doc.lines[i]
+    text = line.text.strip()
+    if not _shape_ok(text):
+        return None
+    rule = match_heading(text)
+    hinted = i in doc.heading_hints
+    if _BULLET.match(text):
+        return None
+    if rule:
+        return rule.kind, rule.level
+    if _ENUM.match(text) and not hinted:
+        return None  # "A. Place of Service": a list item, unless it names a known section
+    if not hinted and (text.endswith(":") or _LABEL_VALUE.match(text)):
+        return None  # a label ("Effective Date:"), a field ("Policy Number: 338") or a lead-in
+    if not hinted and _DATEISH.search(text):
+        return None
+    if hinted:
+        return "", 1 if _is_caps(text) else 2
+    if _is_caps(text) and len(text.split()) <= 10:
+        return "other", 1
+    nxt = doc.lines[i + 1].text if i + 1 < len(doc.lines) else ""
+    if _is_titleish(text) and len(text.split()) <= 8 and len(nxt) > len(text) and not nxt[:1].islower():
+        return "", 2
+    return None
+
+
+_PREFIX_KINDS = {"policy", "coding", "history", "references"}
+
+
+def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
+    """'Policy Position Coverage is subject to ...': a heading run into its first sentence."""
+    words = line.text.split(" ")
+    if "\t" in line.text or len(words) < 4:
+        return None
+    for n in range(min(5, len(words) - 2), 1, -1):
+        head = " ".join(words[:n])
+        rest = " ".join(words[n:])
+        rule = match_heading(head)
+        if rule and rule.kind in _PREFIX_KINDS and rest[:1].isupper() and head[:1].isupper():
+            h = Line(head, line.page, line.start, line.start + len(head))
+            b = Line(rest, line.page, line.start + len(head) + 1, line.end)
+            return h, b, rule
+    return None
+
+
+def find_sections(doc: Document) -> list[SectionSpan]:
+    """Sections in document order; the text before the first heading is a 'metadata' section."""
+    sections = [SectionSpan(None, "metadata", 0, None)]
+    parent_kind = "metadata"
+    for i, line in enumerate(doc.lines):
+        found = _heading_for(doc, i)
+        if found is None:
+            split = _split_prefix_heading(line)
+            if split:
+                head, body, rule = split
+                sections.append(SectionSpan(head.text, rule.kind, rule.level, head, [body]))
+                parent_kind = rule.kind
+                continue
+            sections[-1].lines.append(line)
+            continue
+        kind, level = found
+        if level <= 1:
+            kind = kind or "other"
+            parent_kind = kind
+        else:
+            kind = kind or parent_kind
+        sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), kind, level, line))
+    return [s for s in sections if s.heading is not None or s.lines]
+
+
+def sections_of(sections: list[SectionSpan], *kinds: str) -> list[SectionSpan]:
+    return [s for s in sections if s.kind in kinds]

@@ -1,0 +1,233 @@
+"""Named cleaning steps: SourceDocument pages -> one clean Document.
+
+Every format goes through the same steps, in this order:
+1. `unify_characters`  non-breaking and odd spaces, soft hyphens, smart quotes, zero-width marks
+2. `strip_markup`      HTML tags and entities, markdown emphasis/links/headings/escapes; notes
+                       which lines were marked up as headings (a hint for sections.py)
+3. `remove_furniture`  page markers ("Page: 2 of 10") and the running header/footer lines that
+                       repeat beside them (text sources; the PDF loader removes its own by geometry)
+4. `join_broken_blocks` paragraphs, entries and hyphenated words split by a page break
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .document import Document, Line, SourceDocument
+
+# -- 1. characters -------------------------------------------------------------------------
+
+_CHAR_MAP = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+    "\u200a": " ", "\u3000": " ", "\u2028": "\n", "\u2029": "\n",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-",
+})
+
+
+def unify_characters(text: str) -> str:
+    return text.translate(_CHAR_MAP)
+
+
+# -- 2. markup -----------------------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_ANGLE_URL = re.compile(r"<((?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|tr|table|h[1-6])(?:\s[^<>]*)?/?>", re.I)
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_STRAY_STARS = re.compile(r"(?<!\S)\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?!\S)")
+
+
+def _whole_line_bold(line: str) -> bool:
+    s = line.strip()
+    return len(s) > 4 and s.startswith(("**", "__")) and s.endswith(("**", "__")) and s.count("**") + s.count("__") == 2
+
+
+def strip_markup(line: str) -> tuple[str, bool]:
+    """Clean one line; return (text, marked_as_heading)."""
+    heading = False
+    m = _MD_HEADING.match(line)
+    if m:
+        line, heading = m.group(1), True
+    elif _whole_line_bold(line):
+        heading = True
+    line = _MD_LINK.sub(r"\1", line)
+    line = _ANGLE_URL.sub(r"\1", line)
+    if "<" in line:
+        if re.match(r"\s*<h[1-6][\s>]", line, re.I):
+            heading = True
+        line = _BLOCK_TAG.sub(" ", line)
+        line = _TAG.sub("", line)
+    if "&" in line:
+        line = html.unescape(line)
+    line = _BOLD.sub(r"\2", line)
+    line = _ITALIC.sub(r"\1", line)
+    line = _MD_ESCAPE.sub(r"\1", line)
+    line = _STRAY_STARS.sub("", line)
+    line = unify_characters(line)
+    # collapse spaces inside cells, keep the tabs that separate cells
+    cells = [re.sub(r"[ \u000b\u000c]+", " ", c).strip() for c in line.split("\t")]
+    while len(cells) > 1 and not cells[-1]:
+        cells.pop()
+    return "\t".join(cells), heading
+
+
+# -- 3. page furniture ---------------------------------------------------------------------
+
+PAGE_MARKER = re.compile(
+    r"^\s*(?:page\s*:?\s*(\d{1,4})(?:\s*(?:of|/)\s*(\d{1,4}))?|(\d{1,4})\s*(?:of|/)\s*(\d{1,4})|"
+    r"-\s*(\d{1,4})\s*-|(\d{1,4})\s*\|\s*page)\s*$",
+    re.I,
+)
+
+
+@dataclass
+class _Raw:
+    text: str
+    page: int | None
+    heading: bool
+    blank_before: int  # number of blank lines (or a page break) before this line
+    furniture_before: bool = False
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def remove_furniture(items: list[_Raw]) -> list[_Raw]:
+    """Drop page markers and the short lines that repeat beside them on most pages."""
+    marker_idx = [i for i, it in enumerate(items) if "\t" not in it.text and PAGE_MARKER.match(it.text)]
+    if not marker_idx:
+        return items
+    near: Counter[str] = Counter()
+    total: Counter[str] = Counter(_mask(it.text) for it in items if "\t" not in it.text)
+    markers = set(marker_idx)
+    for i in marker_idx:
+        for j in range(max(0, i - 4), min(len(items), i + 5)):
+            if j not in markers and "\t" not in items[j].text and len(items[j].text) <= 160:
+                near[_mask(items[j].text)] += 1
+    threshold = max(2, (len(marker_idx) + 1) // 2)
+    furniture = {k for k, n in near.items() if n >= threshold and total[k] <= n + 1}
+    out: list[_Raw] = []
+    dropped = False
+    for i, it in enumerate(items):
+        if i in markers or ("\t" not in it.text and _mask(it.text) in furniture):
+            dropped = True
+            continue
+        if dropped:
+            it.furniture_before = True
+            dropped = False
+        out.append(it)
+    return out
+
+
+def _assign_pages(items: list[_Raw]) -> None:
+    """Number pages of a text source from its page markers (headers or footers)."""
+    first = None
+    for it in items:
+        m = PAGE_MARKER.match(it.text) if "\t" not in it.text else None
+        if m:
+            nums = [g for g in m.groups() if g]
+            first = int(nums[0]) if nums else None
+            break
+    if first is None:
+        return
+    footer_style = first == 1  # "Page 1 of N" printed at the bottom of page 1
+    page = 1
+    for it in items:
+        m = PAGE_MARKER.match(it.text) if "\t" not in it.text else None
+        if m:
+            nums = [g for g in m.groups() if g]
+            if nums:
+                n = int(nums[0])
+                if footer_style:
+                    it.page = n
+                    page = n + 1
+                    continue
+                page = n
+        it.page = page
+
+
+# -- 4. joins across breaks ----------------------------------------------------------------
+
+_TERMINAL = (".", ":", ";", "?", "!", ")", "]", '"', "'")
+_CONT_BULLET = re.compile(r"^[-•▪·]\s+(?=[a-z])")
+
+
+def _joinable(prev: str, nxt: str, broke_page: bool) -> str | None:
+    """How to join `nxt` onto `prev` across a break, or None to keep them apart."""
+    if "\t" in prev or "\t" in nxt or not prev or not nxt:
+        return None
+    if prev.endswith("-") and len(prev) > 2 and prev[-2].isalpha() and broke_page and nxt[0].isalpha():
+        return ""  # "non-" / "Hispanic": a hyphenated word split by the page break
+    if prev.rstrip().endswith(_TERMINAL):
+        return None
+    if nxt[0].islower() and len(prev) >= 40:
+        return " "
+    if _CONT_BULLET.match(nxt) and len(prev) >= 60:
+        return "bullet"
+    return None
+
+
+def join_broken_blocks(items: list[_Raw]) -> list[_Raw]:
+    out: list[_Raw] = []
+    for it in items:
+        if out and (it.blank_before or it.furniture_before) and not it.heading and not out[-1].heading:
+            broke = it.furniture_before or it.blank_before >= 2 or (it.page or 0) != (out[-1].page or 0)
+            how = _joinable(out[-1].text, it.text, broke)
+            if how is not None:
+                nxt = _CONT_BULLET.sub("", it.text) if how == "bullet" else it.text
+                sep = " " if how == "bullet" else how
+                out[-1].text = out[-1].text + sep + nxt
+                continue
+        out.append(it)
+    return out
+
+
+# -- the chain -----------------------------------------------------------------------------
+
+def _raw_lines(source: SourceDocument) -> list[_Raw]:
+    """Clean each line; rejoin markdown hard breaks (a line ending in two spaces continues)."""
+    items: list[_Raw] = []
+    paged = source.format == "pdf" or len(source.pages) > 1
+    for pno, page in enumerate(source.pages, 1):
+        blanks = 2 if items else 0  # a page boundary counts as a hard break
+        soft_break = False
+        for raw in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            text, heading = strip_markup(unify_characters(raw))
+            if not text.strip("\t "):
+                blanks += 1
+                soft_break = False
+                continue
+            if soft_break and not blanks and items:
+                items[-1].text += " " + text
+                items[-1].heading = items[-1].heading or heading
+            else:
+                items.append(_Raw(text, pno if paged else None, heading, blanks))
+            soft_break = source.format != "pdf" and raw.endswith("  ") and not raw.endswith("\t")
+            blanks = 0
+    return items
+
+
+def build_document(source: SourceDocument) -> Document:
+    items = _raw_lines(source)
+    if not source.furniture_removed:
+        if source.format != "pdf" and len(source.pages) <= 1:
+            _assign_pages(items)
+        items = remove_furniture(items)
+    items = join_broken_blocks(items)
+    doc = Document.from_lines(source, [(it.text, it.page) for it in items])
+    doc.heading_hints = {i for i, it in enumerate(items) if it.heading}
+    return doc
+
+
+__all__ = ["build_document", "join_broken_blocks", "remove_furniture", "strip_markup", "unify_characters",
+           "PAGE_MARKER", "Line"]
