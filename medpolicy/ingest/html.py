@@ -1,0 +1,409 @@
+"""HTML -> one page of seed-like text (see document.py).
+
+A small tree is built with the standard library's `html.parser` (with the few end tags that
+HTML lets authors omit closed for them), then rendered:
+
+- a paragraph, list item, caption or `<br>`-separated line becomes one line; blocks are
+  separated by blank lines, the rows of a table by single newlines;
+- a table row becomes its cells joined by TAB; a cell's own paragraphs, lists and `<br>`s
+  become spaces; `colspan` adds empty cells so that columns stay aligned. A table used for
+  page layout (one holding another table or a heading) is read as ordinary blocks instead;
+- headings h1-h6 are written as markdown headings ("## Coding") and a paragraph that is
+  entirely bold and short as "**Coding**": `normalize.strip_markup` removes both marks and
+  keeps them as heading hints for `sections.py`, as it does for the seeds' markdown;
+- list items get "- " (or their number, "1." / "a." / "I.", in an ordered list) unless the
+  text already starts with a marker, indented two spaces per nesting level;
+- script, style, navigation, form controls, the document head and hidden elements are
+  dropped; entities are decoded; links and emphasis keep only their text; images are dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from ..errors import DocumentError
+
+# -- rules kept as data -----------------------------------------------------------------------
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                  "source", "track", "wbr", "keygen"})
+SKIP = frozenset({"script", "style", "nav", "noscript", "template", "head", "title", "svg", "canvas",
+                  "iframe", "object", "embed", "button", "select", "option", "optgroup", "textarea",
+                  "input", "map", "audio", "video", "math", "dialog"})
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+BLOCK = frozenset({"address", "article", "aside", "blockquote", "body", "center", "dd", "details", "div",
+                   "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup",
+                   "hr", "html", "legend", "li", "main", "menu", "ol", "p", "pre", "section", "summary",
+                   "ul", "caption", "table", *HEADINGS})
+LIST = frozenset({"ul", "ol", "menu"})
+TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})
+BOLD = frozenset({"b", "strong"})
+HIDDEN_CLASSES = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "hidden", "d-none"})
+HIDDEN_ROLES = frozenset({"navigation"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+# start tag -> (tags it closes when open, tags that stop the search): the end tags HTML lets
+# authors omit. A new <li> ends the open <li> of its own list, not one of an outer list.
+IMPLIED_END = {
+    "li": ({"li"}, LIST | {"table"}),
+    "dt": ({"dt", "dd"}, {"dl", "table"}),
+    "dd": ({"dt", "dd"}, {"dl", "table"}),
+    "tr": ({"tr", "td", "th"}, {"table"}),
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "thead": ({"thead", "tbody", "tfoot", "tr", "td", "th"}, {"table"}),
+    "tbody": ({"thead", "tbody", "tfoot", "tr", "td", "th"}, {"table"}),
+    "tfoot": ({"thead", "tbody", "tfoot", "tr", "td", "th"}, {"table"}),
+    "body": ({"head", "title"}, set()),
+}
+# end tags that must not close an element outside their own table or list
+END_STOPS = {"td": {"table"}, "th": {"table"}, "tr": {"table"}, "thead": {"table"}, "tbody": {"table"},
+             "tfoot": {"table"}, "li": LIST, "dt": {"dl"}, "dd": {"dl"}, "p": {"td", "th", "table", "li"}}
+
+MAX_DEPTH = 200  # deeper nesting is flattened, so that rendering cannot exhaust the stack
+BOLD_HEADING_MAX = 120
+_SPACE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
+_MARKER = re.compile(r"^(?:[-*•▪●◦·§]\s|\(?(?:[0-9]{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]\s)")
+# "<![foo[" marked sections make html.parser raise; browsers read them as bogus comments
+_MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)[^>]*>?")
+
+
+# -- tree ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Node:
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list["_Node | str"] = field(default_factory=list)
+
+    def hidden(self) -> bool:
+        a = self.attrs
+        if "hidden" in a or a.get("aria-hidden", "").lower() == "true":
+            return True
+        if a.get("role", "").lower() in HIDDEN_ROLES:
+            return True
+        if _HIDDEN_STYLE.search(a.get("style", "")):
+            return True
+        return bool(HIDDEN_CLASSES.intersection(a.get("class", "").lower().split()))
+
+    def elements(self) -> "list[_Node]":
+        return [c for c in self.children if isinstance(c, _Node)]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root")
+        self.stack: list[_Node] = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._close_implied(tag)
+        node = _Node(tag, {k: v or "" for k, v in attrs})
+        if tag in VOID:
+            self.stack[-1].children.append(node)
+        elif len(self.stack) < MAX_DEPTH:
+            self.stack[-1].children.append(node)
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "br":  # browsers read a stray </br> as <br>
+            self.stack[-1].children.append(_Node("br"))
+            return
+        stops = END_STOPS.get(tag, ())
+        for i in range(len(self.stack) - 1, 0, -1):
+            open_tag = self.stack[i].tag
+            if open_tag == tag:
+                del self.stack[i:]
+                return
+            if open_tag in stops:
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.stack[-1].tag in TABLE_PARTS and data.strip():
+            self._foster(data)
+        else:
+            self.stack[-1].children.append(data)
+
+    def _foster(self, data: str) -> None:
+        """Text written between a table's rows: browsers show it before the table, so do we."""
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == "table":
+                siblings = self.stack[i - 1].children
+                siblings.insert(len(siblings) - 1 if siblings and siblings[-1] is self.stack[i] else len(siblings),
+                                data)
+                return
+        self.stack[-1].children.append(data)
+
+    def _close_implied(self, tag: str) -> None:
+        if tag in BLOCK and self.stack[-1].tag == "p":
+            self.stack.pop()
+        if tag in BLOCK or tag == "body":
+            self._pop_to({"head", "title"}, set())
+        rule = IMPLIED_END.get(tag)
+        if rule:
+            self._pop_to(*rule)
+
+    def _pop_to(self, closes: set[str], stops: set[str] | frozenset[str]) -> None:
+        """Close the outermost open element in `closes` (a new <tr> closes the row, not only
+        its open cell), searching no further out than an element in `stops`."""
+        found = None
+        for i in range(len(self.stack) - 1, 0, -1):
+            open_tag = self.stack[i].tag
+            if open_tag in stops:
+                break
+            if open_tag in closes:
+                found = i
+        if found is not None:
+            del self.stack[found:]
+
+
+def parse_tree(html: str) -> _Node:
+    builder = _TreeBuilder()
+    try:
+        builder.feed(_MARKED_SECTION.sub("", html))
+        builder.close()
+    except AssertionError as exc:  # html.parser's way of refusing malformed declarations
+        raise DocumentError(f"unreadable HTML: {' '.join(str(exc).split())[:120]}") from None
+    return builder.root
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def inline_text(node: _Node) -> str:
+    """All visible text under `node` on one line: blocks, line breaks and list items become spaces."""
+    parts: list[str] = []
+    _gather(node, parts)
+    return _collapse("".join(parts))
+
+
+def _gather(node: _Node, parts: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif child.tag in SKIP or child.hidden():
+            continue
+        elif child.tag == "br" or child.tag in BLOCK or child.tag in ("td", "th", "tr"):
+            parts.append(" ")
+            _gather(child, parts)
+            parts.append(" ")
+        else:
+            _gather(child, parts)
+
+
+def _ordinal(n: int, kind: str) -> str:
+    if kind in ("a", "A") and n >= 1:
+        letters = ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            letters = chr(ord("a") + r) + letters
+        return letters.upper() if kind == "A" else letters
+    if kind in ("i", "I") and 0 < n < 4000:
+        numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50),
+                    ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+        out = ""
+        for sym, val in numerals:
+            while n >= val:
+                out, n = out + sym, n - val
+        return out.upper() if kind == "I" else out
+    return str(n)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return default
+
+
+class _Renderer:
+    """Walks the tree; `blocks` collects lists of lines (a table's rows form one block)."""
+
+    def __init__(self) -> None:
+        self.blocks: list[list[str]] = []
+        self.run: list[tuple[str, bool]] = []  # inline text of the current line, with boldness
+        self.bold = 0
+        self.prefix = ""  # list marker waiting for the first line of a list item
+        self.list_depth = 0
+
+    # lines
+    def flush(self) -> None:
+        text = _collapse("".join(t for t, _ in self.run))
+        all_bold = all(b for t, b in self.run if t.strip())
+        self.run = []
+        if not text:
+            return
+        if all_bold and len(text) <= BOLD_HEADING_MAX and not self.prefix:
+            text = f"**{text}**"
+        if self.prefix:
+            indent, marker = self.prefix
+            text = indent + (text if _MARKER.match(text) else f"{marker} {text}")
+            self.prefix = ""
+        self.blocks.append([text])
+
+    # walking
+    def children(self, node: _Node) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                self.run.append((child, self.bold > 0))
+            else:
+                self.element(child)
+
+    def element(self, el: _Node) -> None:
+        tag = el.tag
+        if tag in SKIP or el.hidden():
+            return
+        if tag == "br":
+            self.flush()
+        elif tag in HEADINGS:
+            self.flush()
+            text = inline_text(el)
+            if text:
+                self.blocks.append([f"{'#' * HEADINGS[tag]} {text}"])
+        elif tag == "table":
+            self.flush()
+            self.table(el)
+        elif tag in LIST:
+            self.flush()
+            self.list(el)
+        elif tag == "li":  # an item outside any list
+            self.item(el, ("", "-"))
+        elif tag == "pre":
+            self.flush()
+            lines = [ln.rstrip() for ln in "".join(_raw_text(el)).split("\n")]
+            lines = [ln.replace("\u00a0", " ") for ln in lines if ln.strip()]
+            if lines:
+                self.blocks.append(lines)
+        elif tag in BLOCK:
+            self.flush()
+            self.children(el)
+            self.flush()
+        elif tag in BOLD:
+            self.bold += 1
+            self.children(el)
+            self.bold -= 1
+        else:
+            self.children(el)
+
+    def list(self, el: _Node) -> None:
+        ordered = el.tag == "ol"
+        kind = el.attrs.get("type", "1") or "1"
+        styled_off = "list-style-type:none" in el.attrs.get("style", "").replace(" ", "").lower() or \
+            "list-style:none" in el.attrs.get("style", "").replace(" ", "").lower()
+        number = _int(el.attrs.get("start"), 1)
+        step = -1 if "reversed" in el.attrs else 1
+        self.list_depth += 1
+        indent = "  " * (self.list_depth - 1)
+        for child in el.children:
+            if isinstance(child, str):
+                if child.strip():  # text loose in a list: a line of its own
+                    self.run.append((child, False))
+                continue
+            if child.tag == "li" and not child.hidden():
+                number = _int(child.attrs.get("value"), number)
+                marker = "" if styled_off else (f"{_ordinal(number, kind)}." if ordered else "-")
+                self.item(child, (indent, marker))
+                number += step
+            else:
+                self.element(child)
+        self.flush()
+        self.list_depth -= 1
+
+    def item(self, el: _Node, prefix: tuple[str, str]) -> None:
+        self.flush()
+        if prefix[1]:
+            self.prefix = prefix
+        self.children(el)
+        self.flush()
+        self.prefix = ""
+
+    def table(self, el: _Node) -> None:
+        rows, captions = _table_parts(el)
+        for cap in captions:
+            text = inline_text(cap)
+            if text:
+                self.blocks.append([text])
+        if _is_layout(el, rows):
+            for row in rows:
+                for cell in row:
+                    self.flush()
+                    self.children(cell)
+                    self.flush()
+            return
+        lines: list[str] = []
+        for row in rows:
+            cells: list[str] = []
+            for cell in row:
+                cells.append(inline_text(cell))
+                cells.extend([""] * (min(_int(cell.attrs.get("colspan"), 1), 50) - 1))
+            if any(cells):
+                lines.append("\t".join(cells))
+        if lines:
+            self.blocks.append(lines)
+
+
+def _raw_text(node: _Node) -> list[str]:
+    out: list[str] = []
+    for child in node.children:
+        if isinstance(child, str):
+            out.append(child)
+        elif child.tag == "br":
+            out.append("\n")
+        elif child.tag not in SKIP and not child.hidden():
+            out.extend(_raw_text(child))
+    return out
+
+
+def _table_parts(table: _Node) -> tuple[list[list[_Node]], list[_Node]]:
+    """The rows (lists of cells) and captions of `table`, not of tables nested in its cells."""
+    rows: list[list[_Node]] = []
+    captions: list[_Node] = []
+    loose: list[_Node] = []  # cells written without a <tr>
+
+    def visit(node: _Node) -> None:
+        for child in node.elements():
+            if child.hidden() or child.tag in SKIP:
+                continue
+            if child.tag == "tr":
+                rows.append([c for c in child.elements() if c.tag in ("td", "th") and not c.hidden()])
+            elif child.tag in ("td", "th"):
+                loose.append(child)
+            elif child.tag == "caption":
+                captions.append(child)
+            elif child.tag in ("thead", "tbody", "tfoot", "form"):
+                visit(child)
+
+    visit(table)
+    if loose:
+        rows.append(loose)
+    return rows, captions
+
+
+def _is_layout(table: _Node, rows: list[list[_Node]]) -> bool:
+    if table.attrs.get("role", "").lower() in ("presentation", "none"):
+        return True
+
+    def holds_structure(node: _Node) -> bool:
+        return any(c.tag == "table" or c.tag in HEADINGS or holds_structure(c) for c in node.elements())
+
+    return any(holds_structure(cell) for row in rows for cell in row)
+
+
+def html_to_pages(html: str) -> list[str]:
+    """Render an HTML document as one page of seed-like text; DocumentError if it shows no text."""
+    renderer = _Renderer()
+    renderer.children(parse_tree(html))
+    renderer.flush()
+    text = "\n\n".join("\n".join(block) for block in renderer.blocks)
+    if not text.strip():
+        raise DocumentError("no text in this HTML document")
+    return [text + "\n"]

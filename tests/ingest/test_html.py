@@ -1,0 +1,139 @@
+"""html_to_pages: HTML -> one page of seed-like text, by table of snippets."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medpolicy.errors import DocumentError
+from medpolicy.ingest.document import SourceDocument
+from medpolicy.ingest.html import html_to_pages
+from medpolicy.ingest.source import load_source
+
+
+def lines(html: str) -> list[str]:
+    """The non-blank lines of the one page."""
+    pages = html_to_pages(html)
+    assert len(pages) == 1
+    return [ln for ln in pages[0].split("\n") if ln.strip()]
+
+
+CASES = [
+    # paragraphs, whitespace, entities
+    ("<p>One\n  two\tthree</p><p>Four</p>", ["One two three", "Four"]),
+    ("<p>A &amp; B &lt;C&gt; &eacute;&#233;&#x2014;</p>", ["A & B <C> éé—"]),
+    ("<p>no&nbsp;break&nbsp;&nbsp;here</p>", ["no break here"]),
+    ("<p>a <a href='x.html'>link <i>text</i></a>, kept</p>", ["a link text, kept"]),
+    ("<div>outer<div>inner</div>tail</div>", ["outer", "inner", "tail"]),
+    ("<p>Effective Date: May 1, 2026<br>Last Revised: 2026<br/>Replaces: N/A</p>",
+     ["Effective Date: May 1, 2026", "Last Revised: 2026", "Replaces: N/A"]),
+    ("<p>unclosed one<p>unclosed two<div>block</div>", ["unclosed one", "unclosed two", "block"]),
+    ("plain text without any tags", ["plain text without any tags"]),
+    # headings: own line, markdown level mark (normalize turns it into a heading hint)
+    ("<h1>Title</h1>text<h3>Sub <em>head</em></h3>more", ["# Title", "text", "### Sub head", "more"]),
+    ("<p><strong>Policy</strong></p><p><b>Bold</b> lead then plain</p>", ["**Policy**", "Bold lead then plain"]),
+    # dropped things
+    ("<head><title>T</title><style>p{color:red}</style></head><body><p>body</p></body>", ["body"]),
+    ("<script>document.write('<p>no</p>')</script><p>yes</p>", ["yes"]),
+    ("<nav><ul><li>Home</li></ul></nav><div role='navigation'>Menu</div><p>content</p>", ["content"]),
+    ("<p>a<span style='display: none'>hidden</span><span hidden>gone</span></p>", ["a"]),
+    ("<p>visit<span class='sr-only'> (opens in a new window)</span></p>", ["visit"]),
+    ("<p>x<img src='logo.png' alt='Logo'>y</p><noscript>enable JS</noscript>", ["xy"]),
+    ("<form><select><option>A</option></select><button>Go</button><p>form text</p></form>", ["form text"]),
+    ("<!-- a comment --><p>after</p><![if !supportLists]>1.<![endif]> word list", ["after", "1. word list"]),
+    # lists
+    ("<ul><li>One<li>Two</ul>", ["- One", "- Two"]),
+    ("<ol><li>One</li><li>Two</li></ol>", ["1. One", "2. Two"]),
+    ("<ol type='A' start='3'><li>C<li value='7'>G<li>H</ol>", ["C. C", "G. G", "H. H"]),
+    ("<ol type='i'><li>a<li>b<li>c<li>d</ol>", ["i. a", "ii. b", "iii. c", "iv. d"]),
+    ("<ul><li>Outer<ul><li>Inner</li></ul></li><li>Next</li></ul>", ["- Outer", "  - Inner", "- Next"]),
+    ("<ol><li>1. Already numbered</li></ol><ul><li>• bullet</li></ul>", ["1. Already numbered", "• bullet"]),
+    ("<ul style='list-style-type: none'><li>plain</li></ul>", ["plain"]),
+    ("<ul><li><p>para in item</p><p>second para</p></li></ul>", ["- para in item", "second para"]),
+    ("<dl><dt>Term<dd>Definition</dl>", ["Term", "Definition"]),
+    # tables
+    ("<table><tr><th>Code</th><th>Description</th></tr><tr><td>36511</td><td>Apheresis</td></tr></table>",
+     ["Code\tDescription", "36511\tApheresis"]),
+    ("<table><tr><td>a<br>b</td><td><p>c</p><p>d</p></td><td><ul><li>e<li>f</ul></td></tr></table>",
+     ["a b\tc d\te f"]),
+    ("<table><tr><td colspan='2'>CPT</td></tr><tr><td>1</td><td>2</td></tr></table>", ["CPT\t", "1\t2"]),
+    ("<table><thead><tr><th>H1<th>H2</thead><tbody><tr><td>x<td>y</tbody></table>", ["H1\tH2", "x\ty"]),
+    ("<table><tr><td>x<td>y<tr><td>z<td>w</table>", ["x\ty", "z\tw"]),
+    ("<table><caption>Codes</caption><tr><td>a<td>b</table>", ["Codes", "a\tb"]),
+    ("<table><tr><td>&nbsp;</td><td> </td></tr><tr><td>only</td></tr></table>", ["only"]),
+    ("<table><tr><td>tab\tinside</td><td>cell</td></tr></table>", ["tab inside\tcell"]),
+    ("<table>stray text<tr><td>a<td>b</table>", ["stray text", "a\tb"]),
+    # a layout table (holds another table or a heading) is read as blocks
+    ("<table><tr><td><h2>Coding</h2><table><tr><td>A<td>B</table></td><td>side</td></tr></table>",
+     ["## Coding", "A\tB", "side"]),
+    ("<table role='presentation'><tr><td>left</td><td>right</td></tr></table>", ["left", "right"]),
+    # preformatted text keeps its lines
+    ("<pre>Code   Description\n99213  Office visit\n</pre>", ["Code   Description", "99213  Office visit"]),
+]
+
+
+@pytest.mark.parametrize("html,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_snippets(html, expected):
+    assert lines(html) == expected
+
+
+def test_blocks_separated_by_blank_lines_rows_by_newlines():
+    page = html_to_pages("<p>a</p><p>b</p><table><tr><td>1<td>2<tr><td>3<td>4</table><p>c</p>")[0]
+    assert page == "a\n\nb\n\n1\t2\n3\t4\n\nc\n"
+
+
+def test_no_tabs_outside_table_rows():
+    page = html_to_pages("<p>a\tb</p><pre>x\ty</pre>")[0]
+    assert "\t" not in page.split("\n")[0]
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html><head><title>Only a title</title></head></html>",
+                                  "<script>x()</script>", "<p>&nbsp;</p>"])
+def test_no_text_is_a_document_error(html):
+    with pytest.raises(DocumentError, match="no text"):
+        html_to_pages(html)
+
+
+@pytest.mark.parametrize("html", [
+    "<![foo[ x ]]> survives", "<!DOCTYPE [x> survives", "<!x [ > survives", "<!ELEMENT [ x> survives",
+    "</> survives <", "<p>&#xFFFFFFFF; &#0; &bogus; survives", "<a href='x'>survives</b></i></td></tr>",
+    "<td>survives</td><li>too</li></ul></ol>", "\x00survives\x01",
+])
+def test_malformed_markup_never_raises_anything_else(html):
+    try:
+        text = html_to_pages(html)[0]
+    except DocumentError:
+        return
+    assert "survives" in text
+
+
+def test_deep_nesting_is_flattened_not_a_recursion_error():
+    for html in ("<div>" * 50000 + "deep" + "</div>" * 50000, "<table><tr><td>" * 3000 + "deep",
+                 "<ul><li>" * 3000 + "deep", "<b>" * 50000 + "deep"):
+        assert "deep" in html_to_pages(html)[0]
+
+
+def test_size_scales_linearly():
+    unit = "<p>Paragraph <b>bold</b> &amp; text.</p><table><tr><td>a<td>b</table><ul><li>x<li>y</ul>"
+    start = time.perf_counter()
+    page = html_to_pages("<body>" + unit * 5000 + "</body>")[0]
+    assert page.count("a\tb") == 5000
+    assert time.perf_counter() - start < 10
+
+
+def test_load_source_reads_html_files(tmp_path):
+    path = tmp_path / "policy.htm"
+    path.write_text("<!DOCTYPE html><html><body><h1>Policy</h1><p>Caf&eacute; covered.</p></body></html>",
+                    encoding="utf-8")
+    src = load_source(path)
+    assert src.format == "html"
+    assert src.pages == ["# Policy\n\nCafé covered.\n"]
+
+
+def test_headings_reach_normalize_as_hints():
+    from medpolicy.ingest.normalize import build_document
+
+    pages = html_to_pages("<h2>Coding</h2><p><b>Policy</b></p><p>Plain &amp; text</p><table><tr><td>CPT<td>1</table>")
+    doc = build_document(SourceDocument("x.html", "0" * 64, "html", pages))
+    assert [ln.text for ln in doc.lines] == ["Coding", "Policy", "Plain & text", "CPT\t1"]
+    assert doc.heading_hints == {0, 1}
