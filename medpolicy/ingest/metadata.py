@@ -1,0 +1,242 @@
+"""Header fields: policy id, title, payer and labelled dates (rules/metadata.json)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..models import PolicyDates
+from .dates import find_date
+from .document import Document, Line
+from .sections import SectionSpan, match_heading
+
+# sections whose dates belong to other documents or to past editions
+_NOT_METADATA = {"history", "references", "evidence", "description", "coding"}
+HEADER_LINES = 60
+
+
+@dataclass(frozen=True)
+class MetadataRules:
+    date_labels: dict[str, tuple[str, ...]]
+    id_labels: tuple[str, ...]
+    title_labels: tuple[str, ...]
+    not_titles: frozenset[str]
+    payers: tuple[tuple[re.Pattern, str], ...]
+    payer_not: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> MetadataRules:
+    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/metadata.json").read_text("utf-8"))
+    dates = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in data["dates"].items()}
+    if set(dates) - set(PolicyDates.model_fields):
+        raise ValueError(f"metadata.json: unknown date keys {set(dates) - set(PolicyDates.model_fields)}")
+    payers = tuple((re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.I if name.lower() != name else 0), canon)
+                   for name, canon in sorted(data["payers"], key=lambda p: len(p[0]), reverse=True))
+    return MetadataRules(dates, tuple(data["policy_id"]), tuple(sorted(data["title"], key=len, reverse=True)),
+                         frozenset(t.lower() for t in data["not_titles"]), payers,
+                         frozenset(p.lower() for p in data["payer_not"]))
+
+
+# A label starts a line, a table cell, or follows a wide gap / a bar on a line of several fields.
+_BOUNDARY = r"(?:^|\t|\s{2,}|\|\s*|(?<=[\d)])\s+)"
+_SEP = r"\s*(?:[:\-–—#]\s*|\t|\s+(?=\d)|$)"
+
+
+@lru_cache(maxsize=256)
+def _label_re(label: str) -> re.Pattern:
+    words = r"\s+".join(re.escape(w) for w in label.split())
+    return re.compile(rf"{_BOUNDARY}{words}\.?{_SEP}", re.I)
+
+
+def header_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
+    """The lines where header fields live: the document's head, minus history/reference tables."""
+    excluded = {id(ln) for s in sections if s.kind in _NOT_METADATA for ln in s.lines}
+    head = []
+    for ln in doc.lines[:HEADER_LINES]:
+        if id(ln) not in excluded:
+            head.append(ln)
+    return head
+
+
+def metadata_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
+    """Every line outside history/references/evidence (labelled fields can sit at the end too)."""
+    excluded = {id(ln) for s in sections if s.kind in _NOT_METADATA for ln in s.lines}
+    return [ln for ln in doc.lines if id(ln) not in excluded]
+
+
+def _values_after(label: str, lines: list[Line]):
+    """Yield (value text, line) for every occurrence of `label` in `lines`."""
+    pat = _label_re(label)
+    for i, ln in enumerate(lines):
+        for m in pat.finditer(ln.text):
+            rest = ln.text[m.end():]
+            if not rest.strip() and i + 1 < len(lines):
+                yield lines[i + 1].text.strip(), lines[i + 1]
+            else:
+                yield rest.strip(), ln
+
+
+def extract_dates(doc: Document, sections: list[SectionSpan]) -> PolicyDates:
+    r = rules()
+    found: dict[str, str] = {}
+    scopes = (header_lines(doc, sections), metadata_lines(doc, sections))
+    for key, labels in r.date_labels.items():
+        for scope in scopes:
+            if key in found:
+                break
+            best: tuple[int, str] | None = None
+            for label in labels:
+                for value, line in _values_after(label, scope):
+                    d = find_date(value)
+                    if d and d.start <= 2:
+                        if best is None or line.start < best[0]:
+                            best = (line.start, d.iso)
+                        break
+            if best:
+                found[key] = best[1]
+    if "approved" not in found:
+        m = _APPROVED.search("\n".join(ln.text for ln in metadata_lines(doc, sections)))
+        if m:
+            d = find_date(m.group(1))
+            if d:
+                found["approved"] = d.iso
+    return PolicyDates(**found)
+
+
+_APPROVED = re.compile(r"approved by (?:the )?[^.\n]{0,120}?(?:committee|council|board|team)[^.\n]{0,40}? on ([^.\n]{4,40})", re.I)
+
+_ID_VALUE = re.compile(r"^(?:no\.?\s*|#\s*)?([A-Za-z0-9][A-Za-z0-9.\-_/]*(?:\s[A-Za-z0-9][A-Za-z0-9.\-_/]*){0,2})")
+
+
+def _clean_id(value: str) -> str | None:
+    m = _ID_VALUE.match(value.strip())
+    if not m:
+        return None
+    cand = m.group(1)
+    # keep the multi-token ids ("2024 P 1003-13") only when every token carries a digit or is one letter
+    tokens = cand.split()
+    keep = [tokens[0]]
+    for t in tokens[1:]:
+        if re.search(r"\d", t) or (len(t) == 1 and t.isalpha()):
+            keep.append(t)
+        else:
+            break
+    cand = " ".join(keep).rstrip(".-/")
+    if not re.search(r"\d", cand) or len(cand) > 30:
+        return None
+    d = find_date(cand)
+    if d and d.start == 0 and len(d.text) >= len(cand) - 1:
+        return None  # a date, not an id
+    if keep[-1].isalpha() and len(keep) > 1:
+        cand = " ".join(keep[:-1])
+    return cand
+
+
+def extract_policy_id(doc: Document, sections: list[SectionSpan]) -> str | None:
+    head = header_lines(doc, sections)
+    for label in rules().id_labels:
+        for value, _line in _values_after(label, head):
+            pid = _clean_id(value)
+            if pid:
+                return pid
+    return None
+
+
+def _titleish(text: str, r: MetadataRules, payer: str | None) -> bool:
+    s = text.strip()
+    low = s.lower().rstrip(":")
+    if not (3 <= len(s) <= 220) or "\t" in s or s.endswith((".", ",", ";")) or low in r.not_titles:
+        return False
+    if not re.search(r"[A-Za-z]{3,}", s) or re.match(r"^[A-Za-z][\w/&(). '-]{0,40}:\s*\S", s):
+        return False
+    if match_heading(s) or find_date(s) and find_date(s).start == 0:
+        return False
+    if payer and (low in payer.lower() or payer.lower() in low):
+        return False
+    if any(p.search(s) for p, _ in r.payers) and len(s.split()) > 1 and _mentions_org(s):
+        return False
+    return not s.startswith(("- ", "• ", "http", "www.", "©", "(")) and "copyright" not in low
+
+
+def _mentions_org(s: str) -> bool:
+    return bool(re.search(r"\b(licensee|association|inc\b|corporation|company|®|™)", s, re.I)) or len(s.split()) <= 4
+
+
+def extract_title(doc: Document, sections: list[SectionSpan], payer: str | None = None,
+                  policy_id: str | None = None) -> str | None:
+    r = rules()
+    head = header_lines(doc, sections)
+    for label in r.title_labels:
+        for value, _line in _values_after(label, head):
+            if value and _titleish(value, r, None):
+                return value.strip()
+    lines = head[:25]
+    idx = {id(ln): i for i, ln in enumerate(doc.lines)}
+    for ln in lines:  # a line the source marked up as a heading comes first
+        if idx.get(id(ln)) in doc.heading_hints and _titleish(ln.text, r, payer):
+            return ln.text.strip()
+    for ln in lines:
+        if policy_id and policy_id in ln.text:
+            continue  # "MEDICAL POLICY – 8.01.01": the id's own label line
+        if _titleish(ln.text, r, payer) and not _has_id_label(ln.text):
+            return _strip_id_prefix(ln.text.strip())
+    return None
+
+
+def _has_id_label(text: str) -> bool:
+    return any(_label_re(label).search(text) for label in rules().id_labels[:6])
+
+
+def _strip_id_prefix(text: str) -> str:
+    return re.sub(r"^(?:[A-Z]{1,4}[.\-]?)?\d+(?:[.\-]\d+)+\s+", "", text)
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?([A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
+_LICENSEE = re.compile(r"([A-Z][\w&.' -]{3,80}?) is an independent licensee", re.I)
+
+
+def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
+    r = rules()
+    boiler = [ln for s in sections if s.kind in ("boilerplate", "metadata", "other") for ln in s.lines]
+    heads = [s.heading_line for s in sections if s.kind in ("boilerplate", "metadata", "other") and s.heading_line]
+    scope = heads + boiler
+    best: tuple[int, int, str] | None = None
+    for ln in scope:
+        for pat, canon in r.payers:
+            m = pat.search(ln.text)
+            if m:
+                key = (ln.start + m.start(), -len(m.group(0)))
+                if best is None or key < best[:2]:
+                    best = (key[0], key[1], canon)
+    if best:
+        return best[2]
+    for ln in doc.lines:
+        for pat in (_LICENSEE, _COPYRIGHT):
+            m = pat.search(ln.text)
+            if m:
+                name = m.group(1).strip(" .,-")
+                if name and name.lower() not in r.payer_not and not any(n in name.lower() for n in ("american medical", "american dental", "centers for medicare")):
+                    for p, canon in r.payers:
+                        if p.search(name):
+                            return canon
+                    return name
+    return None
+
+
+def extract_metadata(doc: Document, sections: list[SectionSpan]) -> tuple[dict, list[str]]:
+    """policy_id, title, payer and dates, with a warning for each field not found."""
+    payer = extract_payer(doc, sections)
+    policy_id = extract_policy_id(doc, sections)
+    meta = {
+        "policy_id": policy_id,
+        "title": extract_title(doc, sections, payer, policy_id),
+        "payer": payer,
+        "dates": extract_dates(doc, sections),
+    }
+    warnings = [f"no {name.replace('_', ' ')} found" for name in ("policy_id", "title", "payer") if not meta[name]]
+    if not meta["dates"].effective:
+        warnings.append("no effective date found")
+    return meta, warnings
