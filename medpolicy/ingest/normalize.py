@@ -99,7 +99,9 @@ class _Raw:
 
 
 def _mask(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().lower())
+    """Compare short lines modulo numbers (dates, page numbers); longer ones exactly."""
+    s = text.strip().lower()
+    return re.sub(r"\d+", "#", s) if len(s) <= 60 else s
 
 
 def remove_furniture(items: list[_Raw]) -> list[_Raw]:
@@ -107,13 +109,14 @@ def remove_furniture(items: list[_Raw]) -> list[_Raw]:
     marker_idx = [i for i, it in enumerate(items) if "\t" not in it.text and PAGE_MARKER.match(it.text)]
     if not marker_idx:
         return items
-    near: Counter[str] = Counter()
     total: Counter[str] = Counter(_mask(it.text) for it in items if "\t" not in it.text)
     markers = set(marker_idx)
+    near_idx: set[int] = set()
     for i in marker_idx:
         for j in range(max(0, i - 4), min(len(items), i + 5)):
             if j not in markers and "\t" not in items[j].text and len(items[j].text) <= 160:
-                near[_mask(items[j].text)] += 1
+                near_idx.add(j)
+    near: Counter[str] = Counter(_mask(items[j].text) for j in near_idx)
     threshold = max(2, (len(marker_idx) + 1) // 2)
     furniture = {k for k, n in near.items() if n >= threshold and total[k] <= n + 1}
     out: list[_Raw] = []
