@@ -131,6 +131,10 @@ def _death_error(exitcode: int | None, memory_mb: int, path: str) -> DocumentErr
             # We only send SIGKILL on timeout, handled before; otherwise it is the kernel's
             # out-of-memory killer.
             return LimitExceeded(f"needed more than {memory_mb} MB of memory (killed by the system)", path=path)
+        if sig == signal.SIGABRT and memory_mb:
+            # PDFium (C++) aborts when an allocation fails, which under our address-space limit
+            # is what a compression bomb causes; its failed checks trap instead (SIGTRAP/SIGILL).
+            return LimitExceeded(f"needed more than {memory_mb} MB of memory", path=path)
         try:
             name = signal.Signals(sig).name
         except ValueError:
@@ -142,6 +146,21 @@ def _death_error(exitcode: int | None, memory_mb: int, path: str) -> DocumentErr
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
+
+
+def _classify(exc: BaseException) -> tuple:
+    """Libraries wrap the errors that matter (pdfplumber raises PdfminerException from a
+    RecursionError or MemoryError), so look down the chain of causes for them."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, MemoryError):
+            return ("memory",)
+        if isinstance(cause, RecursionError):
+            return ("recursion",)
+        cause = cause.__cause__ or cause.__context__
+    return ("crash", type(exc).__name__, _short(exc))
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -192,7 +211,7 @@ def _child_main(conn, fn: Callable[..., Any], args: tuple, memory_mb: int) -> No
         outcome = ("document", type(exc), " ".join(exc.reason.split()), exc.path)
     except Exception as exc:  # noqa: BLE001 - the one broad catch: whatever a PDF library raises
         # on a hostile file must become one DocumentError for that file, never a traceback.
-        outcome = ("crash", type(exc).__name__, _short(exc))
+        outcome = _classify(exc)
     try:
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:

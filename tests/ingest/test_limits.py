@@ -129,11 +129,42 @@ def test_document_error_keeps_type_message_and_path():
     assert info.value.path == "outer.pdf"
 
 
-@pytest.mark.parametrize("sig,name", [(signal.SIGSEGV, "SIGSEGV"), (signal.SIGABRT, "SIGABRT")])
+@pytest.mark.parametrize("sig,name", [(signal.SIGSEGV, "SIGSEGV"), (signal.SIGILL, "SIGILL"),
+                                      (signal.SIGTRAP, "SIGTRAP")])
 def test_crash_names_the_signal(sig, name):
     with pytest.raises(DocumentError, match=name) as info:
         run_limited(kill_self, sig, timeout=10, path_for_errors="crash.pdf")
     assert not isinstance(info.value, LimitExceeded)
+
+
+def test_abort_under_a_memory_limit_is_memory():
+    # PDFium aborts when an allocation fails (measured on a compression bomb)
+    with pytest.raises(LimitExceeded, match="needed more than 300 MB"):
+        run_limited(kill_self, signal.SIGABRT, timeout=10, memory_mb=300, path_for_errors="bomb.pdf")
+    with pytest.raises(DocumentError, match="SIGABRT") as info:
+        run_limited(kill_self, signal.SIGABRT, timeout=10, memory_mb=0, path_for_errors="x.pdf")
+    assert not isinstance(info.value, LimitExceeded)
+
+
+class WrappedError(Exception):
+    """Like pdfplumber's PdfminerException: a library's wrapper around the real cause."""
+
+
+def wrapped(kind):
+    try:
+        if kind == "recursion":
+            recurse()
+        else:
+            bytearray(1 << 40)
+    except Exception as exc:
+        raise WrappedError(str(exc)) from exc
+
+
+@pytest.mark.parametrize("kind,error,message", [("recursion", DocumentError, "cross-reference loop"),
+                                                ("memory", LimitExceeded, "needed more than")])
+def test_wrapped_causes_are_recognised(kind, error, message):
+    with pytest.raises(error, match=message):
+        run_limited(wrapped, kind, timeout=10, path_for_errors="x.pdf")
 
 
 def test_sigkill_is_reported_as_memory():
