@@ -163,13 +163,13 @@ class _TreeBuilder(HTMLParser):
             del self.stack[found:]
 
 
-def parse_tree(html: str) -> _Node:
+def parse_tree(html: str, *, path: str | None = None) -> _Node:
     builder = _TreeBuilder()
     try:
         builder.feed(_MARKED_SECTION.sub("", html))
         builder.close()
     except AssertionError as exc:  # html.parser's way of refusing malformed declarations
-        raise DocumentError(f"unreadable HTML: {' '.join(str(exc).split())[:120]}") from None
+        raise DocumentError(f"unreadable HTML: {' '.join(str(exc).split())[:120]}", path=path) from None
     return builder.root
 
 
@@ -398,12 +398,13 @@ def _is_layout(table: _Node, rows: list[list[_Node]]) -> bool:
     return any(holds_structure(cell) for row in rows for cell in row)
 
 
-def html_to_pages(html: str) -> list[str]:
-    """Render an HTML document as one page of seed-like text; DocumentError if it shows no text."""
+def html_to_pages(html: str, *, path: str | None = None) -> list[str]:
+    """Render an HTML document as one page of seed-like text; DocumentError (naming `path`)
+    if it is malformed beyond reading or shows no text."""
     renderer = _Renderer()
-    renderer.children(parse_tree(html))
+    renderer.children(parse_tree(html, path=path))
     renderer.flush()
     text = "\n\n".join("\n".join(block) for block in renderer.blocks)
     if not text.strip():
-        raise DocumentError("no text in this HTML document")
+        raise DocumentError("no text in this HTML document", path=path)
     return [text + "\n"]

@@ -137,3 +137,9 @@ def test_headings_reach_normalize_as_hints():
     doc = build_document(SourceDocument("x.html", "0" * 64, "html", pages))
     assert [ln.text for ln in doc.lines] == ["Coding", "Policy", "Plain & text", "CPT\t1"]
     assert doc.heading_hints == {0, 1}
+
+
+def test_errors_name_the_file():
+    with pytest.raises(DocumentError) as info:
+        html_to_pages("<p> </p>", path="page.html")
+    assert str(info.value) == "page.html: no text in this HTML document"
