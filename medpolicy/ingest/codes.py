@@ -48,12 +48,13 @@ SHAPES: dict[str, re.Pattern] = {
     CPT: re.compile(r"\d{4}[0-9FTUM]"),  # Category I, II (F), III (T), PLA (U), MAAA (M)
     HCPCS: re.compile(r"[A-Z]\d{4}"),
     CM: re.compile(r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"),
-    PCS: re.compile(r"(?=[0-9A-Z]*[A-Z])[0-9A-HJ-NP-Z]{7}"),
+    # letters and digits both: "RELATED" or "EXCLUDE" are words, 1234567 a number
+    PCS: re.compile(r"(?=[0-9A-Z]*[A-Z])(?=[A-Z]*\d)[0-9A-HJ-NP-Z]{7}"),
 }
 # Under an explicit label a code may be printed without its usual marks.
 LABELLED_SHAPES: dict[str, re.Pattern] = {
     CM: re.compile(r"[A-Z]\d[0-9A-Z]{1,5}"),
-    PCS: re.compile(r"[0-9A-HJ-NP-Z]{7}"),
+    PCS: re.compile(r"(?=[A-Z]*\d)[0-9A-HJ-NP-Z]{7}"),
 }
 _TOKEN = r"[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?"
 _RANGE_SEP = r"\s*(?:[-\u2010-\u2014]|\bthrough\b|\bthru\b|\bto\b)\s*"
@@ -110,8 +111,7 @@ def system_of(code: str, context: str | None) -> str | None:
     """The code's system under a label context, or None when it has no code shape."""
     if context in (CPT, HCPCS, CM, PCS):
         if SHAPES[context].fullmatch(code) or (context in LABELLED_SHAPES
-                                               and LABELLED_SHAPES[context].fullmatch(code)
-                                               and not SHAPES[HCPCS].fullmatch(code)):
+                                               and LABELLED_SHAPES[context].fullmatch(code)):
             return context
     if context == ICD10:
         if SHAPES[CM].fullmatch(code):
@@ -131,7 +131,9 @@ def _item(match: re.Match, context: str | None) -> tuple[str, str, str | None] |
     if system is None:
         return None
     if b is not None:
-        if system_of(b, system) != system or b == a:
+        # both ends of a range have the same shape ("C43.0-J3490" is not a range)
+        shape = SHAPES[system] if SHAPES[system].fullmatch(a) else LABELLED_SHAPES[system]
+        if b == a or not shape.fullmatch(b):
             return None
     return system, a, b
 
@@ -311,7 +313,7 @@ def _other_section(span: SectionSpan, found: list[_Found]) -> None:
             probe = _State(None)
             scratch: list[_Found] = []
             kind = _read(line, probe, scratch)
-            starts = (kind == "label" and probe.context not in (None, ANY, IGNORE)) or (
+            starts = (kind == "label" and probe.context not in (None, IGNORE)) or (
                 kind == "code" and probe.context not in (None, ANY, IGNORE))
             if not starts:
                 continue

@@ -42,6 +42,8 @@ _DATE_FORMS = [
     rf"(?P<iso>(?P<iso_y>\d{{4}})(?P<iso_s>[-/])(?P<iso_m>\d{{1,2}})(?:(?P=iso_s)(?P<iso_d>\d{{1,2}}))?)",
     # 05/19/98, 1/1/2012, 09.01.18, 05-19-1998, 01/97, 4/2019, 08.18
     rf"(?P<num>(?P<num_m>\d{{1,2}})(?P<num_s>[/.-])(?:(?P<num_d>\d{{1,2}})(?P=num_s))?(?P<num_y>\d{{4}}|\d{{2}}))",
+    # 7 / 2021, 7 / 1 / 2021 (spaced slashes; four-digit year only, so "1 / 2" stays a fraction)
+    rf"(?P<sp>(?P<sp_m>\d{{1,2}}) / (?:(?P<sp_d>\d{{1,2}}) / )?(?P<sp_y>\d{{4}}))",
     # May 1, 2026 / Apr. 27, 2026 / Dec 12 2024 / May 08 2024
     rf"(?P<mdy>(?P<mdy_m>{_MON})\s+(?P<mdy_d>{_DAY}),?\s+(?P<mdy_y>{_YEAR4}))",
     # 1 March 2024 / 28 February, 2023
@@ -120,6 +122,8 @@ def _interpret(m: re.Match) -> tuple[str | None, str] | None:
         if sep == "-" and day is None:
             return None  # "2-17", "18-64": ranges of numbers
         return _iso(_year(year), int(month), int(day) if day else None)
+    if g["sp"]:
+        return _iso(int(g["sp_y"]), int(g["sp_m"]), int(g["sp_d"]) if g["sp_d"] else None)
     for form in ("mdy", "dmy", "ymd"):
         if g[form]:
             return _iso(int(g[f"{form}_y"]), _month_number(g[f"{form}_m"]), _day_number(g[f"{form}_d"]))

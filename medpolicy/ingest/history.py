@@ -78,8 +78,11 @@ def _is_header_cell(cell: str) -> bool:
 def _header_columns(cells: list[str]) -> _Columns | None:
     """Column roles when the row is a header row, else None."""
     filled = [(i, c) for i, c in enumerate(cells) if c]
-    if not filled or not all(_is_header_cell(c) or (len(filled) > 1 and all(w in HEADER_VOCAB for w in _words(c)))
-                             for _, c in filled):
+    if not filled or any(re.search(r"\d", c) or not _words(c) for _, c in filled):
+        return None
+    has_date_column = any(DATE_COLUMN.search(c) for _, c in filled)
+    if not all(_is_header_cell(c) or (has_date_column and all(w.strip(".") in HEADER_VOCAB for w in _words(c)))
+               for _, c in filled):
         return None
     cols = _Columns()
     for i, c in filled:
@@ -143,7 +146,7 @@ def _trailing_date(text: str) -> tuple[str, str | None, str] | None:
     if not found or found[-1].end != len(s.rstrip(" *.")):
         return None
     d = found[-1]
-    return d.text, d.iso, s[:d.start].rstrip(" :;|-\u2013")
+    return d.text, d.iso, s[:d.start].rstrip(" |\t")
 
 
 def _cells(line: Line) -> list[str] | None:

@@ -28,6 +28,8 @@ NOTE_LINES = [
     re.compile(r"^note\s*:", re.I),
     re.compile(r"^page\s+\d+(?:\s+of\s+\d+)?$", re.I),
 ]
+# What a section prints when it has no references.
+EMPTY_ENTRY = re.compile(r"^(?:none|n/?a|not\s+applicable|no\s+references?)\.?$", re.I)
 # How far a numbered list may skip (a number missing from the printed list).
 MAX_NUMBER_GAP = 2
 
@@ -180,7 +182,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             _walk_numbered(lines, entries)
         else:
             _walk_unnumbered(lines, entries)
-        references.extend(_reference(e) for e in entries if e.text)
+        references.extend(_reference(e) for e in entries if e.text and not EMPTY_ENTRY.match(e.text))
     if spans and not references:
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings

@@ -1,0 +1,210 @@
+"""extract_history on hand-built history tables in the layouts payers use."""
+from __future__ import annotations
+
+import pytest
+
+from medpolicy.ingest.document import Document, SourceDocument
+from medpolicy.ingest.history import extract_history
+from medpolicy.ingest.sections import SectionSpan
+
+
+def build(*blocks: tuple[str | None, str, list[str | tuple[str, int]]]):
+    items: list[tuple[str, int | None]] = []
+    marks = []
+    for heading, kind, lines in blocks:
+        start = len(items)
+        if heading:
+            items.append((heading, 1))
+        for ln in lines:
+            items.append(ln if isinstance(ln, tuple) else (ln, 1))
+        marks.append((heading, kind, start, len(items)))
+    doc = Document.from_lines(SourceDocument("test.txt", "0" * 64, "text", []), items)
+    sections = []
+    for heading, kind, start, end in marks:
+        head = doc.lines[start] if heading else None
+        sections.append(SectionSpan(heading, kind, 1, head, doc.lines[start + 1 if heading else start:end]))
+    return doc, sections
+
+
+def rows(lines, heading="History", kind="history"):
+    entries, _ = extract_history(*build((heading, kind, lines)))
+    return [(e.date, e.date_text, e.summary) for e in entries]
+
+
+def test_date_first_table_with_a_row_continued_after_a_page_break():
+    got = rows([
+        ("Date\tComments", 5),
+        ("03/98\tNew policy", 5),
+        ("06/14/05\tPolicy updated with literature search; no change in policy statement.", 5),
+        ("07/01/20\tAnnual Review. Coverage revised to 'Other uses not addressed in", 5),
+        ("Date\tComments", 6),
+        ("\tRelated Policy 1.01.01 are investigational'. Removed codes 0001T and Q1234.", 6),
+        ("12/01/20\tInterim Review. No changes.", 6),
+    ])
+    assert got == [
+        ("1998-03", "03/98", "New policy"),
+        ("2005-06-14", "06/14/05", "Policy updated with literature search; no change in policy statement."),
+        ("2020-07-01", "07/01/20", "Annual Review. Coverage revised to 'Other uses not addressed in Related "
+                                   "Policy 1.01.01 are investigational'. Removed codes 0001T and Q1234."),
+        ("2020-12-01", "12/01/20", "Interim Review. No changes."),
+    ]
+
+
+def test_a_row_without_a_date_after_a_page_break_continues_the_row_above():
+    got = rows([
+        ("Date\tAction", 3),
+        ("6/2019\tAnnual review. Criteria for", 3),
+        ("adults clarified.\t", 4),
+        ("4/2020\tCoding updated.", 4),
+    ])
+    assert got == [("2019-06", "6/2019", "Annual review. Criteria for adults clarified."),
+                   ("2020-04", "4/2020", "Coding updated.")]
+
+
+def test_dates_alone_under_a_committee_approval_table_are_dropped():
+    got = rows([
+        "POLICY HISTORY/REVISION\t",
+        "Committee Approval Dates\t",
+        "11/20/25\t",
+        "Date\tSummary of Changes",
+        "02/03/26\tPolicy edit; related policy added",
+        "11/20/25\tNew Policy",
+    ])
+    assert got == [("2026-02-03", "02/03/26", "Policy edit; related policy added"),
+                   ("2025-11-20", "11/20/25", "New Policy")]
+
+
+@pytest.mark.parametrize("printed, iso", [
+    ("11/2011-4/2012", "2011-11"), ("1/1/2012", "2012-01-01"), ("4/2019", "2019-04"), ("01/97", "1997-01"),
+    ("February 2015", "2015-02"), ("09.01.18", "2018-09-01"), ("7 / 2021", "2021-07"), ("May 1, 2026", "2026-05-01"),
+])
+def test_date_styles_keep_their_printed_text(printed, iso):
+    assert rows(["Date\tAction", f"{printed}\tSomething changed."]) == [(iso, printed, "Something changed.")]
+
+
+def test_plain_lines_with_a_leading_date_and_wrapped_text():
+    got = rows([
+        "Date Action",
+        "February 2015 New addition to PA",
+        "June 2016 Addition of males with breast cancer and",
+        "the change to aromatase inhibitor",
+        "Policy number changed from 5.04.54 to 5.21.54",
+        "01/07/26 Policy edit; administrative policy added",
+    ])
+    assert got == [
+        ("2015-02", "February 2015", "New addition to PA"),
+        ("2016-06", "June 2016", "Addition of males with breast cancer and the change to aromatase inhibitor "
+                                 "Policy number changed from 5.04.54 to 5.21.54"),
+        ("2026-01-07", "01/07/26", "Policy edit; administrative policy added"),
+    ]
+
+
+def test_a_date_alone_on_a_line_takes_the_text_below_it_and_notes_are_skipped():
+    got = rows([
+        "4/1/2026",
+        "Policy Version and Date Change",
+        "2/25/2024 Policy Verbiage Change",
+        "Reimbursement Guidelines updated",
+        "History Section: Entries prior to 1/1/2022 archived.",
+        "9/1/2016",
+        "Policy Publication",
+    ])
+    assert got == [
+        ("2026-04-01", "4/1/2026", "Policy Version and Date Change"),
+        ("2024-02-25", "2/25/2024", "Policy Verbiage Change Reimbursement Guidelines updated"),
+        ("2016-09-01", "9/1/2016", "Policy Publication"),
+    ]
+
+
+def test_date_in_the_last_column_summary_column_leads():
+    got = rows([
+        "Type of Revision\tSummary of Changes\tReview Date",
+        "Annual Revision\tNo criteria changes.\t04/05/2023",
+        "Selected Revision\tA biosimilar was added to the policy.\t07/05/2023",
+        "\tThe criteria are the same as for the reference product.\t",
+    ])
+    assert got == [
+        ("2023-04-05", "04/05/2023", "No criteria changes. (Annual Revision)"),
+        ("2023-07-05", "07/05/2023", "A biosimilar was added to the policy. (Selected Revision) "
+                                     "The criteria are the same as for the reference product."),
+    ]
+
+
+def test_date_in_the_last_column_of_plain_lines():
+    # the date sits on the first line of its row; the row's wrapped lines follow it
+    got = rows([
+        "Type of Revision Summary of Changes Date",
+        "Annual review \u2022 No clinical policy statement changes. 7/15/2026",
+        "Annual review \u2022 Coverage expanded for adults to: 8/15/2025",
+        "BMI of 35 or more",
+        "Focused review \u2022 No clinical policy statement changes. 2/15/2025",
+    ])
+    assert got == [
+        ("2026-07-15", "7/15/2026", "Annual review \u2022 No clinical policy statement changes."),
+        ("2025-08-15", "8/15/2025", "Annual review \u2022 Coverage expanded for adults to: BMI of 35 or more"),
+        ("2025-02-15", "2/15/2025", "Focused review \u2022 No clinical policy statement changes."),
+    ]
+
+
+def test_cms_revision_history_columns():
+    got = rows([
+        "Revision History Date\tRevision History Number\tRevision History Explanation\tReasons for Change",
+        "01/01/2026\tR22\tArticle revised to reflect the annual code update.\tRevisions Due To Code Removal",
+        "\t\tDeleted codes were removed from the article.\t",
+        "08/13/2020\tR21\tArticle revised and published on 08/13/2020.\tProvider Education/Guidance",
+    ])
+    assert got == [
+        ("2026-01-01", "01/01/2026", "Article revised to reflect the annual code update. "
+                                     "(Revisions Due To Code Removal) Deleted codes were removed from the article."),
+        ("2020-08-13", "08/13/2020", "Article revised and published on 08/13/2020. (Provider Education/Guidance)"),
+    ]
+
+
+def test_date_in_a_middle_column_and_a_second_date_column_ignored():
+    got = rows([
+        "Reviews, Revisions, and Approvals\tDate\tP&T Approval Date",
+        "Policy created.\t05.08.18\t08.18",
+        "Criteria updated for new indication.\t03.12.19\t04.19",
+    ])
+    assert got == [("2018-05-08", "05.08.18", "Policy created."),
+                   ("2019-03-12", "03.12.19", "Criteria updated for new indication.")]
+
+
+def test_unlabelled_table_takes_the_first_date_cell():
+    assert rows(["Original approval date\t12/2019\t12/2019"]) == [("2019-12", "12/2019", "Original approval date")]
+
+
+def test_pipe_separated_rows():
+    got = rows(["| Date | Summary of Changes |", "|---|---|", "| 02/01/2026 | Title change. Previously titled X |"])
+    assert got == [("2026-02-01", "02/01/2026", "Title change. Previously titled X")]
+
+
+def test_bullets_are_not_part_of_the_summary():
+    assert rows(["Date\tAction", "10/30/2019\t\u2022 Approved by committee"]) == [
+        ("2019-10-30", "10/30/2019", "Approved by committee")]
+
+
+def test_impossible_date_is_kept_as_printed_with_a_warning():
+    entries, warnings = extract_history(*build(("History", "history", ["Date\tAction", "9/59/2013\tCreated."])))
+    assert [(e.date, e.date_text, e.summary) for e in entries] == [(None, "9/59/2013", "Created.")]
+    assert any("9/59/2013" in w for w in warnings)
+
+
+def test_only_history_sections_are_read():
+    entries, warnings = extract_history(*build(
+        ("Policy", "policy", ["01/01/2020\tCoverage began."]),
+        ("Background", "background", ["May 2019 The FDA approved the drug."]),
+    ))
+    assert entries == [] and warnings == []
+
+
+def test_warning_when_a_history_section_has_no_dated_rows():
+    entries, warnings = extract_history(*build(("History", "history", ["No history is available."])))
+    assert entries == [] and warnings
+
+
+def test_provenance_spans_the_row_and_its_continuations():
+    doc, sections = build(("History", "history", [("Date\tAction", 2), ("1/2020\tFirst part", 2), ("\tsecond part", 3)]))
+    entry = extract_history(doc, sections)[0][0]
+    assert entry.provenance.page == 2
+    assert doc.text[entry.provenance.start:entry.provenance.end] == "1/2020\tFirst part\n\tsecond part"

@@ -1,0 +1,187 @@
+"""extract_references on hand-built reference lists: numbering, continuations, identifiers."""
+from __future__ import annotations
+
+import pytest
+
+from medpolicy.ingest.document import Document, SourceDocument
+from medpolicy.ingest.references import extract_references, find_doi, find_pmid, find_url
+from medpolicy.ingest.sections import SectionSpan
+
+
+def build(*blocks: tuple[str | None, str, list[str | tuple[str, int]]]):
+    items: list[tuple[str, int | None]] = []
+    marks = []
+    for heading, kind, lines in blocks:
+        start = len(items)
+        if heading:
+            items.append((heading, 1))
+        for ln in lines:
+            items.append(ln if isinstance(ln, tuple) else (ln, 1))
+        marks.append((heading, kind, start, len(items)))
+    doc = Document.from_lines(SourceDocument("test.txt", "0" * 64, "text", []), items)
+    sections = []
+    for heading, kind, start, end in marks:
+        head = doc.lines[start] if heading else None
+        sections.append(SectionSpan(heading, kind, 1, head, doc.lines[start + 1 if heading else start:end]))
+    return doc, sections
+
+
+def refs(lines, heading="References"):
+    got, _ = extract_references(*build((heading, "references", lines)))
+    return got
+
+
+@pytest.mark.parametrize("marker", ["{n}. ", "{n}) ", "[{n}] ", "({n}) "])
+def test_number_styles(marker):
+    got = refs([marker.format(n=1) + "Doe J, Roe R. A trial. J Test. 2020;1(2):3-4. PMID 11111111",
+                marker.format(n=2) + "Poe E. Another trial. J Test. 2021;2(1):5-6. PMID: 22222222"])
+    assert [(r.number, r.text[:6], r.pmid) for r in got] == [(1, "Doe J,", "11111111"), (2, "Poe E.", "22222222")]
+
+
+def test_a_line_without_a_number_continues_the_entry_above():
+    got = refs([
+        "24. Kim H, Lee S, Park J, et al. Infusion of donor cells for relapsed disease after",
+        "- allogeneic transplantation. Int J Hematol. Jul 2015;102(1):101-110. PMID 25948083",
+        " 25. National Comprehensive Cancer Network (NCCN). Guidelines. Version 1.2015.",
+        "Society (LAHRS). Europace. 2024 Aug 3;26(8):euae206.",
+    ])
+    assert [r.number for r in got] == [24, 25]
+    assert got[0].text == ("Kim H, Lee S, Park J, et al. Infusion of donor cells for relapsed disease after "
+                           "allogeneic transplantation. Int J Hematol. Jul 2015;102(1):101-110. PMID 25948083")
+    assert got[0].pmid == "25948083"
+    assert got[1].text.endswith("Version 1.2015. Society (LAHRS). Europace. 2024 Aug 3;26(8):euae206.")
+
+
+def test_a_wrapped_line_starting_with_a_number_out_of_sequence_is_a_continuation():
+    got = refs([
+        "31. Ng A, Ho B. Dendritic cell vaccination in glioma. Nat Commun. May 08 2024; 15(1):",
+        "3882. PMID 38719809",
+        "32. Ota C. Intranodal vaccines. J Clin Oncol. Oct 15 2003; 21(20): 3826-35. PMID 14551301",
+    ])
+    assert [(r.number, r.pmid) for r in got] == [(31, "38719809"), (32, "14551301")]
+    assert got[0].text.endswith("15(1): 3882. PMID 38719809")
+
+
+def test_hyphen_at_a_line_end_is_kept_without_a_space():
+    got = refs(["1. Li X. Stimulation for migraine: a network meta-", "analysis of trials. J Pain. 2022;23:28."])
+    assert got[0].text == "Li X. Stimulation for migraine: a network meta-analysis of trials. J Pain. 2022;23:28."
+
+
+def test_notes_and_titles_before_a_numbered_list_are_skipped():
+    got = refs([
+        "Note: Some sources are listed at the request of stakeholders.",
+        "1. Adams K. How well are trials reported? Arch Dermatol. 2000;136(3):381-385.",
+        "2. Agency for Health Care Research. Guideline. May 1992. Available at: http://www.example.gov/books/br.fcgi?",
+        "book=abc&part=A1#A1.",
+        "Page 19 of 36",
+        "3. Baker L. Skin equivalents. Arch Surg. 2000;135:627-634.",
+    ])
+    assert [r.number for r in got] == [1, 2, 3]
+    assert got[1].url == "http://www.example.gov/books/br.fcgi?book=abc&part=A1#A1"
+    assert "Page 19" not in got[1].text
+
+
+def test_numbering_may_restart_in_a_second_list():
+    doc, sections = build(
+        ("References", "references", ["1. Able A. One. 2001.", "2. Baker B. Two. 2002."]),
+        ("Other Sources", "references", ["1. Carter C. Three. 2003."]),
+    )
+    got, _ = extract_references(doc, sections)
+    assert [(r.number, r.text) for r in got] == [(1, "Able A. One. 2001."), (2, "Baker B. Two. 2002."),
+                                                 (1, "Carter C. Three. 2003.")]
+
+
+def test_a_number_on_its_own_line_takes_the_text_below():
+    got = refs(["1.", "Able A. One. 2001.", "2.", "Baker B. Two. 2002."])
+    assert [(r.number, r.text) for r in got] == [(1, "Able A. One. 2001."), (2, "Baker B. Two. 2002.")]
+
+
+def test_unnumbered_entries_one_per_paragraph():
+    got = refs([
+        "Ames L, et al. Preparing for cell therapy: selection, bridging therapies and",
+        "lymphodepletion. Nat Rev Clin Oncol. 2022 May;19(5):342-355.",
+        "Brown B, et al. Recommendations for transplantation. Transplant Cell Ther. 2022 Jun;28(6):284-293.",
+        "National Institute for Health and Care Excellence [Internet]. Drug X for lymphoma. Technology "
+        "Appraisal Guidance [TA100]. Published: 7 June 2024. Available from: <https://www.example.org/ta100>",
+        "National Cancer Institute. [Internet]. Cell therapy explained. Updated March 2022.",
+    ])
+    assert [r.number for r in got] == [None] * 4
+    assert [r.text[:12] for r in got] == ["Ames L, et a", "Brown B, et ", "National Ins", "National Can"]
+    assert got[0].text.endswith("bridging therapies and lymphodepletion. Nat Rev Clin Oncol. 2022 May;19(5):342-355.")
+    assert got[2].url == "https://www.example.org/ta100"
+
+
+def test_unnumbered_entry_left_unfinished_takes_the_next_line():
+    got = refs([
+        "Chen R, Spencer D, Weston J, et al. Stimulation for the treatment of epilepsy. Cochrane",
+        "Database Syst Rev. 2016 Aug 11;(8):CD011025.",
+        "Chen YC, Ton That V, et al. Guided stimulation enhances memory. Proc Natl Acad Sci U S A. 2022 May",
+        "24;119(21):e2113778119.",
+        "Cheng YC, Zeng BY, et al. Brain stimulation for migraine. J Headache Pain. 2022 Feb 20;23(1):28.",
+    ])
+    assert [r.text[:8] for r in got] == ["Chen R, ", "Chen YC,", "Cheng YC"]
+    assert got[0].text.endswith("Cochrane Database Syst Rev. 2016 Aug 11;(8):CD011025.")
+    assert got[1].text.endswith("2022 May 24;119(21):e2113778119.")
+
+
+def test_unnumbered_list_skips_notes_bullets_and_titles():
+    got = refs([
+        "Professional Societies",
+        "\u2022 Doe J. Consensus statement. J Soc. 2019;1:1-9.",
+        "Government Publications:",
+        "\u2022 Centers for Medicare & Medicaid Services. NCD 110.24. Accessed 2025.",
+    ])
+    assert [r.text for r in got] == ["Doe J. Consensus statement. J Soc. 2019;1:1-9.",
+                                     "Centers for Medicare & Medicaid Services. NCD 110.24. Accessed 2025."]
+
+
+@pytest.mark.parametrize("text, pmid", [
+    ("Blood. 2007;110(7):2620-30. PMID 17507664", "17507664"),
+    ("Blood. 2007. PMID: 17507664.", "17507664"),
+    ("Circ. 2023;16(9):e012805. PMID:37725675.", "37725675"),
+    ("See https://pubmed.ncbi.nlm.nih.gov/31367163/ for details", "31367163"),
+    ("See https://www.ncbi.nlm.nih.gov/pubmed/22171902", "22171902"),
+    ("No identifier here. 2020;1:2.", None),
+])
+def test_find_pmid(text, pmid):
+    assert find_pmid(text) == pmid
+
+
+@pytest.mark.parametrize("text, doi", [
+    ("J Clin Oncol. 2017; 35(16):1795-1802. doi: 10.1200/JCO.2016.69.3531. Epub 2017.", "10.1200/JCO.2016.69.3531"),
+    ("Blood 2018; doi: https://doi.org/10.1182/blood-2017-08-798322.", "10.1182/blood-2017-08-798322"),
+    ("Lancet. doi:10.1016/S0140-6736(20)30000-1).", "10.1016/S0140-6736(20)30000-1"),
+    ("No doi. 2020.", None),
+])
+def test_find_doi(text, doi):
+    assert find_doi(text) == doi
+
+
+@pytest.mark.parametrize("text, url", [
+    ("SEER Stat Facts. <https://seer.cancer.gov/statfacts/html/kidrp.html>. Accessed April 3, 2026.",
+     "https://seer.cancer.gov/statfacts/html/kidrp.html"),
+    ("Guidelines. http://www.nccn.org/professionals/physician_gls/pdf/bladder.pdf. Accessed 2026.",
+     "http://www.nccn.org/professionals/physician_gls/pdf/bladder.pdf"),
+    ("Available at www.example.org/page).", "www.example.org/page"),
+    ("Wiki (https://en.example.org/wiki/Foo_(bar)).", "https://en.example.org/wiki/Foo_(bar)"),
+    ("No link here.", None),
+])
+def test_find_url(text, url):
+    assert find_url(text) == url
+
+
+def test_only_reference_sections_are_read_and_empty_sections_warn():
+    got, warnings = extract_references(*build(
+        ("Policy", "policy", ["1. Criteria one.", "2. Criteria two."]),
+        ("References", "references", ["None."]),
+    ))
+    assert got == [] and warnings
+    got, warnings = extract_references(*build(("References", "references", ["Note: see the list online."])))
+    assert got == [] and warnings
+
+
+def test_provenance_covers_the_whole_entry():
+    doc, sections = build(("References", "references", [("1. Able A. One", 7), ("continued. 2001.", 8)]))
+    ref = extract_references(doc, sections)[0][0]
+    assert ref.provenance.page == 7
+    assert doc.text[ref.provenance.start:ref.provenance.end] == "1. Able A. One\ncontinued. 2001."
