@@ -1,0 +1,236 @@
+"""The diff's records: `PolicyDiff` and its parts. Their JSON is the `diff --format json` contract.
+
+Every record kind has `added`, `removed` and `modified` lists; a modification holds both sides
+(`old`, `new`) as the editions' own records, so a report can point at the source page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from ..models import Code, HistoryEntry, Reference, RelatedPolicy, Statement
+
+
+class DiffRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Segment(DiffRecord):
+    """A run of words in a redline: kept (`equal`), only in the old text, or only in the new."""
+
+    op: Literal["equal", "delete", "insert"]
+    text: str
+
+
+class Edition(DiffRecord):
+    """Which edition a side of the diff is: its file, or its store commit."""
+
+    path: str | None = None
+    format: str | None = None
+    sha256: str | None = None
+    commit: str | None = None
+    policy_id: str | None = None
+    title: str | None = None
+    effective: str | None = None
+
+
+class FieldChange(DiffRecord):
+    field: str  # policy_id, title, payer, dates.<key>
+    old: str | None
+    new: str | None
+
+
+class StatementChange(DiffRecord):
+    old: Statement
+    new: Statement
+    similarity: float
+    position_changed: bool  # e.g. investigational -> medically_necessary
+    redline: list[Segment]
+
+
+class StatementDiff(DiffRecord):
+    added: list[Statement] = Field(default_factory=list)
+    removed: list[Statement] = Field(default_factory=list)
+    modified: list[StatementChange] = Field(default_factory=list)
+    unchanged: int = 0
+
+
+class CodeChange(DiffRecord):
+    system: str
+    code: str
+    changes: list[Literal["description", "range"]]
+    old: Code
+    new: Code
+
+
+class CodeDiff(DiffRecord):
+    added: list[Code] = Field(default_factory=list)
+    removed: list[Code] = Field(default_factory=list)
+    modified: list[CodeChange] = Field(default_factory=list)
+    unchanged: int = 0
+
+
+class HistoryChange(DiffRecord):
+    old: HistoryEntry
+    new: HistoryEntry
+    redline: list[Segment]
+
+
+class HistoryDiff(DiffRecord):
+    added: list[HistoryEntry] = Field(default_factory=list)
+    removed: list[HistoryEntry] = Field(default_factory=list)
+    modified: list[HistoryChange] = Field(default_factory=list)
+    unchanged: int = 0
+
+
+class ReferenceChange(DiffRecord):
+    """`matched_by` names the identity that paired the two (`similar` = wording alone);
+    `changes` says what differs: access_date, text, pmid, doi, url."""
+
+    matched_by: Literal["pmid", "doi", "url", "text", "similar"]
+    changes: list[str]
+    old: Reference
+    new: Reference
+    redline: list[Segment]
+
+
+class ReferenceDiff(DiffRecord):
+    """`renumbered` counts references whose only difference is their number in the list:
+    not a modification."""
+
+    added: list[Reference] = Field(default_factory=list)
+    removed: list[Reference] = Field(default_factory=list)
+    modified: list[ReferenceChange] = Field(default_factory=list)
+    renumbered: int = 0
+    unchanged: int = 0
+
+
+class RelatedChange(DiffRecord):
+    policy_id: str
+    old: RelatedPolicy
+    new: RelatedPolicy
+
+
+class RelatedDiff(DiffRecord):
+    added: list[RelatedPolicy] = Field(default_factory=list)
+    removed: list[RelatedPolicy] = Field(default_factory=list)
+    modified: list[RelatedChange] = Field(default_factory=list)
+
+
+class TextChange(DiffRecord):
+    """One change in the full text. `old_index`/`new_index` are paragraph numbers (0-based, over
+    all sections, headings included); a `moved` change has both, and a redline when the moved
+    paragraph was also edited."""
+
+    id: str
+    op: Literal["added", "removed", "modified", "moved"]
+    old_section: str | None = None
+    new_section: str | None = None
+    old_text: str | None = None
+    new_text: str | None = None
+    old_index: int | None = None
+    new_index: int | None = None
+    redline: list[Segment] = Field(default_factory=list)
+
+
+class SectionDiff(DiffRecord):
+    added: list[TextChange] = Field(default_factory=list)
+    removed: list[TextChange] = Field(default_factory=list)
+    modified: list[TextChange] = Field(default_factory=list)
+    moved: list[TextChange] = Field(default_factory=list)
+
+
+class Finding(DiffRecord):
+    """A place where the new edition's own history contradicts the diff. Kinds:
+
+    - `history_claim_mismatch`: a new history row says the policy (coverage) statements did not
+      change, or that coverage positions did not change, but they did.
+    - `history_claim_codes_not_found`: a new history row says codes were added or removed (naming
+      them or not) but the diff finds no such code added or removed.
+    - `history_claim_references_not_found`: a new history row says references were added or
+      removed but the diff finds none added or removed.
+    """
+
+    kind: Literal["history_claim_mismatch", "history_claim_codes_not_found",
+                  "history_claim_references_not_found"]
+    message: str
+    claim: str
+    evidence: str  # the words of the history row that make the claim
+    history: HistoryEntry
+    codes: list[str] = Field(default_factory=list)  # named codes the diff did not find
+
+
+class Summary(DiffRecord):
+    """`substantive`: coverage statements changed (added, removed, reworded or repositioned) or
+    codes were added, removed or had their range changed. A code description, references,
+    history, dates and prose are reported but are not substantive on their own."""
+
+    changed: bool
+    substantive: bool
+    counts: dict[str, dict[str, int]]
+    text: str
+
+
+@dataclass
+class Paragraph:
+    """One paragraph (or heading) of an edition's full text, as shown in reports."""
+
+    text: str
+    section: str | None
+    heading: bool
+
+
+@dataclass
+class Row:
+    """One row of the side-by-side redline. op: equal, modified, added, removed, moved_from
+    (old side; its text is shown at the new place) or moved_to."""
+
+    op: str
+    old: list[int] = field(default_factory=list)
+    new: list[int] = field(default_factory=list)
+    change_id: str | None = None
+    segments: list[Segment] | None = None
+
+
+@dataclass
+class Alignment:
+    """The whole text of both editions, aligned row by row (kept out of the JSON: it repeats
+    every unchanged paragraph)."""
+
+    old: list[Paragraph]
+    new: list[Paragraph]
+    rows: list[Row]
+
+
+class PolicyDiff(DiffRecord):
+    old: Edition
+    new: Edition
+    metadata: list[FieldChange] = Field(default_factory=list)
+    statements: StatementDiff = Field(default_factory=StatementDiff)
+    codes: CodeDiff = Field(default_factory=CodeDiff)
+    history: HistoryDiff = Field(default_factory=HistoryDiff)
+    references: ReferenceDiff = Field(default_factory=ReferenceDiff)
+    related_policies: RelatedDiff = Field(default_factory=RelatedDiff)
+    sections: SectionDiff = Field(default_factory=SectionDiff)
+    summary: Summary
+    findings: list[Finding] = Field(default_factory=list)
+    _alignment: Alignment | None = PrivateAttr(default=None)
+
+    @property
+    def alignment(self) -> Alignment | None:
+        """The full side-by-side text; None for a diff loaded from JSON."""
+        return self._alignment
+
+    @property
+    def changed(self) -> bool:
+        return self.summary.changed
+
+    def summary_line(self) -> str:
+        """One line for humans and commit messages, e.g. "2 statements modified, 1 code added;
+        dates.effective changed", or "no changes"."""
+        return self.summary.text
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent)

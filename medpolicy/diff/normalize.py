@@ -1,0 +1,217 @@
+"""Comparison keys: the text a reader sees, without layout noise.
+
+Two editions are compared on keys, never on raw text, so that line wrapping, hyphenation at a
+wrap, whitespace, quote and dash styles, bullets, list numbering, markup, running page numbers
+and citation markers never show up as changes. Keys are built for many lines at once (one pass of
+each regular expression over the joined text) because a 100-page policy has thousands of
+paragraphs and per-line Python work would dominate the diff's time budget.
+
+Case is kept: a capitalisation change inside a statement is still a change of wording; callers
+that only want similarity lower-case the keys themselves.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Citation markers renumber whenever a reference is added, so they are not part of the wording.
+# Superscripts count only when they follow a letter or punctuation ("bladder⁵⁴", "system,⁵⁵"),
+# never a digit ("10⁹/L" is a quantity). Every pattern starts with a literal: the regex engine
+# scans for a literal prefix in C, while a leading class or look-behind is tried at every position
+# and cost more than all the rest of the diff on a 100-page policy.
+_SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_CARET_CITATION = re.compile(r"\^(?:\{[\d,\s\-–]+\}|\d+(?:[,\-–]\d+)*)")
+_BRACKET_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,\-–]\s*\d{1,3})*\](?!\()")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_FURNITURE = re.compile(r"age:?[ \t]*\d+[ \t]*(?:of|/)[ \t]*\d+")
+_FURNITURE_UPPER = re.compile(r"AGE:?[ \t]*\d+[ \t]*(?:OF|/)[ \t]*\d+")
+_FURNITURE_LINE = re.compile(r"(?i)(?:page[ \t]*\d+|\d+[ \t]*(?:of|/)[ \t]*\d+|-[ \t]*\d+[ \t]*-)")
+_LINE_MARKERS = re.compile(
+    r"(?:[-*•▪●◦·‣⁃■□➢➤✓✔o>][ \t]+"
+    r"|(?:\(?\d{1,3}[.)]|\(?[A-Za-z][.)]|\(?[ivxlIVXL]{1,5}[.)]|\[\d{1,3}\])[ \t]+)+")
+_MARKER_START = frozenset("-*•▪●◦·‣⁃■□➢➤✓✔>([0123456789") | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# A hyphen at a wrap joined with a space ("well- conducted") or kept ("well-conducted") and a
+# soft hyphen dropped by a PDF tool ("treatment") all become one word.
+_HYPHEN = re.compile(r"-[ \t]*(?=\w)")
+_SPACES = re.compile(r"  +")
+# Targeted replacements first; full NFKC only runs when something else remains to normalise.
+_REPLACE = (
+    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
+    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'),
+    ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"), ("\u2015", "-"),
+    ("\u2212", "-"), ("\u00ad", ""), ("\u200b", ""), ("\u200c", ""), ("\u200d", ""), ("\ufeff", ""),
+    ("\u2060", ""), ("•", " "), ("▪", " "), ("●", " "), ("◦", " "), ("‣", " "), ("⁃", " "), ("■", " "),
+    ("□", " "), ("➢", " "), ("➤", " "), ("\t", " "), ("\r", " "), ("\f", " "), ("\v", " "),
+    ("\u3000", " "), ("\u00a0", " "), ("\u202f", " "), ("\u2009", " "), ("\u2002", " "), ("\u2003", " "),
+    ("\u2026", "..."), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb00", "ff"), ("\ufb03", "ffi"),
+    ("\ufb04", "ffl"), ("\u2122", "TM"), ("*", ""), ("\\", ""), ("`", ""),
+)
+
+
+def _drop_superscript_citations(text: str) -> str:
+    """Remove runs of superscript digits ("⁵⁴", "⁵⁷,⁵⁸") that follow a word or punctuation.
+    Found with str.find: a regex starting with a character class scans far slower."""
+    positions = sorted(i for c in _SUP for i in _find_all(text, c))
+    if not positions:
+        return text
+    runs: list[list[int]] = []
+    for i in positions:
+        if runs and (i == runs[-1][1] or (i == runs[-1][1] + 1 and text[i - 1] in ",-–")):
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    out: list[str] = []
+    pos = 0
+    for start, end in runs:
+        before = text[start - 1] if start else " "
+        if before.isspace() or before.isdigit():
+            continue
+        out.append(text[pos:start])
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _find_all(text: str, char: str):
+    i = text.find(char)
+    while i >= 0:
+        yield i
+        i = text.find(char, i + 1)
+
+
+def _join_hyphen(m: re.Match) -> str:
+    """Drop a hyphen between two letters-or-digits, with any wrap space after it."""
+    if m.start() == 0:
+        return m.group()
+    before = m.string[m.start() - 1]
+    if not (before.isalnum() or before == "_"):
+        return m.group()
+    if m.end() - m.start() > 1 and not before.isalpha():  # "2-  3" is not a wrapped word
+        return m.group()
+    return ""
+
+
+def _drop_page_label(text: str, pattern: re.Pattern) -> str:
+    """Remove running "Page 2 of 10" labels left inside a paragraph (the literal search finds
+    "age"; the P before it is checked here)."""
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        start = m.start() - 1
+        if start >= 0 and text[start] in "Pp" and (start == 0 or not text[start - 1].isalnum()):
+            out.append(text[pos:start])
+            out.append(" ")
+            pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _nfkc(m: re.Match) -> str:
+    return unicodedata.normalize("NFKC", m.group())
+
+
+def _has_superscript(text: str) -> bool:
+    return any(c in text for c in _SUP)
+
+
+def clean_markup(text: str) -> str:
+    """Markup removed, for display: markdown links and emphasis, HTML tags and entities."""
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    for mark in ("**", "__"):
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
+
+
+def _strip_line(line: str, strip_markers: bool) -> str:
+    line = line.strip()
+    if not line:
+        return line
+    if len(line) < 16 and _FURNITURE_LINE.fullmatch(line):
+        return ""
+    if strip_markers and line[0] in _MARKER_START:
+        m = _LINE_MARKERS.match(line)
+        if m:
+            line = line[m.end():]
+    return line
+
+
+def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str]:
+    """One comparison key per line (lines must not contain newlines).
+
+    `strip_markers` drops a bullet or list number at the start of each line: a renumbered list
+    item, or one bulleted differently, says the same thing. Identical lines are normalised once,
+    so two similar editions cost little more than one."""
+    if not lines:
+        return []
+    unique = list(dict.fromkeys(lines))
+    text = "\n".join(unique)
+    if "^" in text:
+        text = _CARET_CITATION.sub("", text)
+    if "[" in text:
+        text = _BRACKET_CITATION.sub("", text)
+    text = clean_markup(text)
+    if _has_superscript(text):
+        text = _drop_superscript_citations(text)
+    if not text.isascii():
+        for old, new in _REPLACE:
+            if old in text:
+                text = text.replace(old, new)
+        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+            text = _NON_ASCII.sub(_nfkc, text)
+    else:
+        for old, new in (("\t", " "), ("\r", " "), ("\f", " "), ("\v", " "), ("*", ""), ("\\", ""), ("`", "")):
+            if old in text:
+                text = text.replace(old, new)
+    if "age" in text:
+        text = _drop_page_label(text, _FURNITURE)
+    if "AGE" in text:
+        text = _drop_page_label(text, _FURNITURE_UPPER)
+    if "-" in text:
+        text = _HYPHEN.sub(_join_hyphen, text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    keys = [_strip_line(ln, strip_markers) for ln in text.split("\n")]
+    if len(keys) != len(unique):  # a pattern must never merge or split lines
+        raise AssertionError("normalisation changed the number of lines")
+    if len(unique) == len(lines):
+        return keys
+    by_line = dict(zip(unique, keys))
+    return [by_line[ln] for ln in lines]
+
+
+def is_marker(word: str) -> bool:
+    """True for a lone bullet or list number ("•", "3.", "b)", "[12]")."""
+    return bool(word) and word[0] in _MARKER_START and _LINE_MARKERS.fullmatch(word + " ") is not None
+
+
+def rejoin(key: str) -> str:
+    """Join a word hyphenated across two keys that were put together with a space."""
+    return _HYPHEN.sub(_join_hyphen, key) if "-" in key else key
+
+
+def text_key(text: str | None, *, strip_markers: bool = True) -> str:
+    """The key of a whole (possibly multi-line) text: its lines' keys joined by spaces, with a
+    word hyphenated across two lines joined again."""
+    if not text:
+        return ""
+    keys = normalize_lines(text.split("\n"), strip_markers=strip_markers)
+    joined = " ".join(k for k in keys if k)
+    return _HYPHEN.sub(_join_hyphen, joined)
+
+
+def loose_key(text: str | None) -> str:
+    """A case-insensitive key, for names and titles whose capitalisation varies with layout."""
+    return text_key(text, strip_markers=False).casefold()

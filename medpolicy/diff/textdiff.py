@@ -1,0 +1,223 @@
+"""The full-text diff: paragraphs of both editions aligned, with edits, additions, removals and
+moves.
+
+1. Every section heading and paragraph becomes one item with a normalisation key; items whose
+   key is empty (a lone page number) are dropped.
+2. The two key sequences are aligned (longest common subsequence); runs of unequal items
+   between kept ones form blocks.
+3. Inside a block, words are aligned across the block: an old and a new paragraph that share
+   at least half the words of the shorter are the same paragraph, edited. A paragraph split in
+   two or two joined are one row; when the words did not change at all it is only re-wrapping
+   and shows as unchanged.
+4. Paragraphs left over anywhere (removed here, added there) with the same words, or nearly,
+   are moves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from ..models import Policy
+from .match import WordCoder, pair_by_key, pair_by_similarity
+from .model import Alignment, Paragraph, Row, SectionDiff, TextChange
+from .normalize import normalize_lines, rejoin
+from .redline import display_text, has_change, redline
+
+# Share of the shorter paragraph's words two paragraphs must keep to be one paragraph edited.
+LINK_SHARE = 0.5
+# A paragraph removed in one place and added in another, this similar, moved (and was edited).
+MOVE_SIMILARITY = 0.75
+MOVE_MIN_WORDS = 8
+
+
+@dataclass
+class _Item:
+    raw: str
+    key: str
+    para: Paragraph
+
+
+def _items(policy: Policy) -> list[_Item]:
+    raws: list[tuple[str, str | None, bool]] = []
+    for sec in policy.sections:
+        heading = display_text(sec.heading) if sec.heading else None
+        if sec.heading:
+            raws.append((sec.heading, heading, True))
+        raws.extend((ln, heading, False) for ln in sec.text.split("\n") if ln.strip())
+    keys = normalize_lines([r[0] for r in raws])
+    items = []
+    for (raw, heading, is_heading), key in zip(raws, keys):
+        if not key:
+            continue
+        if is_heading:  # capitals in a heading are styling
+            key = key.casefold()
+        items.append(_Item(raw, key, Paragraph(display_text(raw), heading, is_heading)))
+    return items
+
+
+def _blocks(a: str, b: str):
+    """(i1, i2, j1, j2) of each run of unequal items between equal ones, and the equal runs."""
+    pending: list[int] | None = None
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            if pending:
+                yield "block", tuple(pending)
+                pending = None
+            yield "equal", (op.src_start, op.src_end, op.dest_start, op.dest_end)
+        elif pending is None:
+            pending = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        else:
+            pending[1], pending[3] = op.src_end, op.dest_end
+    if pending:
+        yield "block", tuple(pending)
+
+
+class _Builder:
+    def __init__(self, old: list[_Item], new: list[_Item]):
+        self.old, self.new = old, new
+        self.coder = WordCoder()
+        self.rows: list[Row] = []
+
+    def run(self) -> list[Row]:
+        para = WordCoder()
+        a = para.encode([it.key for it in self.old])
+        b = para.encode([it.key for it in self.new])
+        for kind, (i1, i2, j1, j2) in _blocks(a, b):
+            if kind == "equal":
+                self.rows.extend(Row("equal", [i1 + k], [j1 + k]) for k in range(i2 - i1))
+            else:
+                self._block(list(range(i1, i2)), list(range(j1, j2)))
+        self._find_moves()
+        return self.rows
+
+    def _same_words(self, olds: list[int], news: list[int]) -> bool:
+        return rejoin(" ".join(self.old[i].key for i in olds)) == rejoin(" ".join(self.new[j].key for j in news))
+
+    def _block(self, olds: list[int], news: list[int]) -> None:
+        if olds and news and self._same_words(olds, news):
+            self.rows.append(Row("equal", olds, news))
+            return
+        comp_old, comp_new = self._link(olds, news)
+        p, q = 0, 0
+        while p < len(olds) or q < len(news):
+            if p < len(olds) and comp_old[p] is None:
+                self.rows.append(Row("removed", [olds[p]]))
+                p += 1
+            elif q < len(news) and comp_new[q] is None:
+                self.rows.append(Row("added", [], [news[q]]))
+                q += 1
+            else:
+                c = comp_old[p] if p < len(olds) else comp_new[q]
+                o = [k for k in range(len(olds)) if comp_old[k] == c]
+                n = [k for k in range(len(news)) if comp_new[k] == c]
+                # an unlinked paragraph inside the component's span is shown before it
+                self.rows.extend(Row("removed", [olds[k]]) for k in range(p, o[-1]) if comp_old[k] is None)
+                self.rows.extend(Row("added", [], [news[k]]) for k in range(q, n[-1]) if comp_new[k] is None)
+                self._component([olds[k] for k in o], [news[k] for k in n])
+                p, q = o[-1] + 1, n[-1] + 1
+
+    def _link(self, olds: list[int], news: list[int]) -> tuple[list[int | None], list[int | None]]:
+        """Union old and new paragraphs of a block that share enough aligned words."""
+        comp_old: list[int | None] = [None] * len(olds)
+        comp_new: list[int | None] = [None] * len(news)
+        if not olds or not news:
+            return comp_old, comp_new
+        words_a, para_a, words_b, para_b = [], [], [], []
+        for k, i in enumerate(olds):
+            w = self.old[i].key.casefold().split()
+            words_a += w
+            para_a += [k] * len(w)
+        for k, j in enumerate(news):
+            w = self.new[j].key.casefold().split()
+            words_b += w
+            para_b += [k] * len(w)
+        shared: dict[tuple[int, int], int] = {}
+        for op in Indel.opcodes(self.coder.encode(words_a), self.coder.encode(words_b)):
+            if op.tag == "equal":
+                for d in range(op.src_end - op.src_start):
+                    pair = (para_a[op.src_start + d], para_b[op.dest_start + d])
+                    shared[pair] = shared.get(pair, 0) + 1
+        len_a = [len(self.old[i].key.split()) for i in olds]
+        len_b = [len(self.new[j].key.split()) for j in news]
+        parent = list(range(len(olds) + len(news)))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        touched: set[int] = set()
+        for (ka, kb), n in shared.items():
+            if n >= LINK_SHARE * min(len_a[ka], len_b[kb]):
+                parent[find(ka)] = find(len(olds) + kb)
+                touched.update((ka, len(olds) + kb))
+        for k in range(len(olds)):
+            if k in touched:
+                comp_old[k] = find(k)
+        for m in range(len(news)):
+            if len(olds) + m in touched:
+                comp_new[m] = find(len(olds) + m)
+        return comp_old, comp_new
+
+    def _component(self, olds: list[int], news: list[int]) -> None:
+        if self._same_words(olds, news):
+            self.rows.append(Row("equal", olds, news))
+            return
+        segments = redline("\n".join(self.old[i].raw for i in olds), "\n".join(self.new[j].raw for j in news))
+        self.rows.append(Row("modified", olds, news, segments=segments) if has_change(segments)
+                         else Row("equal", olds, news))
+
+    def _find_moves(self) -> None:
+        removed = [n for n, r in enumerate(self.rows) if r.op == "removed"]
+        added = [n for n, r in enumerate(self.rows) if r.op == "added"]
+        if not removed or not added:
+            return
+        old_keys = [self.old[self.rows[n].old[0]].key for n in removed]
+        new_keys = [self.new[self.rows[n].new[0]].key for n in added]
+        free_old, free_new = set(range(len(removed))), set(range(len(added)))
+        pairs = pair_by_key(old_keys, new_keys, free_old, free_new)
+        long_old = {k for k in free_old if len(old_keys[k].split()) >= MOVE_MIN_WORDS}
+        long_new = {k for k in free_new if len(new_keys[k].split()) >= MOVE_MIN_WORDS}
+        codes_old = [self.coder.encode(k.casefold().split()) for k in old_keys]
+        codes_new = [self.coder.encode(k.casefold().split()) for k in new_keys]
+        pairs += pair_by_similarity(codes_old, codes_new, long_old, long_new, MOVE_SIMILARITY)
+        for p in pairs:
+            src, dst = self.rows[removed[p.old]], self.rows[added[p.new]]
+            src.op, dst.op = "moved_from", "moved_to"
+            src.new, dst.old = dst.new, src.old
+            if p.score < 1.0:
+                segs = redline(self.old[src.old[0]].raw, self.new[dst.new[0]].raw)
+                src.segments = dst.segments = segs
+
+
+def diff_sections(old: Policy, new: Policy) -> tuple[SectionDiff, Alignment]:
+    old_items, new_items = _items(old), _items(new)
+    rows = _Builder(old_items, new_items).run()
+    result = SectionDiff()
+    n = 0
+    for row in rows:
+        if row.op in ("equal", "moved_from"):
+            continue
+        n += 1
+        row.change_id = f"t{n}"
+        o = [old_items[i] for i in row.old]
+        w = [new_items[j] for j in row.new]
+        change = TextChange(
+            id=row.change_id,
+            op="moved" if row.op == "moved_to" else row.op,
+            old_section=o[0].para.section if o else None,
+            new_section=w[0].para.section if w else None,
+            old_text="\n".join(it.para.text for it in o) or None,
+            new_text="\n".join(it.para.text for it in w) or None,
+            old_index=row.old[0] if row.old else None,
+            new_index=row.new[0] if row.new else None,
+            redline=row.segments or [],
+        )
+        getattr(result, change.op).append(change)
+    for row in rows:  # the old side of a move links to the same change as its new side
+        if row.op == "moved_from":
+            row.change_id = next(r.change_id for r in rows if r.op == "moved_to" and r.old == row.old)
+    alignment = Alignment([it.para for it in old_items], [it.para for it in new_items], rows)
+    return result, alignment
