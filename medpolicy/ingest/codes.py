@@ -181,6 +181,31 @@ def parse_code_line(text: str, context: str | None) -> tuple[list[tuple[str, str
     return [item], rest
 
 
+# A text loader may run several short code lines together ("C43.0-C43.9 Melanoma C51.0-C51.9
+# Vulva"): a later code of the first code's system, followed by a capitalised description and
+# not introduced as a mention ("see code 12345 Unlisted"), starts a row of its own.
+_RUN_ON = re.compile(rf"(?<=\s)(?P<item>{_ITEM})(?![\w.])(?=\s+[A-Z(])")
+MENTION_WORDS = frozenset("code codes and or with see to through thru use report plus including include includes "
+                          "except for cpt hcpcs icd-10 icd10 of by".split())
+
+
+def split_run_on(codes, rest: str, context: str | None) -> list[tuple[list, str]]:
+    """[(codes, description), ...] for a description that may hold further code rows."""
+    system = codes[0][0]
+    out: list[tuple[list, str]] = []
+    for m in _RUN_ON.finditer(rest):
+        before = rest[:m.start()].rstrip()
+        prev_word = before.split(" ")[-1].lower().strip(",;:") if before else ""
+        if not before or prev_word in MENTION_WORDS or before.endswith((",", "(", "/", "-")):
+            continue
+        item = _item(m, system if context in (None, ANY) else context)
+        if item is None or item[0] != system:
+            continue
+        out.append((codes, before))
+        return out + split_run_on([item], rest[m.end():].strip(), context)
+    return [(codes, rest)]
+
+
 _LABEL_LEAD = re.compile(r"^\s*(?P<label>(?:ICD[\s-]?10(?:[\s-]?(?:CM|PCS))?|HCPCS|CPT)(?:\s+codes?)?)\s*:?\s+(?P<rest>\S.*)$",
                          re.I)
 
@@ -265,13 +290,15 @@ def _plain(line: Line, state: _State, found: list[_Found]) -> str:
         parsed = parse_code_line(lead.group("rest"), label)
         if label not in (None, IGNORE) and parsed:
             _set_context(state, label)
-            _add(found, parsed[0], parsed[1], line, state)
+            for codes, desc in split_run_on(parsed[0], parsed[1], state.context):
+                _add(found, codes, desc, line, state)
             return "code"
     parsed = parse_code_line(text, context)
     if parsed:
         if state.context == IGNORE:
             return "code"
-        _add(found, parsed[0], parsed[1], line, state)
+        for codes, desc in split_run_on(parsed[0], parsed[1], state.context):
+            _add(found, codes, desc, line, state)
         return "code"
     if _is_header([text]):
         return "header"

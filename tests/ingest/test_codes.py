@@ -294,3 +294,15 @@ def test_label_system(text, system):
 ])
 def test_parse_code_cell(cell, expected):
     assert parse_code_cell(cell, None) == expected
+
+
+def test_code_lines_run_together_by_a_text_loader_are_split():
+    codes = run(("Coding", "coding", [
+        "ICD10-CM C81.00-C81.99 Hodgkin lymphoma code range C82.00-C82.99 Follicular lymphoma (all sites) "
+        "C83.00-C83.99 Small cell lymphoma",
+        "CPT 64999 Unlisted procedure; see code 64555 For implanted neurostimulators",
+    ]))
+    assert keys(codes) == [("ICD-10-CM", "C81.00", "C81.99"), ("ICD-10-CM", "C82.00", "C82.99"),
+                           ("ICD-10-CM", "C83.00", "C83.99"), ("CPT", "64999", None)]
+    assert codes[1].description == "Follicular lymphoma (all sites)"
+    assert codes[3].description == "Unlisted procedure; see code 64555 For implanted neurostimulators"
