@@ -212,10 +212,20 @@ def _repeated_deflate(unit: bytes, copies: int, level: int = 9) -> bytes:
     first = comp.compress(unit) + comp.flush(zlib.Z_FULL_FLUSH)
     middle = comp.compress(unit) + comp.flush(zlib.Z_FULL_FLUSH)
     last = comp.compress(unit) + comp.flush(zlib.Z_FINISH)
-    adler = 1
+    return b"\x78\xda" + first + middle * (copies - 2) + last + _repeated_adler32(unit, copies).to_bytes(4, "big")
+
+
+def _repeated_adler32(unit: bytes, copies: int) -> int:
+    """adler32 of `unit` * `copies` without reading gigabytes: with A = 1 + sum of bytes and
+    B = sum of the running A's (mod 65521), A(xy) = A(x) + A(y) - 1 and
+    B(xy) = B(x) + B(y) + len(y) * (A(x) - 1)."""
+    base = 65521
+    one = zlib.adler32(unit)
+    a1, b1, n = one & 0xFFFF, one >> 16, len(unit)
+    a, b = 1, 0
     for _ in range(copies):
-        adler = zlib.adler32(unit, adler)
-    return b"\x78\xda" + first + middle * (copies - 2) + last + adler.to_bytes(4, "big")
+        a, b = (a + a1 - 1) % base, (b + b1 + n * (a - 1)) % base
+    return (b << 16) | a
 
 
 @functools.lru_cache(maxsize=4)

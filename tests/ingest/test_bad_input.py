@@ -90,6 +90,17 @@ def test_truncated_pdf(tmp_path, pdf_dir):
 
 # -- hostile PDFs: bounded time and memory ------------------------------------------------------------
 
+def test_bomb_fixture_is_a_valid_stream():
+    # the generator splices compressed blocks and computes the checksum arithmetically:
+    # check both against zlib on a size small enough to inflate here
+    import re
+    import zlib
+
+    raw = badfiles.bomb_stream(64, 2)
+    data = re.search(rb"stream\n(.*)\nendstream", raw, re.S).group(1)
+    assert zlib.decompress(zlib.decompress(data)) == b"q Q " * (1 << 18) * 64
+
+
 def test_compression_bomb_two_layers(tmp_path):
     path = badfiles.write_bomb_pdf(tmp_path, inflated_mb=4096, layers=2)
     assert path.stat().st_size < 64 * 1024  # a few KB that would inflate to 4 GB
