@@ -29,7 +29,9 @@ _TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _FURNITURE = re.compile(r"age:?[ \t]*\d+[ \t]*(?:of|/)[ \t]*\d+")
 _FURNITURE_UPPER = re.compile(r"AGE:?[ \t]*\d+[ \t]*(?:OF|/)[ \t]*\d+")
-_FURNITURE_LINE = re.compile(r"(?i)(?:page[ \t]*\d+|\d+[ \t]*(?:of|/)[ \t]*\d+|-[ \t]*\d+[ \t]*-)")
+# A line that is only a page number. "8/2020" on its own is a date (a history table cell), so the
+# bare "N/M" form is not accepted.
+_FURNITURE_LINE = re.compile(r"(?i)(?:page[ \t]*\d+(?:[ \t]*(?:of|/)[ \t]*\d+)?|\d{1,3}[ \t]+of[ \t]+\d{1,3}|-[ \t]*\d{1,3}[ \t]*-)")
 _LINE_MARKERS = re.compile(
     r"(?:[-*•▪●◦·‣⁃■□➢➤✓✔o>][ \t]+"
     r"|(?:\(?\d{1,3}[.)]|\(?[A-Za-z][.)]|\(?[ivxlIVXL]{1,5}[.)]|\[\d{1,3}\])[ \t]+)+")
@@ -84,15 +86,15 @@ def _find_all(text: str, char: str):
 
 
 def _join_hyphen(m: re.Match) -> str:
-    """Drop a hyphen between two letters-or-digits, with any wrap space after it."""
+    """A hyphen attached to the word before it: a wrap space after it goes ("CD19- directed",
+    "(EBV)- associated"), and between two letters or digits the hyphen goes too, so "well-
+    conducted", "well-conducted" and a PDF's "wellconducted" are one word."""
     if m.start() == 0:
         return m.group()
     before = m.string[m.start() - 1]
-    if not (before.isalnum() or before == "_"):
+    if before.isspace():
         return m.group()
-    if m.end() - m.start() > 1 and not before.isalpha():  # "2-  3" is not a wrapped word
-        return m.group()
-    return ""
+    return "" if before.isalnum() or before == "_" else "-"
 
 
 def _drop_page_label(text: str, pattern: re.Pattern) -> str:

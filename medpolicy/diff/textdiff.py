@@ -38,6 +38,49 @@ class _Item:
     para: Paragraph
 
 
+# Words of a running header or a metadata line besides the policy's own id, title and payer.
+_LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment
+reimbursement guideline guidelines bulletin | : - – — effective date""".split())
+HEADER_MAX_WORDS = 12
+
+
+class _Furniture:
+    """Recognises lines that only repeat the edition's identity: a running page header that
+    survived extraction ("Plan | Title | Policy Number: X-1"), a banner. They duplicate fields the
+    metadata diff compares, and a PDF repeats them on every page while its text edition has them
+    once, so they are left out of the text comparison on both sides."""
+
+    def __init__(self, policy: Policy):
+        self.id = _loose(policy.policy_id)
+        self.names = sorted({n for n in (_loose(policy.title), _loose(policy.payer), self.id) if n}, key=len, reverse=True)
+
+    def __call__(self, key: str) -> bool:
+        low = key.casefold()
+        if low in self.names:
+            return True
+        if not self.id or not _has_word(low, self.id):
+            return False
+        for name in self.names:
+            low = low.replace(name, " ")
+        rest = [w for w in low.split() if w.strip(".:|-#") and w not in _LABEL_WORDS and w.strip(".:") not in _LABEL_WORDS]
+        return len(rest) <= HEADER_MAX_WORDS
+
+
+def _loose(text: str | None) -> str:
+    return " ".join(normalize_lines([text], strip_markers=False)[0].casefold().split()) if text else ""
+
+
+def _has_word(text: str, word: str) -> bool:
+    i = text.find(word)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + len(word)] if i + len(word) < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def _items(policy: Policy) -> list[_Item]:
     raws: list[tuple[str, str | None, bool]] = []
     for sec in policy.sections:
@@ -46,9 +89,10 @@ def _items(policy: Policy) -> list[_Item]:
             raws.append((sec.heading, heading, True))
         raws.extend((ln, heading, False) for ln in sec.text.split("\n") if ln.strip())
     keys = normalize_lines([r[0] for r in raws])
+    furniture = _Furniture(policy)
     items = []
     for (raw, heading, is_heading), key in zip(raws, keys):
-        if not key:
+        if not key or furniture(key):
             continue
         if is_heading:  # capitals in a heading are styling
             key = key.casefold()
