@@ -1,0 +1,461 @@
+"""PolicyStore: every edition of every policy, in an ordinary git repository.
+
+Layout of the branch (HEAD's branch, `main` in a new store):
+
+    .medpolicy/store.json               marks the repository as a policy store
+    README.md                           what the layout is, for people browsing with git
+    <payer>/<policy>/record.json        the latest edition by effective date (canonical JSON)
+    <payer>/<policy>/policy.md          ... rendered as markdown
+    <payer>/<policy>/source.<ext>       ... and its source file, byte for byte
+    <payer>/<policy>/editions/<effective date>/{record.json,policy.md,source.<ext>}
+                                        every edition, by the date it takes effect
+
+One commit per edition, message and trailers as in history.py. Editions are ordered by
+effective date whatever order they arrive in; an older edition arriving late is added under
+editions/ without touching the top-level files or rewriting any commit. "What the store knew
+at a moment" is the tree of the last commit made before it (`as_known_at`).
+
+Writes never touch an index or work tree: objects go into one fsynced pack per batch
+(pack.py), then the branch moves with `git update-ref REF NEW OLD`, a compare-and-swap that
+fails if anything else moved it, in which case the batch is rebuilt on the new tip. Writers
+hold an flock (lock.py) so they queue instead of racing; a killed writer leaves the branch
+where it was, and the next one removes its leftovers. A result is returned only after the pack
+and the ref are on disk. A store that is a non-bare clone gets its work tree brought up to date
+after each batch (`git read-tree -m -u`), best effort: the store itself never depends on it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .. import __version__
+from ..errors import MedpolicyError, NotFoundError, StoreError
+from ..models import Policy
+from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, find_git_dir, format_commit
+from .history import Edition, HistoryIndex, one_line, parse_trailers, scan
+from .layout import (EDITIONS, META_DIR, META_FILE, RECORD, check_key, date_sort_key, is_key, safe_name)
+from .lock import StoreLock
+from .pack import PackBuilder, fsync_dir, remove_leftovers
+from .results import PolicySummary, PutRequest, PutResult
+from .serialize import load_record
+from .summary import summarize
+from .trees import TreeEditor
+from .writer import Batch, Prepared, prepare
+
+DEFAULT_BRANCH = "main"
+STORE_FORMAT = 1
+BATCH_BYTES = 64 * 1024 * 1024  # source bytes per pack: bounds memory for batches of large PDFs
+CAS_RETRIES = 20
+STALE_REF_LOCK = 5.0  # seconds: git holds a ref's .lock for milliseconds
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COMMIT_RE = re.compile(r"^[0-9a-fA-F]{4,40}$")
+
+_README = """# Policy store
+
+Created by medpolicy {version}. Every edition of every policy, one commit per edition.
+
+    <payer>/<policy>/record.json       latest edition by effective date (canonical JSON)
+    <payer>/<policy>/policy.md         the same, readable
+    <payer>/<policy>/source.<ext>      the document it was parsed from, byte for byte
+    <payer>/<policy>/editions/<date>/  every edition, by effective date
+
+Commit trailers (`Medpolicy-Key`, `Effective`, `Source-SHA256`, ...) make the history queryable
+with git alone, e.g. `git log --grep='^Medpolicy-Key: PAYER/ID$'`.
+"""
+
+
+class PolicyStore:
+    """A policy store: a git repository (bare, or a clone with a work tree).
+
+    Not safe to share between threads; open one per thread or process. Processes may write
+    to the same store at once (they take turns)."""
+
+    def __init__(self, path: Path, git_dir: Path, work_tree: Path | None, branch: str):
+        self.path = path
+        self.git_dir = git_dir
+        self.work_tree = work_tree
+        self.ref = branch
+        self.git = Git(git_dir)
+        self.reader = CatFile(self.git)
+        self.warnings: list[str] = []  # things worth telling a user that did not stop the work
+        self._index = HistoryIndex(self.git)
+        self._author: Signature | None = None
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: str | os.PathLike) -> "PolicyStore":
+        """Create a new, empty store (a bare git repository) at `path`."""
+        target = Path(path).absolute()
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            try:
+                cls.open(target).close()
+            except StoreError:
+                raise StoreError("exists and is not empty; choose a new folder", path=str(target)) from None
+            raise StoreError("is already a policy store", path=str(target))
+        target.mkdir(parents=True, exist_ok=True)
+        git = Git(target)
+        git.run("init", "--bare", "--quiet", f"--initial-branch={DEFAULT_BRANCH}", str(target))
+        store = cls(target, target, None, f"refs/heads/{DEFAULT_BRANCH}")
+        pack = PackBuilder()
+        tree = TreeEditor(store.reader, pack, None)
+        meta = {"format": STORE_FORMAT, "created_by": f"medpolicy {__version__}"}
+        tree.put_blob(f"{META_DIR}/{META_FILE}", (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode())
+        tree.put_blob("README.md", _README.format(version=__version__).encode())
+        root = tree.write()
+        commit = pack.add("commit", format_commit(root, [], store._signature(), int(time.time()),
+                                                  "Create policy store\n"))
+        pack.write(target / "objects")
+        if not store._update_ref(commit, None):
+            raise StoreError("another process initialised this store at the same time", path=str(target))
+        return store
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "PolicyStore":
+        """Open the store at `path`; StoreError when it is not a policy store."""
+        target = Path(path).absolute()
+        if not target.is_dir():
+            raise StoreError("no policy store here (run `medpolicy init` to create one)", path=str(target))
+        git_dir, work_tree = find_git_dir(target)
+        head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip() \
+            if (git_dir / "HEAD").is_file() else ""
+        if not head.startswith("ref: refs/heads/"):
+            raise StoreError("the store's HEAD is detached; check out its branch first", path=str(target))
+        store = cls(target, git_dir, work_tree, head[5:])
+        tip = store._tip()
+        if tip is None or store.reader.blob(f"{tip}:{META_DIR}/{META_FILE}") is None:
+            store.close()
+            raise StoreError("is a git repository but not a policy store", path=str(target))
+        return store
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def __enter__(self) -> "PolicyStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def put(self, policy: Policy, source_bytes: bytes, source_name: str, *, key: str | None = None) -> PutResult:
+        """Store one edition; returns once it is durable. Raises a MedpolicyError if it cannot
+        be stored. See PutResult for the statuses."""
+        result = self.put_many([PutRequest(policy, source_bytes, source_name, key)])[0]
+        if result.status == "failed":
+            raise StoreError(result.error or "could not store the edition", path=source_name)
+        return result
+
+    def put_many(self, requests: Iterable[PutRequest | tuple]) -> list[PutResult]:
+        """Store many editions with one lock, one pack and one branch move per batch of up to
+        64 MB of sources; results come back in request order, all durable. A request that
+        cannot be stored gets status "failed" and the rest still land."""
+        reqs = [r if isinstance(r, PutRequest) else PutRequest(*r) for r in requests]
+        results: list[PutResult | None] = [None] * len(reqs)
+        ready: list[tuple[int, Prepared]] = []
+        for i, req in enumerate(reqs):
+            try:
+                ready.append((i, prepare(req)))
+            except MedpolicyError as exc:
+                results[i] = PutResult("failed", source_name=req.source_name, error=exc.reason)
+        chunks: list[list[tuple[int, Prepared]]] = [[]]
+        size = 0
+        for item in ready:
+            if chunks[-1] and size + len(item[1].source) > BATCH_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(item)
+            size += len(item[1].source)
+        with StoreLock(self.git_dir):
+            remove_leftovers(self.git_dir / "objects")
+            start = self._tip()
+            for chunk in chunks:
+                if chunk:
+                    for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
+                        results[i] = res
+            self._sync_work_tree(start)
+        return [r for r in results if r is not None]
+
+    def _commit_batch(self, items: list[Prepared]) -> list[PutResult]:
+        for _attempt in range(CAS_RETRIES):
+            tip = self._tip()
+            if tip is None:
+                raise StoreError("the store's branch has no commits", path=str(self.path))
+            self._index.refresh(tip)
+            batch = Batch(self.reader, self._index, tip, self._root_tree(tip), self._signature())
+            out: list[PutResult] = []
+            for p in items:
+                try:
+                    out.append(batch.apply(p))
+                except MedpolicyError as exc:
+                    out.append(PutResult("failed", source_name=p.source_name, error=exc.reason))
+            if batch.head == tip:
+                return out  # nothing new
+            batch.pack.write(self.git_dir / "objects")
+            if self._update_ref(batch.head, tip):
+                for ed in batch.editions:
+                    self._index.add(ed, ed.commit)
+                return out
+            time.sleep(0.01)  # someone outside medpolicy moved the branch: rebuild on their tip
+        raise StoreError("the branch kept moving under us; try again", path=str(self.path))
+
+    def _update_ref(self, new: str, old: str | None) -> bool:
+        """Compare-and-swap the branch from `old` to `new`, durably. False when it was not at
+        `old` (someone else moved it)."""
+        expected = old or "0" * 40
+        for _ in range(2):
+            proc = self.git.run("update-ref", "-m", "medpolicy", self.ref, new, expected,
+                                check=False, config=FSYNC_CONFIG)
+            if proc.returncode == 0:
+                fsync_dir((self.git_dir / self.ref).parent)
+                return True
+            err = proc.stderr.decode("utf-8", "replace")
+            if "but expected" in err or "already exists" in err or "unable to resolve reference" in err:
+                return False
+            if not self._remove_stale_ref_lock():
+                break
+        raise GitError(f"could not move {self.ref}: {err.strip().splitlines()[-1] if err.strip() else '?'}",
+                       stderr=err)
+
+    def _remove_stale_ref_lock(self) -> bool:
+        """A `git update-ref` killed mid-way leaves REF.lock; we hold the store lock, so one
+        that is seconds old is dead, not busy."""
+        lock = self.git_dir / (self.ref + ".lock")
+        try:
+            if time.time() - lock.stat().st_mtime > STALE_REF_LOCK:
+                lock.unlink()
+                return True
+        except FileNotFoundError:
+            return True
+        return False
+
+    def _sync_work_tree(self, old: str | None) -> None:
+        if self.work_tree is None or old is None:
+            return
+        new = self._tip()
+        if new == old:
+            return
+        git = Git(self.git_dir, self.work_tree)
+        proc = git.run("read-tree", "-m", "-u", old, new, check=False)
+        if proc.returncode != 0:
+            self.warnings.append(f"the store is up to date but its work tree {self.work_tree} is not "
+                                 f"(local changes?); `git -C {self.work_tree} status` shows what differs")
+
+    def _signature(self) -> Signature:
+        if self._author is None:
+            proc = self.git.run("config", "--get-regexp", r"^user\.(name|email)$", check=False)
+            found = dict(line.split(" ", 1) for line in proc.stdout.decode("utf-8", "replace").splitlines()
+                         if " " in line)
+            clean = lambda s: re.sub(r"[<>\x00-\x1f]", "", s).strip()  # noqa: E731
+            self._author = Signature(clean(found.get("user.name", "")) or "medpolicy",
+                                     clean(found.get("user.email", "")) or "medpolicy@localhost")
+        return self._author
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _tip(self) -> str | None:
+        return self.git.rev_parse(self.ref + "^{commit}")
+
+    def _require_tip(self) -> str:
+        tip = self._tip()
+        if tip is None:
+            raise StoreError("the store's branch has no commits", path=str(self.path))
+        return tip
+
+    def _root_tree(self, commit: str) -> str:
+        got = self.reader.read(commit)
+        if got is None or got[1] != "commit":
+            raise StoreError(f"commit {commit} is missing (run `git fsck`)", path=str(self.path))
+        return got[2][5:45].decode()
+
+    def keys(self, commit: str | None = None) -> list[str]:
+        """Every policy key in the store (at `commit`, default the tip)."""
+        root = self.reader.tree(self._root_tree(commit or self._require_tip())) or {}
+        out: list[str] = []
+        for payer, (mode, oid) in sorted(root.items()):
+            if mode != "40000" or payer.startswith("."):
+                continue
+            for name, (m, _) in sorted((self.reader.tree(oid) or {}).items()):
+                if m == "40000" and is_key(f"{payer}/{name}"):
+                    out.append(f"{payer}/{name}")
+        return out
+
+    def resolve(self, ref: str) -> str:
+        """The store key meant by `ref`: a key, an unambiguous key prefix, or a policy id
+        (case-insensitive). NotFoundError lists the candidates when several match."""
+        text = ref.strip().strip("/")
+        tip = self._require_tip()
+        if is_key(text) and self.reader.read(f"{tip}:{text}/{RECORD}") is not None:
+            return text
+        keys = self.keys(tip)
+        low, name = text.lower(), safe_name(text, fallback="")
+        tiers = [
+            [k for k in keys if k == low],
+            [k for k in keys if name and k.split("/")[1].split("~")[0] == name],
+            [k for k in keys if k.startswith(low)],
+            [k for k in keys if name and k.split("/")[1].startswith(name)],
+        ]
+        for found in tiers:
+            if len(found) == 1:
+                return found[0]
+            if found:
+                shown = ", ".join(found[:20]) + (f" (and {len(found) - 20} more)" if len(found) > 20 else "")
+                raise NotFoundError(f"{ref!r} is ambiguous: {shown}")
+        raise NotFoundError(f"no policy {ref!r} in the store (`medpolicy list` shows them)")
+
+    def editions(self, key: str, as_known_at: str | None = None) -> list[Edition]:
+        """Editions of `key`, oldest effective date first (corrections after what they correct),
+        each summary relative to the edition before it in that order. With `as_known_at`
+        (YYYY-MM-DD or ISO date-time): only editions ingested by then."""
+        check_key(key)
+        found = scan(self.git, [self._require_tip()], key=key)
+        return self._ordered(found, _cutoff(as_known_at))
+
+    def _ordered(self, found: list[Edition], cutoff: int | None) -> list[Edition]:
+        # `found` is newest commit first: its reverse is commit order, which breaks ties
+        # between commits made in the same second
+        seq = {e.commit: len(found) - i for i, e in enumerate(found)}
+        kept = [e for e in found if cutoff is None or e.timestamp <= cutoff]
+        revised: dict[str, tuple[str, str]] = {}  # commit -> (summary, compared_to); later wins
+        for ed in sorted(kept, key=lambda e: seq[e.commit]):
+            if ed.revises:
+                revised[ed.revises] = (ed.revised_summary or "", ed.commit)
+        ordered = sorted(kept, key=lambda e: (date_sort_key(e.effective), seq[e.commit]))
+        out: list[Edition] = []
+        for i, ed in enumerate(ordered):
+            if ed.commit in revised:
+                ed = replace(ed, summary=revised[ed.commit][0], compared_to=revised[ed.commit][1])
+            prev = ordered[i - 1] if i else None
+            if (prev.commit if prev else None) != ed.compared_to:
+                # not summarised against the edition now before it (a commit made without
+                # medpolicy, or an as-known-at view that cuts a revision off): summarise again
+                old = self._record_at(prev) if prev else None
+                ed = replace(ed, summary=summarize(old, self._record_at(ed)),
+                             compared_to=prev.commit if prev else None)
+            out.append(ed)
+        return out
+
+    def _record_at(self, ed: Edition) -> Policy:
+        where = f"{ed.commit}:{ed.key}/{EDITIONS}/{ed.effective}/{RECORD}"
+        data = self.reader.blob(where)
+        if data is None:
+            raise StoreError(f"edition record missing at {where}", path=str(self.path))
+        return load_record(data, where=where)
+
+    def get(self, key: str, at: str | None = None, *, as_known_at: str | None = None) -> Policy:
+        """The record of one edition of `key`. `at`: None for the latest by effective date; a
+        date YYYY-MM-DD for the edition in effect that day (NotFoundError before the first);
+        or a commit id (a prefix will do) of one of its editions."""
+        return self.lookup(key, at, as_known_at=as_known_at)[0]
+
+    def lookup(self, key: str, at: str | None = None, *, as_known_at: str | None = None) -> tuple[Policy, str, str]:
+        """What `get` returns, with the commit whose tree it was read from and its edition
+        folder (effective date)."""
+        data, commit, edition = self._locate(key, at, as_known_at)
+        return load_record(data, where=f"{key}/{EDITIONS}/{edition}"), commit, edition
+
+    def _locate(self, key: str, at: str | None, as_known_at: str | None) -> tuple[bytes, str, str]:
+        check_key(key)
+        root = self._require_tip()
+        if as_known_at is not None:
+            known = self.editions(key, as_known_at)
+            if not known:
+                raise NotFoundError(f"the store knew no edition of {key} on {as_known_at}")
+            root = max(known, key=lambda e: e.timestamp).commit  # its tree: the folder as then known
+        if at is not None and _COMMIT_RE.match(at) and not _DATE_RE.match(at):
+            return self._at_commit(key, at)
+        dates = sorted((self.reader.tree(f"{root}:{key}/{EDITIONS}") or {}), key=date_sort_key)
+        if not dates:
+            raise NotFoundError(f"no policy {key} in the store")
+        if at is None:
+            edition = dates[-1]
+        elif _DATE_RE.match(at):
+            _check_date(at)
+            earlier = [d for d in dates if date_sort_key(d) <= at]
+            if not earlier:
+                raise NotFoundError(f"{key} had no edition in effect on {at}: its first edition takes "
+                                    f"effect on {dates[0]}")
+            edition = earlier[-1]
+        else:
+            raise NotFoundError(f"{at!r} is neither a date (YYYY-MM-DD) nor a commit")
+        data = self.reader.blob(f"{root}:{key}/{EDITIONS}/{edition}/{RECORD}")
+        if data is None:
+            raise StoreError(f"record missing for {key} edition {edition}", path=str(self.path))
+        return data, root, edition
+
+    def _at_commit(self, key: str, rev: str) -> tuple[bytes, str, str]:
+        commit = self.git.rev_parse(rev + "^{commit}")
+        if commit is None:
+            raise NotFoundError(f"no commit {rev} in the store (or the prefix is ambiguous)")
+        got = self.reader.read(commit)
+        trailers = parse_trailers(got[2].decode("utf-8", "replace")) if got else {}
+        if trailers.get("Medpolicy-Key") != key:
+            raise NotFoundError(f"commit {rev} is not an edition of {key}")
+        edition = trailers.get("Effective", "")
+        data = self.reader.blob(f"{commit}:{key}/{EDITIONS}/{edition}/{RECORD}")
+        if data is None:
+            raise StoreError(f"record missing for {key} at commit {commit}", path=str(self.path))
+        return data, commit, edition
+
+    def list(self, *, as_known_at: str | None = None) -> list[PolicySummary]:
+        """Every policy, sorted by key, as of now or as known at a moment."""
+        tip = self._require_tip()
+        self._index.refresh(tip)
+        cutoff = _cutoff(as_known_at)
+        present = set(self.keys(tip))
+        out: list[PolicySummary] = []
+        for key, eds in sorted(self._index.by_key().items()):
+            eds = [e for e in eds if cutoff is None or e.timestamp <= cutoff]
+            if key not in present or not eds:
+                continue
+            latest = max(eds, key=lambda e: (date_sort_key(e.effective), e.timestamp))
+            out.append(PolicySummary(key=key, payer=latest.payer, policy_id=latest.policy_id, title=latest.title,
+                                     latest_effective=latest.effective, editions=len({e.effective for e in eds}),
+                                     commits=len(eds)))
+        return out
+
+    def verify(self) -> list[str]:
+        """Problems found, as one line each (empty when the store is sound): git's own
+        integrity check, every record against the schema and in canonical form, every source
+        file against its recorded sha256, every policy's top level against its latest edition."""
+        from .verify import verify_store
+
+        return verify_store(self)
+
+
+def _check_date(text: str) -> None:
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise NotFoundError(f"not a calendar date: {text}") from None
+
+
+def _cutoff(as_known_at: str | None) -> int | None:
+    """A moment as a Unix time: a bare date means the end of that day (UTC)."""
+    if as_known_at is None:
+        return None
+    text = as_known_at.strip()
+    try:
+        if _DATE_RE.match(text):
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            return int(day.timestamp()) + 86399
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise NotFoundError(f"not a date or date-time: {one_line(as_known_at, 60)!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def open_store(path: str | os.PathLike) -> PolicyStore:
+    return PolicyStore.open(path)
+
+
+__all__: Sequence[str] = ("PolicyStore", "open_store")
