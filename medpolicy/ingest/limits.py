@@ -74,7 +74,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float | None = None
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     reader, writer = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child_main, args=(writer, fn, args, memory_mb), daemon=True)
+    # not a daemon: daemonic processes may not start children, and a job may call run_limited
+    # itself (a batch runner wrapping parse_policy); we always reap the child ourselves
+    proc = ctx.Process(target=_child_main, args=(writer, fn, args, memory_mb))
     proc.start()
     writer.close()  # else the parent never sees end-of-file when the child dies
     payload: bytes | None = None

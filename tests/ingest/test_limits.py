@@ -182,6 +182,14 @@ def test_unpicklable_result_is_reported():
         run_limited(unpicklable, timeout=10, path_for_errors="x.pdf")
 
 
+def nested(x):
+    return run_limited(double, x, timeout=10, path_for_errors="inner.pdf")
+
+
+def test_a_job_may_call_run_limited_itself():
+    assert run_limited(nested, 4, timeout=20, path_for_errors="outer.pdf") == 8
+
+
 def test_many_calls_in_a_row_leak_nothing():
     fd_dir = "/proc/self/fd"
     before = len(os.listdir(fd_dir)) if os.path.isdir(fd_dir) else 0
@@ -217,3 +225,17 @@ def test_environment_defaults(monkeypatch):
     monkeypatch.setenv("MEDPOLICY_PDF_MEMORY_MB", "-5")
     with pytest.raises(UsageError, match="MEDPOLICY_PDF_MEMORY_MB"):
         run_limited(double, 1, path_for_errors="a.pdf")
+
+
+def test_interrupt_kills_the_child():
+    import threading
+
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_limited(sleep_forever, timeout=30, path_for_errors="slow.pdf")
+    timer.join()
+    assert time.monotonic() - start < 5
+    if os.path.isdir("/proc"):
+        assert _children() == []
