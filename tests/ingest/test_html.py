@@ -1,7 +1,14 @@
 """html_to_pages: HTML -> one page of seed-like text, by table of snippets."""
 from __future__ import annotations
 
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +150,85 @@ def test_errors_name_the_file():
     with pytest.raises(DocumentError) as info:
         html_to_pages("<p> </p>", path="page.html")
     assert str(info.value) == "page.html: no text in this HTML document"
+
+
+# -- the seeds as web pages: the HTML path must score what the text path scores ---------------------------
+
+_BULLET = re.compile(r"^(\s*)[-•]\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_WHOLE_BOLD = re.compile(r"^\*\*([^*]+)\*\*$")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(#\)")
+_LABELLED = re.compile(r"^[A-Z][A-Za-z .]{2,40}:\s")
+
+
+def _inline(text: str) -> str:
+    """Escape a seed line, turning its markdown links and bold into the HTML a page would hold."""
+    out = html.escape(text, quote=False)
+    out = _MD_LINK.sub(r'<a href="#">\1</a>', out)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+
+
+def seed_to_html(text: str) -> str:
+    """A web page a publisher might serve for this seed: paragraphs, <br>-joined labelled lines,
+    headings, nested lists, tables (with a header row), and page chrome to be dropped."""
+    out = ["<!DOCTYPE html><html><head><title>Policy</title><style>p { margin: 0 }</style></head><body>",
+           "<nav><ul><li><a href='/'>Home</a></li><li>Medical policies</li></ul></nav>",
+           "<script>window.dataLayer = [];</script><main>"]
+    lines = text.replace("\f", "\n").split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+        elif "\t" in line:
+            out.append("<table border='1'>")
+            first = True
+            while i < len(lines) and "\t" in lines[i]:
+                tag = "th" if first else "td"
+                out.append("<tr>" + "".join(f"<{tag}>{_inline(c)}</{tag}>" for c in lines[i].split("\t")) + "</tr>")
+                first, i = False, i + 1
+            out.append("</table>")
+        elif _BULLET.match(line):
+            depth = 0
+            while i < len(lines) and _BULLET.match(lines[i]):
+                want = 1 + len(_BULLET.match(lines[i]).group(1)) // 2
+                while depth < want:
+                    out.append("<ul>")
+                    depth += 1
+                while depth > want:
+                    out.append("</ul>")
+                    depth -= 1
+                out.append(f"<li>{_inline(_BULLET.sub('', lines[i]))}</li>")
+                i += 1
+            out.append("</ul>" * depth)
+        elif m := _MD_HEADING.match(line):
+            level = len(m.group(1))
+            out.append(f"<h{level}>{_inline(m.group(2))}</h{level}>")
+            i += 1
+        elif m := _WHOLE_BOLD.match(line.strip()):
+            out.append(f"<p><b>{html.escape(m.group(1), quote=False)}</b></p>")
+            i += 1
+        elif _LABELLED.match(line):
+            group = []  # "Effective Date: ..." lines, blank lines between them or not
+            while i < len(lines) and (_LABELLED.match(lines[i]) or not lines[i].strip()) and "\t" not in lines[i]:
+                if lines[i].strip():
+                    group.append(_inline(lines[i]))
+                i += 1
+            out.append("<p>" + "<br>\n".join(group) + "</p>")
+        else:
+            out.append(f"<p>{_inline(line)}</p>")
+            i += 1
+    out.append("</main><footer><nav>Site map</nav></footer></body></html>")
+    return "\n".join(out)
+
+
+@pytest.mark.corpus
+def test_seeds_as_html_score_like_text(seeds_dir, shared_tools_dir, tmp_path):
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        (tmp_path / f"{seed.stem}.html").write_text(seed_to_html(seed.read_text(encoding="utf-8")), encoding="utf-8")
+        shutil.copy(seed.with_suffix(".expected.json"), tmp_path / f"{seed.stem}.expected.json")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    result = subprocess.run([sys.executable, str(shared_tools_dir / "eval_parse.py"), str(tmp_path), "--min", "1.0"],
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(".html: 1.000") == len(list(seeds_dir.glob("*.txt")))
