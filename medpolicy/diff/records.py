@@ -36,7 +36,6 @@ who it its any other
 REFERENCE_SIMILARITY = 0.8
 REFERENCE_SIMILARITY_OTHER_URL = 0.9
 HISTORY_SIMILARITY = 0.6
-HISTORY_SIMILARITY_OTHER_DATE = 0.9
 HISTORY_PREFIX_WORDS = 3
 
 
@@ -179,12 +178,12 @@ def diff_history(old: Sequence[HistoryEntry], new: Sequence[HistoryEntry]) -> Hi
     coder = WordCoder()
     codes_a = [coder.encode_text(k[1]) for k in keys_a]
     codes_b = [coder.encode_text(k[1]) for k in keys_b]
-    # the same row edited keeps its date; a row whose date was corrected keeps its words; a row
-    # that gained or lost a continuation (text after a page break) starts with the other
+    # The date is part of a row's identity: tables repeat "Annual review." every year, so the same
+    # words under another date are another row. Under the same date, a row that gained or lost a
+    # continuation (text after a page break) starts with the other, or most words were kept.
     edited = _pair_prefixes(keys_a, keys_b, free_a, free_b)
     edited += pair_by_similarity(codes_a, codes_b, free_a, free_b, HISTORY_SIMILARITY,
-                                allowed=lambda i, j: keys_a[i][0] == keys_b[j][0])
-    edited += pair_by_similarity(codes_a, codes_b, free_a, free_b, HISTORY_SIMILARITY_OTHER_DATE)
+                                 allowed=lambda i, j: keys_a[i][0] == keys_b[j][0])
     return HistoryDiff(
         added=[new[j] for j in sorted(free_b)],
         removed=[old[i] for i in sorted(free_a)],

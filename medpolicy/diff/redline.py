@@ -18,7 +18,7 @@ _WS = re.compile(r"\s+")
 # An equal run this short between two changes reads better folded into the change
 # ("~~the old~~ **a new** wording" rather than "~~old~~ the **new**").
 _ISLAND = 2
-_ISLAND_CONTEXT = 6
+_ISLAND_CONTEXT = 5
 
 
 def display_text(text: str) -> str:
