@@ -1,0 +1,218 @@
+"""PDF -> pages of seed-like text (see document.py).
+
+The stages, each in its own module:
+  pdf_page       PDFium text and line geometry; ruled tables (pdfplumber's finder on rulings
+                 read by PDFium) become TAB-separated rows in place of their text
+  pdf_furniture  running headers and footers removed by position and repetition
+  pdf_layout     visual lines joined into paragraphs, list items and rows
+  (here)         blocks that continue on the next page joined; repeated table headers dropped
+  pdf_text       line-end hyphens resolved against the document's own words
+
+`extract_pdf_pages` runs in-process; `load_pdf` runs it in a child process under time and
+memory limits, since a hostile PDF can make any parser spin or balloon.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DocumentError
+from .pdf_furniture import strip_furniture
+from .pdf_layout import Block, Geometry, PageBlocks, continues_across_pages, join_text
+from .pdf_page import PageContent, read_page
+from .pdf_text import document_vocabulary, resolve_hyphens
+
+# A page with fewer visible characters than this and an image on it is counted as scanned.
+_SCANNED_CHARS = 20
+
+
+def _open(path: str):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise DocumentError("encrypted PDF (password required)", path=path) from exc
+        if code == pdfium.raw.FPDF_ERR_SECURITY:
+            raise DocumentError("encrypted PDF (unsupported security handler)", path=path) from exc
+        if code == pdfium.raw.FPDF_ERR_FILE:
+            raise DocumentError("cannot read file", path=path) from exc
+        raise DocumentError("damaged PDF: cannot be opened (bad or missing structure)", path=path) from exc
+    except (OSError, ValueError) as exc:
+        raise DocumentError(f"cannot read file ({exc})", path=path) from exc
+
+
+def _read_pages(path: str) -> list[PageContent]:
+    import pypdfium2 as pdfium
+
+    doc = _open(path)
+    try:
+        n = len(doc)
+        if n <= 0:
+            raise DocumentError("damaged PDF: no pages", path=path)
+        pages = []
+        for i in range(n):
+            try:
+                page = doc[i]
+            except pdfium.PdfiumError as exc:
+                raise DocumentError(f"damaged PDF: page {i + 1} cannot be loaded", path=path) from exc
+            try:
+                pages.append(read_page(page, i))
+            finally:
+                page.close()
+        return pages
+    finally:
+        doc.close()
+
+
+def _check_text_layer(pages: list[PageContent], path: str, warnings: list[str]) -> None:
+    textless = [p for p in pages if p.n_chars < _SCANNED_CHARS]
+    if len(textless) == len(pages) and sum(p.n_chars for p in pages) < _SCANNED_CHARS * len(pages):
+        if any(p.n_images for p in pages) or not any(p.n_chars for p in pages):
+            raise DocumentError("no text layer (scanned PDF?)", path=path)
+    scanned = [p.number + 1 for p in textless if p.n_images]
+    if scanned:
+        warnings.append(f"page(s) {', '.join(map(str, scanned))} have no text layer (scanned?); their text is missing")
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    """Equal rows, ignoring case, spacing and empty trailing cells."""
+    def norm(cells: list[str]) -> list[str]:
+        out = [" ".join(c.split()).lower() for c in cells]
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    return norm(a) == norm(b)
+
+
+def _drop_repeated_headers(pages: list[list[Block]]) -> None:
+    """A table continued on the next page repeats its header row there: keep the first only."""
+    header: list[str] | None = None
+    for i in range(1, len(pages)):
+        prev_page, page = pages[i - 1], pages[i]
+        if not prev_page or not page:
+            continue
+        start = _table_start(prev_page)
+        if start is None:
+            header = None
+            continue
+        if start > 0 or header is None:
+            # the table began on the previous page (a table that merely continues there keeps
+            # the header seen before)
+            header = prev_page[start].cells
+        while page and page[0].kind == "row" and _same_row(page[0].cells, header):
+            page.pop(0)
+
+
+def _join_pages(pages: list[list[Block]]) -> None:
+    """Carry a paragraph, reference or table row that a page break split back onto the page
+    where it began."""
+    for i in range(1, len(pages)):
+        prev_page, page = pages[i - 1], pages[i]
+        if not prev_page or not page:
+            continue
+        tail = _lowest(prev_page)
+        if tail.kind == "row":
+            if page[0].kind == "row" and _continues_row(tail, page[0]):
+                for k, cell in enumerate(page[0].cells):
+                    if cell:
+                        tail.append_to_cell(k, cell)
+                page.pop(0)
+            continue
+        head = _highest(page)
+        if head.kind != "row" and tail.kind != "row" and continues_across_pages(tail.text(), head.text()):
+            tail.parts[:] = [join_text(tail.text(), head.text())]
+            page.remove(head)
+
+
+def _lowest(blocks: list[Block]) -> Block:
+    """The block that ends lowest on the page: where the page's running text stops, even if the
+    stream put a sidebar after it."""
+    return max(reversed(blocks), key=lambda b: max(ln.bottom for ln in b.lines))
+
+
+def _highest(blocks: list[Block]) -> Block:
+    return min(blocks, key=lambda b: min(ln.top for ln in b.lines))
+
+
+def _table_start(blocks: list[Block]) -> int | None:
+    """Index of the first row of the table the page ends with (lowest on the page), if any."""
+    k = blocks.index(_lowest(blocks))
+    if blocks[k].kind != "row":
+        return None
+    while k > 0 and blocks[k - 1].kind == "row":
+        k -= 1
+    return k
+
+
+def _continues_row(prev: Block, row: Block) -> bool:
+    """A row whose first cell is empty, at the top of a page, finishes the row the previous page
+    ended with (when it starts like the rest of a sentence)."""
+    cells = row.cells
+    if not cells or cells[0].strip() or not any(c.strip() for c in cells):
+        return False
+    if not prev.cells or not prev.cells[0].strip():
+        return False
+    first = next(c for c in cells if c.strip()).lstrip()
+    k = next(i for i, c in enumerate(cells) if c.strip())
+    before = prev.cells[k].rstrip() if k < len(prev.cells) else ""
+    return first[:1].islower() or first[:1] in "(,;" or (bool(before) and not before.endswith((".", ":", "!", "?")))
+
+
+def _merge_row_continuations(blocks: list[Block]) -> list[Block]:
+    """Within a page: a row with an empty first cell that reads as the rest of the row above
+    (a cell's lines drawn as separate ruled rows) is merged into it."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind == "row" and out and out[-1].kind == "row" and _continues_row(out[-1], b) and (
+                next(c for c in b.cells if c.strip()).lstrip()[:1].islower()):
+            for k, cell in enumerate(b.cells):
+                if cell:
+                    out[-1].append_to_cell(k, cell)
+            continue
+        out.append(b)
+    return out
+
+
+def _render(blocks: list[Block]) -> str:
+    """Blank lines between blocks; rows of one table and items of one list stay together."""
+    parts: list[str] = []
+    prev: Block | None = None
+    for b in blocks:
+        text = b.text().strip()
+        if not text:
+            continue
+        if prev is not None:
+            together = (b.kind == prev.kind == "row") or (b.kind == prev.kind == "item")
+            parts.append("\n" if together else "\n\n")
+        parts.append(text)
+        prev = b
+    return "".join(parts)
+
+
+def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
+    """Pages of seed-like text and warnings, read in this process. One string per PDF page."""
+    path = str(path)
+    if not Path(path).is_file():
+        raise DocumentError("no such file", path=path)
+    warnings: list[str] = []
+    contents = _read_pages(path)
+    _check_text_layer(contents, path, warnings)
+    lines, _removed = strip_furniture([c.lines for c in contents], [c.height for c in contents])
+    geometry = Geometry.measure(lines)
+    blocks = [PageBlocks(ls, geometry).build() for ls in lines]
+    _drop_repeated_headers(blocks)
+    blocks = [_merge_row_continuations(b) for b in blocks]
+    _join_pages(blocks)
+    pages = [_render(b) for b in blocks]
+    words, compounds = document_vocabulary("\n".join(pages))
+    return [resolve_hyphens(p, words, compounds) for p in pages], warnings
+
+
+def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None) -> tuple[list[str], list[str]]:
+    """`extract_pdf_pages` in a child process under a time and memory limit (ingest.limits)."""
+    from .limits import run_limited
+
+    return run_limited(extract_pdf_pages, path, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)

@@ -1,0 +1,110 @@
+"""Running headers and footers ("page furniture") of a PDF, found by geometry and repetition.
+
+A line is furniture when it sits in the top or bottom band of its page and either
+  - names a page ("Page 2 of 10", "Page: 2 of 10", "2 | Page", a bare "7", "3/36"), is a printed
+    URL, or a browser print stamp ("6/18/26, 9:51 AM ..."); or
+  - repeats, digits aside, in the same band of many pages (the title, the policy number, a
+    copyright line).
+Repeated lines on the first page are kept when they carry the document's own metadata (a
+policy number and title block printed on every page is still the title block on page 1),
+unless that band of page 1 also holds a page number: then the band is furniture there too.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .pdf_lines import VLine
+
+# Bands, as fractions of the page height, where running headers and footers live.
+TOP_BAND = 0.15
+BOTTOM_BAND = 0.86
+
+_PAGE_NO = re.compile(
+    r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b"        # Page 2 of 10, Page: 2 of 10, page 2/10
+    r"|^\s*\d+\s*\|\s*page\s*$"                    # 2 | Page
+    r"|^\s*page\s*\|?\s*\d+\s*$"                   # Page 2, Page | 2
+    r"|^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$"            # 7, - 7 -
+    r"|^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",             # 3/36 (browser print footers)
+    re.IGNORECASE,
+)
+_STAMP = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\b", re.IGNORECASE)
+
+
+def _signature(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+
+
+def _pieces(line: VLine) -> list[str]:
+    return [p for p in (s.strip() for s in line.text.split("\t")) if p]
+
+
+def is_page_marker(text: str) -> bool:
+    """A page number or a print time stamp (whole line or any TAB piece). A printed URL alone
+    is not one: a reference's URL may end a page; the browser's URL footer repeats anyway."""
+    pieces = [p.strip() for p in text.split("\t") if p.strip()] or [text]
+    return any(_PAGE_NO.search(p) or _STAMP.match(p) for p in pieces)
+
+
+# Only this many distinct line positions counted from the page edge can be furniture: a
+# footer is a few lines; body text reaching into the band lies further in.
+OUTER_LINES = 4
+
+
+def _banded(lines: list[VLine], height: float) -> list[tuple[VLine, str]]:
+    """The outermost lines of the top and bottom bands, with their band."""
+    out: list[tuple[VLine, str]] = []
+    for band, inside, key in (("top", lambda ln: ln.top < TOP_BAND * height, lambda ln: ln.top),
+                              ("bottom", lambda ln: ln.bottom > BOTTOM_BAND * height, lambda ln: -ln.bottom)):
+        cand = sorted((ln for ln in lines if inside(ln)), key=key)
+        rows: list[float] = []
+        for ln in cand:
+            pos = key(ln)
+            if not rows or abs(pos - rows[-1]) > 2.0:
+                rows.append(pos)
+            if len(rows) > OUTER_LINES:
+                break
+            out.append((ln, band))
+    return out
+
+
+def strip_furniture(pages: list[list[VLine]], heights: list[float]) -> tuple[list[list[VLine]], int]:
+    """Remove running headers/footers from every page; returns the pages and how many lines
+    were removed."""
+    n = len(pages)
+    seen: dict[str, set[int]] = defaultdict(set)
+    banded: list[list[tuple[VLine, str]]] = []
+    for i, lines in enumerate(pages):
+        marks = _banded(lines, heights[i])
+        for ln, _band in marks:
+            keys = {_signature(ln.text)} | {_signature(p) for p in _pieces(ln)}
+            for key in keys:
+                if len(key.replace("#", "").strip()) >= 2:
+                    seen[key].add(i)
+        banded.append(marks)
+    need = 2 if n <= 4 else max(3, (n + 1) // 2)
+
+    def repeated(ln: VLine) -> bool:
+        if len(seen.get(_signature(ln.text), ())) >= need:
+            return True
+        pieces = _pieces(ln)
+        return bool(pieces) and all(len(seen.get(_signature(p), ())) >= need for p in pieces)
+
+    out: list[list[VLine]] = []
+    removed = 0
+    for i, lines in enumerate(pages):
+        drop: set[int] = set()
+        marker_bands = set()
+        for ln, band in banded[i]:
+            if is_page_marker(ln.text):
+                drop.add(id(ln))
+                marker_bands.add(band)
+        for ln, band in banded[i]:
+            if id(ln) in drop or not repeated(ln):
+                continue
+            if i > 0 or band in marker_bands:
+                drop.add(id(ln))
+        kept = [ln for ln in lines if id(ln) not in drop]
+        removed += len(lines) - len(kept)
+        out.append(kept)
+    return out, removed

@@ -1,0 +1,366 @@
+"""Visual lines of a page -> logical blocks: paragraphs, list items and table rows.
+
+The rules, in the order `_continues` applies them, each a reason to start a new block:
+  - a table row (ruled, or a line whose pieces sit far apart) is a block of its own; a later
+    line that starts under one of its cells (not the first) continues that cell;
+  - a vertical gap clearly wider than the document's usual line pitch for that font size;
+  - a change of font size;
+  - a bullet or enumerator ("1.", "A.", "iv)", "•", "-") at the line start, unless the line is
+    an indented continuation such as "3882. PMID ..." inside a numbered reference;
+  - a change of indentation once a block has two lines (continuation lines align), or a first
+    continuation line that is not near the first line's start;
+  - the previous line stopped short: the next line's first word would have fitted on it, so
+    the author broke the line on purpose (a heading, the end of a paragraph).
+Everything here is pure: numbers in, text out, so each rule can be tested with synthetic lines.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .pdf_lines import VLine
+
+# Marks a line-end hyphen inside a word, to be resolved against the document's vocabulary
+# (pdf_text.resolve_hyphens); PDFium uses the same code point for the hyphens it joined.
+HYPHEN_MARK = "\ufffe"
+
+_ROMAN = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3}|I{1,3}|IV|VI{0,3}|IX|XI{0,3})"
+ENUMERATOR = re.compile(
+    r"^(?:(?:(?P<bullet>[•·▪■□◦●○‣⁃➢►✓✔➤*§o\-–—])"
+    r"|(?P<num>\(?\d{1,3}[.)])"
+    r"|(?P<roman>\(?" + _ROMAN + r"[.)])"
+    r"|(?P<alpha>\(?[A-Za-z][.)]))(?=\s|$)"
+    r"|(?P<tight>\d{1,3}\.)(?=[A-Z][a-z]))"  # "23.Sacks NC": a reference number without its space
+)
+# Dot leaders: a table-of-contents entry or a "Label ........ value" line stands alone.
+_LEADER = re.compile(r"\.{4,}|(?:\. ){4,}|…{2,}")
+_TERMINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
+_FUNCTION_WORDS = frozenset(
+    "a an and or of the to in on for with by as at from that which who whose than nor but is are "
+    "was were be been including include such e.g., i.e., vs. versus per via".split()
+)
+
+
+@dataclass
+class Block:
+    """A logical line under construction: one paragraph, list item or table row."""
+
+    lines: list[VLine]
+    kind: str  # "para" | "item" | "row"
+    cells: list[str] = field(default_factory=list)  # for rows
+    cell_x: list[float] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # for para/item
+
+    @property
+    def first(self) -> VLine:
+        return self.lines[0]
+
+    @property
+    def last(self) -> VLine:
+        return self.lines[-1]
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    def text(self) -> str:
+        if self.kind == "row":
+            cells = list(self.cells)
+            while cells and not cells[-1]:
+                cells.pop()
+            return "\t".join(cells)
+        return "".join(self.parts)
+
+    def append_text(self, more: str) -> None:
+        self.parts[:] = [join_text("".join(self.parts), more)]
+
+    def append_to_cell(self, k: int, more: str) -> None:
+        while len(self.cells) <= k:
+            self.cells.append("")
+        self.cells[k] = join_text(self.cells[k], more) if self.cells[k] else more
+
+
+def join_text(left: str, right: str) -> str:
+    """Join two pieces of a wrapped line: a space, or a hyphen mark when a word was split."""
+    left = left.rstrip()
+    right = right.lstrip()
+    if not left:
+        return right
+    if not right:
+        return left
+    if left.endswith(HYPHEN_MARK):
+        return left + right
+    if left.endswith("-") and len(left) >= 2 and left[-2].isalpha() and right[:1].isalpha():
+        return left[:-1] + HYPHEN_MARK + right
+    if left.endswith("-") and len(left) >= 2 and left[-2].isdigit() and right[:1].isdigit():
+        return left + right  # a page or number range: "1168-" + "1176"
+    if left.endswith("/") and not left.endswith(" /") and re.search(r"\S+/$", left) and "/" in left.split()[-1][:-1]:
+        return left + right  # a URL or path broken at a slash
+    return left + " " + right
+
+
+@dataclass
+class Geometry:
+    """Document-wide typography used by the rules: usual line pitch per font size."""
+
+    pitch: dict[int, float]
+
+    @classmethod
+    def measure(cls, pages: list[list[VLine]]) -> "Geometry":
+        counts: dict[int, Counter] = {}
+        for lines in pages:
+            for a, b in zip(lines, lines[1:]):
+                if a.kind != "text" or b.kind != "text":
+                    continue
+                size = round(max(a.size, b.size))
+                p = b.top - a.last_top
+                if abs(a.size - b.size) < 0.5 and 0.8 * size <= p <= 2.5 * size and abs(a.x0 - b.x0) < 2 * size:
+                    counts.setdefault(size, Counter())[round(p * 2) / 2] += 1
+        pitch = {}
+        for size, c in counts.items():
+            if sum(c.values()) >= 3:
+                pitch[size] = c.most_common(1)[0][0]
+        return cls(pitch)
+
+    def line_pitch(self, size: float) -> float:
+        key = round(size)
+        if key in self.pitch:
+            return self.pitch[key]
+        near = [k for k in self.pitch if abs(k - size) <= 1]
+        if near:
+            return self.pitch[min(near, key=lambda k: abs(k - size))]
+        return 1.2 * size
+
+
+def right_edge(lines: list[VLine]) -> float:
+    """Where full lines of running text end on this page: the right margin. Ragged-right text
+    reaches it only on some lines, so this is near the maximum, not a typical line end; the
+    top 2% are left out so one overlong URL does not move it."""
+    ends = sorted(ln.x1 for ln in lines if ln.kind == "text" and "\t" not in ln.text and len(ln.text) > 30)
+    if not ends:
+        return max((ln.x1 for ln in lines), default=0.0)
+    return ends[int(0.98 * (len(ends) - 1))]
+
+
+def enumerator(text: str) -> re.Match | None:
+    return ENUMERATOR.match(text)
+
+
+def _enum_number(m: re.Match) -> int | None:
+    found = m.group("num") or m.group("tight")
+    return int(re.sub(r"\D", "", found)) if found else None
+
+
+def _first_word_width(line: VLine) -> float:
+    """Estimated width of the line's first word from the line's mean character width (a
+    fixed half em when the line spans two baselines and its width says nothing)."""
+    word = line.text.split(None, 1)[0] if line.text.strip() else ""
+    if line.tail_top is None and len(line.text) >= 10:
+        per_char = (line.x1 - line.x0) / len(line.text)
+    else:
+        per_char = 0.5 * line.size
+    return per_char * len(word)
+
+
+def column_edges(lines: list[VLine], page_edge: float) -> dict[int, float]:
+    """Right edge available to each line: the page's, or the start of text beside it on the
+    same baseline (a second column, a sidebar), whichever comes first."""
+    edges: dict[int, float] = {}
+    ordered = sorted((ln for ln in lines if ln.kind == "text"), key=lambda ln: ln.top)
+    for i, ln in enumerate(ordered):
+        edge = page_edge
+        for other in ordered[i + 1:]:
+            if other.top >= ln.bottom:
+                break
+            if other.x0 > ln.x1 and _same_baseline(ln, other):
+                edge = min(edge, other.x0 - 0.5 * ln.size)
+        for other in reversed(ordered[:i]):
+            if other.bottom <= ln.top - 2 * ln.size:
+                break
+            if other.x0 > ln.x1 and _same_baseline(ln, other):
+                edge = min(edge, other.x0 - 0.5 * ln.size)
+        edges[id(ln)] = edge
+    return edges
+
+
+def _stopped_short(prev: VLine, cur: VLine, edge: float) -> bool:
+    """True when the first word of `cur` would have fitted at the end of `prev`."""
+    if prev.text.endswith(("-", HYPHEN_MARK)):
+        return False
+    room = edge - prev.x1
+    # a margin of one em: word processors wrap a word that would touch the margin, and our
+    # width is only an estimate
+    need = 0.25 * prev.size + _first_word_width(cur)
+    return room > need + prev.size
+
+
+def merge_fragments(lines: list[VLine]) -> list[VLine]:
+    """Rejoin pieces of one visual line that PDFium reported as separate lines (it breaks a
+    line at a raised superscript: "I2" + ", 51%) and ..."). A piece continues the line before
+    it when it starts at or right of that line's end on the same baseline."""
+    out: list[VLine] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == ln.kind == "text" and ln.x0 >= prev.x1 - 1.0
+                and _same_baseline(prev, ln)):
+            gap = ln.x0 - prev.x1
+            size = max(prev.size, ln.size)
+            if gap > 1.2 * size:
+                sep = "\t"
+                prev.cell_x = (prev.cell_x or [prev.x0]) + ln.cell_x
+            else:
+                sep = " " if gap > 0.15 * size else ""
+                prev.cell_x = (prev.cell_x or [prev.x0]) + ln.cell_x[1:]
+            prev.text = prev.text + sep + ln.text
+            prev.x1 = ln.x1
+            prev.bottom = max(prev.bottom, ln.bottom)
+            continue
+        out.append(ln)
+    return out
+
+
+def _same_baseline(a: VLine, b: VLine) -> bool:
+    a_top, a_bottom = a.last_top, a.bottom
+    overlap = min(a_bottom, b.bottom) - max(a_top, b.top)
+    return overlap >= 0.5 * min(a_bottom - a_top, b.bottom - b.top)
+
+
+class PageBlocks:
+    """Builds the blocks of one page."""
+
+    def __init__(self, lines: list[VLine], geometry: Geometry):
+        self.lines = lines
+        self.geometry = geometry
+        self.edge = right_edge(lines)
+        self.blocks: list[Block] = []
+        self.edges: dict[int, float] = {}
+
+    def build(self) -> list[Block]:
+        lines = merge_fragments(self.lines)
+        self.edges = column_edges(lines, self.edge)
+        for line in lines:
+            self._add(line)
+        return self.blocks
+
+    def _add(self, line: VLine) -> None:
+        cur = self.blocks[-1] if self.blocks else None
+        if line.kind == "row":
+            self.blocks.append(Block([line], "row", cells=line.text.split("\t"), cell_x=list(line.cell_x)))
+            return
+        if cur is not None and cur.kind == "row" and cur.first.kind == "text":
+            k = self._cell_for(cur, line)
+            if k is not None:
+                self._extend_row(cur, line, k)
+                return
+        if "\t" in line.text:
+            self.blocks.append(Block([line], "row", cells=line.text.split("\t"), cell_x=list(line.cell_x)))
+            return
+        if cur is not None and cur.kind != "row" and self._continues(cur, line):
+            cur.lines.append(line)
+            cur.append_text(line.text)
+            return
+        kind = "item" if enumerator(line.text) else "para"
+        self.blocks.append(Block([line], kind, parts=[line.text]))
+
+    # --- rows without rulings -------------------------------------------------------------
+    def _cell_for(self, row: Block, line: VLine) -> int | None:
+        """The cell (index >= 1) of an unruled row that `line` continues, if any."""
+        last = row.last
+        size = max(last.size, line.size)
+        pitch = line.top - last.last_top
+        same_baseline = abs(line.top - row.first.top) < 0.3 * size
+        if not same_baseline and not (0.3 * size < pitch <= self.geometry.line_pitch(size) * 1.3 + 1.0):
+            return None
+        xs = row.cell_x
+        if len(xs) < 2:
+            return None
+        tol = 0.6 * size
+        if same_baseline and line.x0 > row.first.x1 - tol:
+            return len(xs)  # a cell the stream gave us after the row's first line
+        if line.x0 < xs[1] - tol:
+            return None
+        k = 1
+        for i in range(1, len(xs)):
+            if line.x0 >= xs[i] - tol:
+                k = i
+        return k
+
+    def _extend_row(self, row: Block, line: VLine, k: int) -> None:
+        pieces = line.text.split("\t")
+        xs = line.cell_x if len(line.cell_x) == len(pieces) else [line.x0] * len(pieces)
+        row.lines.append(line)
+        if k >= len(row.cell_x):
+            row.cell_x.append(line.x0)
+        for piece, x in zip(pieces, xs):
+            j = k
+            for i in range(k, len(row.cell_x)):
+                if x >= row.cell_x[i] - 0.6 * line.size:
+                    j = i
+            row.append_to_cell(j, piece)
+
+    # --- paragraphs and items -------------------------------------------------------------
+    def _continues(self, block: Block, line: VLine) -> bool:
+        prev = block.last
+        size = max(prev.size, line.size)
+        pitch = line.top - prev.last_top
+        if pitch < 0.5 * size:
+            return False
+        if pitch > self.geometry.line_pitch(size) * 1.3 + 1.0:
+            return False
+        if abs(prev.size - line.size) > 0.2 * size:
+            return False
+        if _LEADER.search(prev.text) or _LEADER.search(line.text):
+            return False
+        m = enumerator(line.text)
+        if m and not self._indented_continuation(block, line, m):
+            return False
+        tol = 0.6 * size
+        if len(block.lines) >= 2:
+            if abs(line.x0 - prev.x0) > tol:
+                return False
+        else:
+            hang = 4.0 * size if block.kind == "item" else 2.5 * size
+            if not (prev.x0 - 3.0 * size <= line.x0 <= prev.x0 + hang):
+                return False
+        if _stopped_short(prev, line, self.edges.get(id(prev), self.edge)):
+            return False
+        return True
+
+    @staticmethod
+    def _indented_continuation(block: Block, line: VLine, m: re.Match) -> bool:
+        """'112. PMID 387...' under an item's text is a wrapped continuation, not item 112: it
+        is indented past the item's start and its number cannot follow the item's own."""
+        first = block.first
+        if line.x0 <= first.x0 + 0.3 * line.size:
+            return False
+        n = _enum_number(m)
+        head = enumerator(first.text)
+        head_n = _enum_number(head) if head else None
+        return n is not None and head_n is not None and n > head_n + 1
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip()))
+
+
+def continues_across_pages(prev_text: str, next_text: str) -> bool:
+    """Whether a paragraph or reference that ends page N goes on at the top of page N+1."""
+    prev_text, next_text = prev_text.rstrip(), next_text.lstrip()
+    if not prev_text or not next_text:
+        return False
+    m = enumerator(next_text)
+    if m and _enum_number(m) is not None:
+        return False
+    if m and (m.group("bullet") or m.group("roman") or m.group("alpha")):
+        return False
+    if prev_text.endswith(("-", HYPHEN_MARK)) and prev_text[:-1][-1:].isalpha():
+        return True
+    last_word = prev_text.split()[-1].lower()
+    if prev_text.endswith(",") or last_word in _FUNCTION_WORDS:
+        return True
+    first = next_text[0]
+    if ends_sentence(prev_text):
+        # "...15(1):" + "3882. PMID ..." in a reference list
+        return prev_text.endswith((":", ";")) and first.isdigit() and not next_text.split()[0].endswith(":")
+    return first.islower() or first.isdigit() or first in "(,;[" or prev_text.endswith((";", "("))

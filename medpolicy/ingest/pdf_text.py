@@ -1,0 +1,97 @@
+"""Character clean-up of PDF text and the resolution of line-end hyphens.
+
+PDF fonts leave traces in extracted text that no other format has: private-use code points
+from symbol fonts (bullets drawn with Wingdings or Symbol), typographic ligatures, soft hyphens
+and PDFium's own mark for a hyphen it joined at a line end. `clean_chars` maps those to plain
+text. `resolve_hyphens` then decides, for every marked line-end hyphen, whether the word was
+hyphenated by the author ("well-conducted": keep) or split by the typesetter ("treat-ment":
+join), using the words of the whole document as evidence.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .pdf_layout import HYPHEN_MARK
+
+# Symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...)
+_PUA_BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF076: "•", 0xF0FC: "✓", 0xF0A8: "•",
+                0xF06E: "▪", 0xF071: "•", 0xF0E0: "•", 0xF09F: "•", 0xF0BE: "–", 0xF02D: "-"}
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st"}
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
+
+
+def _char_map() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in range(0xE000, 0xF900):
+        table[cp] = None
+    table.update(_PUA_BULLETS)
+    table.update({ord(k): v for k, v in _LIGATURES.items()})
+    table.update(_SPACES)
+    for cp in list(range(0, 32)) + [0x7F]:
+        table[cp] = None
+    table[ord("\t")] = "\t"
+    table[0x02] = HYPHEN_MARK  # PDFium's end-of-line hyphen in older builds
+    table[0x200B] = None  # zero-width space
+    table[0xFEFF] = None
+    return table
+
+
+_MAP = _char_map()
+_MULTISPACE = re.compile(r" {2,}")
+
+
+def clean_chars(text: str) -> str:
+    """Plain text from one line of PDF text; TABs and the hyphen mark survive."""
+    text = text.translate(_MAP)
+    if "\u00ad" in text:
+        # a soft hyphen at a line end marks a split word; inside a line it is invisible
+        text = re.sub("\u00ad$", HYPHEN_MARK, text).replace("\u00ad", "")
+    return _MULTISPACE.sub(" ", text).strip(" ")
+
+
+# Endings that are never words on their own: a line that starts with one continues a word
+# split by the typesetter ("treat-" + "ment").
+_SUFFIXES = frozenset(
+    "tion tions sion sions ment ments ness ity ities ance ances ence ences ing ings ed er ers est "
+    "ly ally ically ous ious ive ives able ably ible ibly ize ized izes izing ise ised ism isms ist "
+    "ists ure ures age al ial ials ic ics ical ent ents ant ants ary ory ery cy sy ty ry ia ium "
+    "ology ologic ological ography ectomy otomy itis osis oses emia".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_AROUND = re.compile(r"([A-Za-z0-9]*)" + HYPHEN_MARK + r"([A-Za-z0-9]*)")
+
+
+def document_vocabulary(text: str) -> tuple[Counter, Counter]:
+    """Lower-cased words of the document, and its hyphenated compounds, outside marked splits."""
+    plain = _AROUND.sub(" ", text)
+    words = Counter(w.lower() for w in _WORD.findall(plain))
+    compounds = Counter(m.lower() for m in re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+", plain))
+    return words, compounds
+
+
+def resolve_hyphens(text: str, words: Counter, compounds: Counter) -> str:
+    """Replace each hyphen mark by '' (a split word) or '-' (a hyphenated compound)."""
+    if HYPHEN_MARK not in text:
+        return text
+
+    def decide(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        if not left or not right:
+            return left + "-" + right
+        hyphenated = f"{left}-{right}".lower()
+        joined = (left + right).lower()
+        if compounds.get(hyphenated):
+            return left + "-" + right
+        if words.get(joined):
+            return left + right
+        if right[0].isupper() or left[-1].isdigit() or right[0].isdigit():
+            return left + "-" + right
+        if right.lower() in _SUFFIXES and not words.get(right.lower()):
+            return left + right
+        if right.islower() and not words.get(right.lower()) and not words.get(left.lower()):
+            return left + right  # neither half is a word of this document: "investi-gational"
+        return left + "-" + right
+
+    return _AROUND.sub(decide, text)
