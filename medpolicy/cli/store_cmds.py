@@ -58,6 +58,7 @@ def register(cli: click.Group) -> None:
         """Create an empty policy store (a git repository) in DIR.
 
         DIR defaults to --store, else $MEDPOLICY_STORE, else ./policy-store.
+
         Exit status: 0 created, 2 if DIR is not empty or already a store.
 
         \b
@@ -151,6 +152,7 @@ def register(cli: click.Group) -> None:
         """Show a policy's editions, newest effective date first.
 
         POLICY is a store key (payer/id), an unambiguous prefix of one, or a policy id.
+
         Exit status: 0 ok, 2 on an error (unknown or ambiguous POLICY).
 
         \b
@@ -178,9 +180,12 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def show(obj, policy: str, as_known_at: str | None, fmt: str) -> None:
         """Print one edition of a policy: the latest, the one in effect on DATE, or the one
-        made by COMMIT.
+        made by COMMIT. POLICY is a store key (payer/id), an unambiguous prefix of one, or a
+        policy id.
 
-        --format json prints the same record as `medpolicy parse --format json`.
+        --format json prints the same record as `medpolicy parse --format json`
+        (with source.path reduced to the file name).
+
         Exit status: 0 ok, 2 on an error (unknown policy, a DATE before the first edition).
 
         \b
