@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 
 from medpolicy.errors import MedpolicyError
+from medpolicy.ingest import parse_policy
+from medpolicy.models import Policy
 from medpolicy.ingest.document import SourceDocument
 from medpolicy.ingest.html import html_to_pages
+from medpolicy.ingest.normalize import build_document
+from medpolicy.ingest.pipeline import policy_from_document
 from medpolicy.ingest.source import load_source
 
 # small corpus PDFs (2-4 pages), so that a few hundred cases stay within a couple of minutes
@@ -106,7 +110,21 @@ def test_mutated_pdf(seed, originals, tmp_path):
     else:
         assert isinstance(src, SourceDocument)
         assert all(isinstance(p, str) for p in src.pages), ops
+        assert time.monotonic() - start < TIMEOUT + SLACK, ops
+        _parse_or_refuse(src, ops)
+        return
     assert time.monotonic() - start < TIMEOUT + SLACK, ops
+
+
+def _parse_or_refuse(src: SourceDocument, context) -> None:
+    """The rest of the pipeline runs in-process on whatever a damaged file yielded: it must
+    produce a Policy or refuse with a MedpolicyError, since anything else is a traceback."""
+    try:
+        doc = build_document(src)
+        if doc.lines:
+            assert isinstance(policy_from_document(doc), Policy), context
+    except MedpolicyError:
+        pass
 
 
 # -- HTML and text: parsed in-process, so an unexpected exception would reach the user -------------------
@@ -178,3 +196,23 @@ def test_mutated_text_and_html_files(seed, seeds_dir, tmp_path):
         assert path.name in str(exc)
         return
     assert all(isinstance(p, str) for p in src.pages)
+
+
+PARSE_CASES = 100
+
+
+@pytest.mark.parametrize("seed", range(PARSE_CASES), ids=lambda s: f"seed_{s}-")
+def test_mutated_documents_parse_or_refuse(seed, seeds_dir, tmp_path):
+    """Damaged seed texts and pages through the whole pipeline: a Policy or a MedpolicyError."""
+    rng = random.Random(1000 + seed)
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    data = bytearray(seeds[seed % len(seeds)].read_bytes() if seed % 4 else mutate_html(seed).encode())
+    for _ in range(rng.choice((1, 2, 3, 6))):
+        if len(data) >= 64:
+            rng.choice((flip_bytes, truncate, duplicate_chunk, delete_chunk))(data, rng)
+    path = tmp_path / f"fuzz_{seed}.txt"
+    path.write_bytes(bytes(data))
+    try:
+        assert isinstance(parse_policy(path), Policy)
+    except MedpolicyError as exc:
+        assert "\n" not in str(exc)
