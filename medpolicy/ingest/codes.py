@@ -249,7 +249,14 @@ def _row(line: Line, state: _State, found: list[_Found]) -> str:
     codes = parse_code_cell(cells[0], context)
     if codes:
         if state.context != IGNORE:
-            _add(found, codes, " ".join(c for c in cells[1:] if c), line, state)
+            grid = [parse_code_cell(c, context) for c in cells[1:] if c]
+            if grid and all(grid):
+                # a grid of codes, several to a row, no descriptions
+                for more in grid:
+                    codes = codes + more
+                _add(found, codes, "", line, state)
+            else:
+                _add(found, codes, " ".join(c for c in cells[1:] if c), line, state)
         return "code"
     if _is_header(cells):
         return "header"
@@ -377,6 +384,7 @@ def extract_codes(doc: Document, sections: list[SectionSpan]) -> tuple[list[Code
         index[key] = code
         codes.append(code)
     warnings: list[str] = []
-    if not codes and any(s.kind == "coding" for s in sections):
+    if not codes and any(s.kind == "coding" and any(not NO_CODE_DESCRIPTION.match(_clean(ln.text)) for ln in s.lines)
+                         for s in sections):
         warnings.append("codes: a coding section was found but no codes could be read from it")
     return codes, warnings

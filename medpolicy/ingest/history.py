@@ -35,11 +35,18 @@ HEADER_CORE = frozenset("date dates summary comments comment action actions expl
 DATE_COLUMN = re.compile(r"\bdates?\b", re.I)
 SUMMARY_COLUMN_WORDS = ("summary", "explanation", "comment", "action", "description", "change", "revision", "review")
 NUMBER_COLUMN = re.compile(r"\b(?:number|no\.?|version)\b", re.I)
-# Lines inside a history table that are notes about the table, not revisions.
-NOTE_LINES = [
-    re.compile(r"^history\s+section\b", re.I),
-    re.compile(r"\bentries\s+(?:prior\s+to|before)\b.*\barchived\b", re.I),
+# Notes about the table printed inside it, removed wherever they sit in a row.
+NOTE_TEXT = [
+    re.compile(r"\bhistory\s+section:\s*", re.I),
+    re.compile(r"\bentries\s+(?:prior\s+to|before)\s+\S+\s+(?:have\s+been\s+|are\s+|were\s+)?archived\.?", re.I),
 ]
+# Page furniture or boilerplate that may sit under the table in the same section.
+FURNITURE_LINES = [
+    re.compile(r"\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b|\bproprietary information\b", re.I),
+    re.compile(r"^page\s+\d+(?:\s+of\s+\d+)?$", re.I),
+]
+# What a history section prints when it has no rows.
+_EMPTY = re.compile(r"^(?:n/?a|none|not\s+applicable)\.?$", re.I)
 _BULLET = re.compile(r"^(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013o]\s+)+")
 _PIPE_ROW = re.compile(r"^\s*\|?(.+?\|.+?)\|?\s*$")
 _PIPE_RULE = re.compile(r"^[\s|:\-]+$")
@@ -48,12 +55,26 @@ _LEAD_SEP = re.compile(r"^[\s:;|\-\u2013\u2014]+")
 
 @dataclass
 class _Columns:
-    """Column roles read from the last header row."""
+    """Column roles read from the last header row: one role per filled header cell, in order
+    ('date', 'summary', 'skip' or 'other'), and the raw cell count, so that a data row can be
+    matched to them by its filled cells or by position."""
 
-    date: int | None = None
-    summary: int | None = None
-    skip: set[int] = field(default_factory=set)
-    date_last: bool = False
+    roles: list[str] = field(default_factory=list)
+    raw: dict[int, str] = field(default_factory=dict)
+    width: int = 0
+
+    @property
+    def date_last(self) -> bool:
+        return len(self.roles) > 1 and self.roles[-1] == "date" and self.roles[0] != "date"
+
+    def of(self, cells: list[str]) -> dict[int, str]:
+        """Role of each cell of a data row (empty when the row does not line up)."""
+        filled = [i for i, c in enumerate(cells) if c]
+        if self.roles and len(filled) == len(self.roles):
+            return dict(zip(filled, self.roles))
+        if self.width and len(cells) == self.width:
+            return dict(self.raw)
+        return {}
 
 
 @dataclass
@@ -75,6 +96,12 @@ def _is_header_cell(cell: str) -> bool:
             and all(w in HEADER_VOCAB for w in words) and any(w in HEADER_CORE for w in words))
 
 
+def _vocab_only(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and all(not re.search(r"\d", c) and _words(c) and
+                                all(w.strip(".") in HEADER_VOCAB for w in _words(c)) for c in filled)
+
+
 def _header_columns(cells: list[str]) -> _Columns | None:
     """Column roles when the row is a header row, else None."""
     filled = [(i, c) for i, c in enumerate(cells) if c]
@@ -84,22 +111,20 @@ def _header_columns(cells: list[str]) -> _Columns | None:
     if not all(_is_header_cell(c) or (has_date_column and all(w.strip(".") in HEADER_VOCAB for w in _words(c)))
                for _, c in filled):
         return None
-    cols = _Columns()
+    role = {i: "other" for i, _ in filled}
     for i, c in filled:
-        if DATE_COLUMN.search(c) and not any(w in c.lower() for w in SUMMARY_COLUMN_WORDS[:5]):
-            if cols.date is None:
-                cols.date = i
-            else:
-                cols.skip.add(i)  # a second date column (approval date) is not the revision date
-        elif NUMBER_COLUMN.search(c) and not any(w in c.lower() for w in SUMMARY_COLUMN_WORDS[:5]):
-            cols.skip.add(i)
+        low = c.lower()
+        if DATE_COLUMN.search(c) and not any(w in low for w in SUMMARY_COLUMN_WORDS[:5]):
+            # a second date column (an approval date) is not the revision date
+            role[i] = "date" if "date" not in role.values() else "skip"
+        elif NUMBER_COLUMN.search(c) and not any(w in low for w in SUMMARY_COLUMN_WORDS[:5]):
+            role[i] = "skip"
     for word in SUMMARY_COLUMN_WORDS:
-        hit = next((i for i, c in filled if word in c.lower() and i != cols.date and i not in cols.skip), None)
+        hit = next((i for i, c in filled if word in c.lower() and role[i] == "other"), None)
         if hit is not None:
-            cols.summary = hit
+            role[hit] = "summary"
             break
-    cols.date_last = cols.date is not None and cols.date == filled[-1][0] and cols.date != filled[0][0]
-    return cols
+    return _Columns(roles=[role[i] for i, _ in filled], raw=role, width=len(cells))
 
 
 def _is_plain_header(text: str) -> bool:
@@ -149,12 +174,12 @@ def _trailing_date(text: str) -> tuple[str, str | None, str] | None:
     return d.text, d.iso, s[:d.start].rstrip(" |\t")
 
 
-def _cells(line: Line) -> list[str] | None:
+def _cells(line: Line, text: str) -> list[str] | None:
     """Cells of a table row (TAB or pipe separated), or None for a plain line."""
-    if line.is_row:
-        return line.cells
-    m = _PIPE_ROW.match(line.text)
-    if m and line.text.count("|") >= 1 and not _PIPE_RULE.match(line.text):
+    if "\t" in text:
+        return [c.strip() for c in text.split("\t")]
+    m = _PIPE_ROW.match(text)
+    if m and not _PIPE_RULE.match(text):
         return [c.strip() for c in m.group(1).split("|")]
     return None
 
@@ -164,57 +189,77 @@ class _Walk:
 
     def __init__(self) -> None:
         self.rows: list[_Row] = []
-        self.pending: _Row | None = None  # a date still waiting for its text
+        # dates still waiting for their text, oldest first: a loader that reads a table column by
+        # column gives "June 2016", "June 2017", then "Annual review", "Annual editorial review"
+        self.pending: list[_Row] = []
         self.cols = _Columns()
+        self.header: list[str] = []
+        self.partial: list[str] | None = None  # the first row of a two-row header
         self.warnings: list[str] = []
 
-    @property
-    def current(self) -> _Row | None:
-        return self.pending or (self.rows[-1] if self.rows else None)
-
     def start(self, date_text: str, iso: str | None, parts: list[str], line: Line) -> None:
-        self.pending = None
         if iso is None:
             self.warnings.append(f"history: impossible date {date_text!r} (page {line.page})")
         row = _Row(date_text, iso, [p for p in parts if p], line, line)
         if row.parts:
+            self.pending = []
             self.rows.append(row)
         else:
-            self.pending = row
+            self.pending.append(row)
 
     def go_on(self, text: str, line: Line) -> None:
         text = _clean(text)
         if not text:
             return
-        if self.pending is not None:
-            self.pending.parts.append(text)
-            self.pending.last_line = line
-            self.rows.append(self.pending)
-            self.pending = None
+        if self.pending:
+            row = self.pending.pop(0)
+            row.parts.append(text)
+            row.last_line = line
+            self.rows.append(row)
         elif self.rows:
             self.rows[-1].parts.append(text)
             self.rows[-1].last_line = line
 
     def boundary(self) -> None:
-        """A header or heading: a date waiting for text here had none."""
-        self.pending = None
+        """A header or heading: dates waiting for text here had none."""
+        self.pending = []
 
     def table_row(self, cells: list[str], line: Line) -> None:
+        if self.partial is not None and _vocab_only(cells):
+            # a header printed over two rows ("Type of | Summary of Changes | Review" then
+            # "Revision | | Date")
+            top = self.partial + [""] * (len(cells) - len(self.partial))
+            cells = [f"{a} {b}".strip() for a, b in zip(top, cells + [""] * (len(top) - len(cells)))]
+        self.partial = None
         cols = _header_columns(cells)
         if cols is not None:
             self.cols = cols
+            self.header = [c.lower() for c in cells]
             self.boundary()
             return
-        dated = self._row_date(cells)
+        if _vocab_only(cells) and sum(1 for c in cells if c) > 1:
+            self.partial = cells
+            return
+        glued = self._after_repeated_header(cells)
+        if glued is not None:
+            # a header repeated after a page break with the row's wrapped text run into it
+            self.boundary()
+            self.go_on(glued, line)
+            return
+        roles = self.cols.of(cells)
+        dated = self._row_date(cells, roles)
         if dated is None:
             self.go_on(" ".join(c for c in cells if c), line)
             return
         index, date_text, iso, rest = dated
         texts = {i: _clean(c) for i, c in enumerate(cells)
-                 if i != index and i not in self.cols.skip and c and not _whole_date(c)}
-        main = texts.pop(self.cols.summary, None) if self.cols.summary is not None else None
+                 if i != index and roles.get(i) not in ("skip", "date") and c and not _whole_date(c)}
+        summary_at = next((i for i, r in roles.items() if r == "summary"), None)
+        main = texts.pop(summary_at, None) if summary_at is not None else None
         parts = [p for p in (rest, main) if p]
         others = [t for _, t in sorted(texts.items()) if t]
+        if (parts or others) and not re.search(r"[^\W\d_]", " ".join(parts + others)):
+            return  # a date with only digits and marks beside it ("6/18/26, 17)"): page furniture
         if main and others:
             # the summary column leads; the other columns (type of revision, reason) follow it
             parts.append("(" + "; ".join(others) + ")")
@@ -222,14 +267,26 @@ class _Walk:
             parts.extend(others)
         self.start(date_text, iso, parts, line)
 
-    def _row_date(self, cells: list[str]) -> tuple[int, str, str | None, str] | None:
+    def _after_repeated_header(self, cells: list[str]) -> str | None:
+        """The text after the header when a row repeats the header's cells and runs on."""
+        head = self.header
+        if not head or len(cells) < len(head):
+            return None
+        low = [c.lower() for c in cells]
+        n = len(head)
+        if low[:n - 1] != head[:n - 1] or not low[n - 1].startswith(head[n - 1]) or low[n - 1] == head[n - 1]:
+            return None
+        return " ".join([cells[n - 1][len(head[n - 1]):]] + cells[n:])
+
+    def _row_date(self, cells: list[str], roles: dict[int, str]) -> tuple[int, str, str | None, str] | None:
         """(cell index, printed date, iso, text after the date in that cell) for a dated row."""
-        if self.cols.date is not None and self.cols.date < len(cells):
-            got = _whole_date(cells[self.cols.date])
-            if got:
-                return self.cols.date, got[0], got[1], ""
+        for i, role in roles.items():
+            if role == "date":
+                got = _whole_date(cells[i])
+                if got:
+                    return i, got[0], got[1], ""
         for i, cell in enumerate(cells):
-            if i in self.cols.skip:
+            if roles.get(i) == "skip":
                 continue
             got = _whole_date(cell)
             if got:
@@ -244,7 +301,9 @@ class _Walk:
     def plain_line(self, text: str, line: Line) -> None:
         if _is_plain_header(text):
             words = _words(text)
-            self.cols = _Columns(date_last=words[-1] in ("date", "dates") and words[0] not in ("date", "dates"))
+            first = "date" if words[0] in ("date", "dates") else "other"
+            last = "date" if words[-1] in ("date", "dates") else "other"
+            self.cols = _Columns(roles=[first, last])
             self.boundary()
             return
         lead = None if self.cols.date_last else _leading_date(text)
@@ -270,15 +329,20 @@ def extract_history(doc: Document, sections: list[SectionSpan]) -> tuple[list[Hi
     for span in spans:
         walk = _Walk()
         for line in span.lines:
-            if any(p.search(line.text) for p in NOTE_LINES):
+            text = line.text
+            if any(p.search(text) for p in FURNITURE_LINES):
                 continue
-            cells = _cells(line)
+            for note in NOTE_TEXT:
+                text = note.sub("", text)
+            if not text.strip(" \t"):
+                continue
+            cells = _cells(line, text)
             if cells is not None:
                 walk.table_row(cells, line)
             else:
-                walk.plain_line(line.text, line)
+                walk.plain_line(text, line)
         entries.extend(_entry(r) for r in walk.rows)
         warnings.extend(walk.warnings)
-    if spans and not entries:
+    if not entries and any(not _EMPTY.match(ln.text.strip()) for s in spans for ln in s.lines):
         warnings.append("history: a history section was found but no dated rows could be read from it")
     return entries, warnings

@@ -104,6 +104,7 @@ def _numbered(lines: list[Line]) -> bool:
 
 def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
     expected: int | None = None
+    closed = False  # after a table row, lines without a number belong to that table
     for line in lines:
         text = line.text.strip()
         if _is_note(text) and not entries:
@@ -114,27 +115,36 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
             in_sequence = expected is None or expected <= num <= expected + MAX_NUMBER_GAP
             restart = num == 1 and expected is not None and expected > 2 and rest[:1].isupper()
             if in_sequence or restart:
-                entries.append(_Entry(num, [rest], line, line))
+                entries.append(_Entry(num, [rest.replace("\t", " ")], line, line))
                 expected = num + 1
+                closed = False
                 continue
-        if not entries or expected is None:
-            continue  # a note or title before the list
+        if line.is_row:
+            closed = True
+            continue
+        if not entries or expected is None or closed:
+            continue  # a note or title before the list, or a table after it
         if _is_note(text):
             continue
         _join(entries[-1], _BULLET.sub("", text), line)
 
 
 def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
+    closed = False
     for line in lines:
         text = _BULLET.sub("", line.text).strip()
+        if line.is_row:
+            closed = True  # a table (a revision log under the list) is not a reference
+            continue
         if not text or _is_note(text) or _is_subheading(text):
             continue
-        if entries:
+        if entries and not closed:
             prev = entries[-1].text
             if text[:1].islower() or (not _FINISHED.search(prev) and not _AUTHOR_START.match(text)):
                 _join(entries[-1], text, line)
                 continue
         entries.append(_Entry(None, [text], line, line))
+        closed = False
 
 
 def _strip_url(url: str) -> str:
@@ -183,6 +193,6 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
         else:
             _walk_unnumbered(lines, entries)
         references.extend(_reference(e) for e in entries if e.text and not EMPTY_ENTRY.match(e.text))
-    if spans and not references:
+    if not references and any(not EMPTY_ENTRY.match(ln.text.strip()) for s in spans for ln in s.lines):
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings

@@ -306,3 +306,9 @@ def test_code_lines_run_together_by_a_text_loader_are_split():
                            ("ICD-10-CM", "C83.00", "C83.99"), ("CPT", "64999", None)]
     assert codes[1].description == "Follicular lymphoma (all sites)"
     assert codes[3].description == "Unlisted procedure; see code 64555 For implanted neurostimulators"
+
+
+def test_a_grid_of_codes_in_table_cells():
+    codes = run(("Policy Applicable Codes:", "coding", ["25500\t25505\t25515", "27530\t27532"]))
+    assert [c.code for c in codes] == ["25500", "25505", "25515", "27530", "27532"]
+    assert all(c.description is None for c in codes)

@@ -208,3 +208,61 @@ def test_provenance_spans_the_row_and_its_continuations():
     entry = extract_history(doc, sections)[0][0]
     assert entry.provenance.page == 2
     assert doc.text[entry.provenance.start:entry.provenance.end] == "1/2020\tFirst part\n\tsecond part"
+
+
+def test_dates_read_column_by_column_take_their_texts_in_order():
+    got = rows([
+        "Date\tAction",
+        "March 2016\tAnnual review",
+        "June 2016",
+        "June 2017",
+        "Annual review",
+        "Annual editorial review and reference update",
+        "Addition of age limit in the renewal section",
+        "December 2017\tAnnual review",
+    ])
+    assert got == [
+        ("2016-03", "March 2016", "Annual review"),
+        ("2016-06", "June 2016", "Annual review"),
+        ("2017-06", "June 2017", "Annual editorial review and reference update Addition of age limit in the "
+                                 "renewal section"),
+        ("2017-12", "December 2017", "Annual review"),
+    ]
+
+
+def test_repeated_header_with_text_run_into_it_and_furniture_rows():
+    got = rows([
+        "Revision History Date\tRevision History Number\tRevision History Explanation",
+        ("05/05/2017\tR6\tArticle revised to add the following", 14),
+        ("6/18/26,\t17)", 14),
+        ("Revision History Date\tRevision History Number\tRevision History Explanation code to Group 2.", 15),
+        ("01/01/2017\tR5\tLCD revised.", 15),
+    ])
+    assert got == [("2017-05-05", "05/05/2017", "Article revised to add the following code to Group 2."),
+                   ("2017-01-01", "01/01/2017", "LCD revised.")]
+
+
+def test_header_over_two_rows_and_rows_with_extra_empty_cells():
+    got = rows([
+        "Type of\tSummary of Changes\tReview",
+        "Revision\t\tDate",
+        "Annual Revision\t\tNo criteria changes.\t04/05/2023",
+        "Selected Revision\tA biosimilar was added.\t07/05/2023",
+    ])
+    assert got == [("2023-04-05", "04/05/2023", "No criteria changes. (Annual Revision)"),
+                   ("2023-07-05", "07/05/2023", "A biosimilar was added. (Selected Revision)")]
+
+
+def test_notes_inside_rows_are_removed_and_boilerplate_under_the_table_skipped():
+    got = rows([
+        "1/1/2024\tPolicy Version Change Logo Updated History Section: Entries prior to 1/1/2022 archived.",
+        "History Section: Entries prior to 1/1/2021 archived",
+        "1/1/2023\tPolicy Version Change",
+        "\u00a9 2026 Example Health Plan. All rights reserved.",
+    ])
+    assert got == [("2024-01-01", "1/1/2024", "Policy Version Change Logo Updated"),
+                   ("2023-01-01", "1/1/2023", "Policy Version Change")]
+
+
+def test_a_section_that_says_none_gives_no_warning():
+    assert extract_history(*build(("Revision History Information", "history", ["N/A"]))) == ([], [])

@@ -175,7 +175,7 @@ def test_only_reference_sections_are_read_and_empty_sections_warn():
         ("Policy", "policy", ["1. Criteria one.", "2. Criteria two."]),
         ("References", "references", ["None."]),
     ))
-    assert got == [] and warnings
+    assert got == [] and warnings == []  # a list that says it is empty is not a failure
     got, warnings = extract_references(*build(("References", "references", ["Note: see the list online."])))
     assert got == [] and warnings
 
@@ -185,3 +185,16 @@ def test_provenance_covers_the_whole_entry():
     ref = extract_references(doc, sections)[0][0]
     assert ref.provenance.page == 7
     assert doc.text[ref.provenance.start:ref.provenance.end] == "1. Able A. One\ncontinued. 2001."
+
+
+def test_a_table_under_the_list_is_not_part_of_the_last_entry():
+    got = refs([
+        "1. Able A. One. 2001.",
+        "2. Baker B. Two. Am J Hematol 2015; 90:755-768.",
+        "Reviews, Revisions, and Approvals\tDate\tApproval Date",
+        "Approval",
+        "Policy created.\t05.08.18\t08.18",
+    ])
+    assert [r.text for r in got] == ["Able A. One. 2001.", "Baker B. Two. Am J Hematol 2015; 90:755-768."]
+    got = refs(["Able A. One. 2001.", "Type\tDate", "Baker B. Two. 2002.", "Policy created.\t05.08.18"])
+    assert [r.text for r in got] == ["Able A. One. 2001.", "Baker B. Two. 2002."]
