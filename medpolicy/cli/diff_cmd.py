@@ -30,19 +30,31 @@ def _load_file(path: str):
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+_COMMIT = re.compile(r"^[0-9a-fA-F]{4,40}$")
 
 
-def _edition_index(store, key: str, editions: list, ref: str) -> int:
-    """Which of `editions` `ref` (a date, or a commit id or prefix) names."""
+def _sort_date(value: str) -> str:
+    return value if len(value) == 10 else value + "-01"  # a month-only edition starts on the 1st
+
+
+def _edition_index(key: str, editions: list, ref: str) -> int:
+    """Which of `editions` (oldest effective first) `ref` names: a date YYYY-MM-DD (the edition
+    in effect that day) or a commit id or prefix."""
     from ..errors import NotFoundError
 
-    commit, folder = store.locate(key, ref)
-    if _DATE.match(ref):  # the edition in effect that day
-        found = [i for i, e in enumerate(editions) if e.effective == folder]
-    else:
-        found = [i for i, e in enumerate(editions) if e.commit == commit]
+    if _DATE.match(ref):
+        found = [i for i, e in enumerate(editions) if _sort_date(e.effective) <= _sort_date(ref)]
+        if not found:
+            raise NotFoundError(f"{key} had no edition in effect on {ref}: its first takes effect on "
+                                f"{editions[0].effective}")
+        return found[-1]
+    if not _COMMIT.match(ref):
+        raise UsageError(f"{ref!r} is neither a date (YYYY-MM-DD) nor a commit id")
+    found = [i for i, e in enumerate(editions) if e.commit.startswith(ref.lower())]
+    if len({editions[i].commit for i in found}) > 1:
+        raise NotFoundError(f"commit prefix {ref!r} is ambiguous for {key}")
     if not found:
-        raise NotFoundError(f"{ref!r} is not an edition of {key}")
+        raise NotFoundError(f"no edition of {key} at commit {ref!r} (`medpolicy log {key}` lists them)")
     return found[-1]
 
 
@@ -57,8 +69,8 @@ def _store_editions(store_path: str | None, ref: str, frm: str | None, to: str |
         editions = store.editions(key)
         if not editions:
             raise NotFoundError(f"no editions of {key} in the store")
-        new_idx = len(editions) - 1 if to is None else _edition_index(store, key, editions, to)
-        old_idx = new_idx - 1 if frm is None else _edition_index(store, key, editions, frm)
+        new_idx = len(editions) - 1 if to is None else _edition_index(key, editions, to)
+        old_idx = new_idx - 1 if frm is None else _edition_index(key, editions, frm)
         if old_idx < 0:
             raise NotFoundError(f"{key} has no edition before {editions[new_idx].effective} to compare with")
         old_ed, new_ed = editions[old_idx], editions[new_idx]
