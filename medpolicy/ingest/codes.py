@@ -41,7 +41,7 @@ SYSTEM_LABELS: list[tuple[re.Pattern, str]] = [
 # A label is a short line or cell, not a sentence.
 LABEL_MAX_CHARS = 70
 LABEL_MAX_WORDS = 9
-_GENERIC_LABEL = re.compile(r"\bcodes?$", re.I)
+_GENERIC_LABEL = re.compile(r"\bcodes?(?:\s+list)?$", re.I)
 
 # Shapes, on upper-cased text with no spaces.
 SHAPES: dict[str, re.Pattern] = {
@@ -67,6 +67,8 @@ _MARKS = re.compile(r"[\u00ae\u2122*\u2020\u2021\u00a9]")
 _BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7o]\s+)")
 # Rows that say there is no code, or are a list's "not applicable" placeholder.
 NO_CODE_DESCRIPTION = re.compile(r"^(?:n/?a|none|not\s+applicable|no\s+codes?)\.?$", re.I)
+# Codes in one row with nothing else that make the row a code table without a label.
+MIN_GRID_CODES = 3
 # Sections whose rows are never the policy's codes.
 EXCLUDED_KINDS = {"history", "references", "toc"}
 
@@ -260,6 +262,15 @@ def _row(line: Line, state: _State, found: list[_Found]) -> str:
         return "code"
     if _is_header(cells):
         return "header"
+    lead = _LABEL_LEAD.match(cells[0])
+    if lead and label_system(lead.group("label")) not in (None, IGNORE):
+        # "CPT code 77014 | Computed tomography guidance ..."
+        label = label_system(lead.group("label"))
+        codes = parse_code_cell(lead.group("rest"), label)
+        if codes:
+            _set_context(state, label)
+            _add(found, codes, " ".join(c for c in cells[1:] if c), line, state)
+            return "code"
     label = label_system(cells[0])
     if label is not None:
         _set_context(state, label)
@@ -340,14 +351,16 @@ def _other_section(span: SectionSpan, found: list[_Found]) -> None:
     label line, a label cell, "HCPCS J3490 ...") and runs while rows are codes, their
     descriptions, headers or further labels."""
     heading_label = label_system(span.heading) if span.heading else None
-    active = heading_label not in (None, IGNORE, ANY)
+    active = heading_label not in (None, IGNORE)
     state = _State(heading_label if active else None)
     for line in span.lines:
         if not active:
             probe = _State(None)
             scratch: list[_Found] = []
             kind = _read(line, probe, scratch)
-            starts = (kind == "label" and probe.context not in (None, IGNORE)) or (
+            # a row of nothing but codes, several of them, is a code table by itself
+            grid = kind == "code" and len(scratch) >= MIN_GRID_CODES and all(not f.description for f in scratch)
+            starts = grid or (kind == "label" and probe.context not in (None, IGNORE)) or (
                 kind == "code" and probe.context not in (None, ANY, IGNORE))
             if not starts:
                 continue

@@ -16,7 +16,9 @@ from ..models import Provenance, Reference
 from .document import Document, Line
 from .sections import SectionSpan
 
-_MARKER = re.compile(r"^\s*(?:\[(?P<b>\d{1,3})\]|\((?P<p>\d{1,3})\)|(?P<n>\d{1,3})[.)])(?:\s+(?P<rest>\S.*)|\s*$)")
+# "12. ", "12) ", "[12] ", "(12) ", and "12.Smith" (no space, as PDF text often has it)
+_MARKER = re.compile(r"^\s*(?:\[(?P<b>\d{1,3})\]|\((?P<p>\d{1,3})\)|(?P<n>\d{1,3})[.)])"
+                     r"(?:\s+(?P<rest>\S.*)|(?P<glued>[A-Z\u00c0-\u00de][^\s.].*)|\s*$)")
 _BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013]\s+)+")
 # How a citation begins: "Amini L,", "Haslam A, Hoeg TB", "Collins RH, Jr.", "van 't Land FR".
 _AUTHOR_START = re.compile(r"^(?:(?:van|von|de|der|den|la|le|di|da|du|el|al)\s+(?:'t\s+)?)*"
@@ -78,7 +80,17 @@ def _marker(text: str) -> tuple[int, str] | None:
     if not m:
         return None
     num = m.group("b") or m.group("p") or m.group("n")
-    return int(num), (m.group("rest") or "").strip()
+    return int(num), (m.group("rest") or m.group("glued") or "").strip()
+
+
+# Words that begin the tail of a citation, not a new one ("1. PMID: 30937874." wrapped).
+_TAIL_WORDS = frozenset("pmid pmcid doi epub available accessed retrieved updated published".split())
+
+
+def _starts_like_citation(text: str) -> bool:
+    first = re.match(r"[A-Za-z\u00c0-\u024f'\-]+", text)
+    return bool(_AUTHOR_START.match(text) or (first and text[:1].isupper() and len(first.group()) >= 3
+                                               and first.group().lower() not in _TAIL_WORDS))
 
 
 def _is_note(text: str) -> bool:
@@ -113,7 +125,8 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
         if m is not None:
             num, rest = m
             in_sequence = expected is None or expected <= num <= expected + MAX_NUMBER_GAP
-            restart = num == 1 and expected is not None and expected > 2 and rest[:1].isupper()
+            restart = (num == 1 and expected is not None and expected > 2 and _FINISHED.search(entries[-1].text)
+                       and _starts_like_citation(rest))
             if in_sequence or restart:
                 entries.append(_Entry(num, [rest.replace("\t", " ")], line, line))
                 expected = num + 1
@@ -190,8 +203,9 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
         entries: list[_Entry] = []
         if _numbered(lines):
             _walk_numbered(lines, entries)
-        else:
+        elif sum(ln.is_row for ln in lines) * 2 <= len(lines):
             _walk_unnumbered(lines, entries)
+        # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in entries if e.text and not EMPTY_ENTRY.match(e.text))
     if not references and any(not EMPTY_ENTRY.match(ln.text.strip()) for s in spans for ln in s.lines):
         warnings.append("references: a references section was found but no entries could be read from it")

@@ -312,3 +312,21 @@ def test_a_grid_of_codes_in_table_cells():
     codes = run(("Policy Applicable Codes:", "coding", ["25500\t25505\t25515", "27530\t27532"]))
     assert [c.code for c in codes] == ["25500", "25505", "25515", "27530", "27532"]
     assert all(c.description is None for c in codes)
+
+
+def test_label_and_code_in_one_cell():
+    codes = run(("CODING & BILLING", "other", [
+        "CPT code 77014\tComputed tomography guidance for placement of radiation therapy fields",
+        "CPT code 77280\tSimple; simulation of a single treatment area",
+    ]))
+    assert keys(codes) == [("CPT", "77014", None), ("CPT", "77280", None)]
+    assert codes[1].description == "Simple; simulation of a single treatment area"
+
+
+def test_code_list_heading_and_unlabelled_code_grids():
+    codes = run(
+        ("Procedure Code List", "policy", ["99202\t99203\t99204", "99205"]),
+        ("Reimbursement", "policy", ["Codes billed together are bundled.", "93000\t93005\t93010", "Other text."]),
+        ("Results", "evidence", ["12500\t13000", "Study\t12000"]),
+    )
+    assert [c.code for c in codes] == ["99202", "99203", "99204", "99205", "93000", "93005", "93010"]

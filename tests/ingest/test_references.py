@@ -198,3 +198,21 @@ def test_a_table_under_the_list_is_not_part_of_the_last_entry():
     assert [r.text for r in got] == ["Able A. One. 2001.", "Baker B. Two. Am J Hematol 2015; 90:755-768."]
     got = refs(["Able A. One. 2001.", "Type\tDate", "Baker B. Two. 2002.", "Policy created.\t05.08.18"])
     assert [r.text for r in got] == ["Able A. One. 2001.", "Baker B. Two. 2002."]
+
+
+def test_number_glued_to_the_text_and_a_wrapped_pmid_after_a_one():
+    got = refs([
+        "9. Abel A. First. Obes Surg. 2019;29(9):1-2. doi: 10.1007/s1-019-0. Epub 2019 Apr",
+        "1. PMID: 30937874.",
+        "10.Baker B, Cole C. Second. Surg Clin North Am. 2005 Aug;85(4):835-52.",
+        "11.Cole C. Third. 2006.",
+        "12. 5-year results of a trial were reported.",
+    ])
+    assert [r.number for r in got] == [9, 10, 11, 12]
+    assert got[0].pmid == "30937874" and got[0].text.endswith("Epub 2019 Apr 1. PMID: 30937874.")
+    assert got[1].text.startswith("Baker B, Cole C.")
+
+
+def test_a_section_that_is_mostly_a_table_is_not_an_unnumbered_list():
+    assert refs(["8/2014\tAnnual review.", "9/2014\tAdministrative change.", "wrapped text of the row above",
+                 "5/2018\tAnnual review."], heading="Change Control") == []
