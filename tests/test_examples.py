@@ -322,4 +322,5 @@ def test_demo_runs_end_to_end(tmp_path):
     assert f"HTML diff report written to {report}" in proc.stdout
     html = report.read_text(encoding="utf-8")
     assert re.search(r"(?i)<html", html) and "64454" in html
-    assert "Genicular Nerve Radiofrequency Ablation" in proc.stdout  # the parse step printed the title
+    assert "policy MP-7.042" in proc.stdout  # the parse step printed what it found
+    assert "history_claim_mismatch" in proc.stdout  # the diff of the latest revision shows the finding
