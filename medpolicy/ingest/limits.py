@@ -14,13 +14,13 @@ import multiprocessing
 import os
 import pickle
 import signal
-import time
 from typing import Any, Callable
 
 from ..errors import DocumentError, LimitExceeded, UsageError
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 2048
+EXIT_GRACE = 5.0  # seconds a child that has answered may take to exit before it is killed
 TIMEOUT_ENV = "MEDPOLICY_PDF_TIMEOUT"
 MEMORY_ENV = "MEDPOLICY_PDF_MEMORY_MB"
 
@@ -80,19 +80,24 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float | None = None
     proc.start()
     writer.close()  # else the parent never sees end-of-file when the child dies
     payload: bytes | None = None
+    finished = False  # the child sent its outcome or closed the pipe by dying
     try:
-        deadline = time.monotonic() + timeout if timeout else None
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        remaining = timeout if timeout else None
         if reader.poll(remaining):
             try:
                 payload = reader.recv_bytes()
             except EOFError:  # the child died before sending anything
-                payload = None
+                pass
+            finished = True
         else:
             raise LimitExceeded(f"took longer than {timeout:g} s; gave up", path=path_for_errors)
     finally:
         reader.close()
-        if payload is None and proc.exitcode is None:
+        if finished:
+            # a child that is done exits at once, unless the job left a thread running that
+            # its exit waits for: give it a moment, then kill it like any other
+            proc.join(EXIT_GRACE)
+        if proc.exitcode is None:
             proc.kill()  # on timeout or Ctrl-C; the child ignores SIGINT so as to be killed here
         proc.join()
         exitcode = proc.exitcode

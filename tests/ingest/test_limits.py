@@ -239,3 +239,19 @@ def test_interrupt_kills_the_child():
     assert time.monotonic() - start < 5
     if os.path.isdir("/proc"):
         assert _children() == []
+
+
+def leave_a_thread_running(x):
+    import threading
+
+    threading.Thread(target=time.sleep, args=(600,)).start()  # not a daemon: exit would wait
+    return x
+
+
+def test_a_child_that_answers_but_does_not_exit_is_killed(monkeypatch):
+    monkeypatch.setattr("medpolicy.ingest.limits.EXIT_GRACE", 0.5)
+    start = time.monotonic()
+    assert run_limited(leave_a_thread_running, 5, timeout=30, path_for_errors="a.pdf") == 5
+    assert time.monotonic() - start < 5
+    if os.path.isdir("/proc"):
+        assert _children() == []
