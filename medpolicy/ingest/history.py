@@ -44,6 +44,8 @@ NOTE_TEXT = [
 FURNITURE_LINES = [
     re.compile(r"\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b|\bproprietary information\b", re.I),
     re.compile(r"^page\s+\d+(?:\s+of\s+\d+)?$", re.I),
+    # a running header left in the text: "Subject: Drug X    Page: 6 of 7"
+    re.compile(r"^.{0,60}\bpage:?\s*\d+\s+of\s+\d+\s*$", re.I),
 ]
 # What a history section prints when it has no rows.
 _EMPTY = re.compile(r"^(?:n/?a|none|not\s+applicable)\.?$", re.I)
@@ -255,16 +257,17 @@ class _Walk:
         texts = {i: _clean(c) for i, c in enumerate(cells)
                  if i != index and roles.get(i) not in ("skip", "date") and c and not _whole_date(c)}
         summary_at = next((i for i, r in roles.items() if r == "summary"), None)
-        main = texts.pop(summary_at, None) if summary_at is not None else None
-        parts = [p for p in (rest, main) if p]
-        others = [t for _, t in sorted(texts.items()) if t]
-        if (parts or others) and not re.search(r"[^\W\d_]", " ".join(parts + others)):
+        order = sorted(texts)
+        if (rest or texts) and not re.search(r"[^\W\d_]", " ".join([rest] + list(texts.values()))):
             return  # a date with only digits and marks beside it ("6/18/26, 17)"): page furniture
-        if main and others:
-            # the summary column leads; the other columns (type of revision, reason) follow it
-            parts.append("(" + "; ".join(others) + ")")
+        parts = [rest] if rest else []
+        if summary_at in texts and order[0] != summary_at:
+            # the summary column leads; columns printed before it (type of revision) follow it
+            before = [texts[i] for i in order if i < summary_at]
+            parts += [texts[summary_at]] + [texts[i] for i in order if i > summary_at]
+            parts.append("(" + "; ".join(before) + ")")
         else:
-            parts.extend(others)
+            parts += [texts[i] for i in order]
         self.start(date_text, iso, parts, line)
 
     def _after_repeated_header(self, cells: list[str]) -> str | None:

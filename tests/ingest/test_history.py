@@ -155,8 +155,8 @@ def test_cms_revision_history_columns():
     ])
     assert got == [
         ("2026-01-01", "01/01/2026", "Article revised to reflect the annual code update. "
-                                     "(Revisions Due To Code Removal) Deleted codes were removed from the article."),
-        ("2020-08-13", "08/13/2020", "Article revised and published on 08/13/2020. (Provider Education/Guidance)"),
+                                     "Revisions Due To Code Removal Deleted codes were removed from the article."),
+        ("2020-08-13", "08/13/2020", "Article revised and published on 08/13/2020. Provider Education/Guidance"),
     ]
 
 
@@ -258,6 +258,7 @@ def test_notes_inside_rows_are_removed_and_boilerplate_under_the_table_skipped()
         "1/1/2024\tPolicy Version Change Logo Updated History Section: Entries prior to 1/1/2022 archived.",
         "History Section: Entries prior to 1/1/2021 archived",
         "1/1/2023\tPolicy Version Change",
+        "Subject: Example Drug\tPage: 6 of 7",
         "\u00a9 2026 Example Health Plan. All rights reserved.",
     ])
     assert got == [("2024-01-01", "1/1/2024", "Policy Version Change Logo Updated"),
@@ -266,3 +267,8 @@ def test_notes_inside_rows_are_removed_and_boilerplate_under_the_table_skipped()
 
 def test_a_section_that_says_none_gives_no_warning():
     assert extract_history(*build(("Revision History Information", "history", ["N/A"]))) == ([], [])
+
+
+def test_text_columns_after_the_date_are_read_in_printed_order():
+    assert rows(["Date\tAction\tDescription", "04/01/24\tReplace policy.\tPolicy updated with literature review."]) == [
+        ("2024-04-01", "04/01/24", "Replace policy. Policy updated with literature review.")]
