@@ -63,6 +63,8 @@ _ITEM_RE = re.compile(rf"{_ITEM}(?![\w.])", re.I)
 _LIST_SEP = re.compile(r"\s*(?:[,;]|\band\b|\bor\b)\s*|\s+", re.I)
 # A line that starts with a code (or a range) and goes on with its description.
 _LEADING_CODE = re.compile(rf"^\s*(?P<item>{_ITEM})(?![\w.])(?:\s*[:\-\u2013\u2014]\s+|\s+|$)(?P<rest>.*)$")
+# CPT books mark add-on codes with "+" ("+99354"); the mark is not part of the code.
+_ADD_ON = re.compile(r"(^|[\s,;])\+(?=\d{4}[0-9FTUM]\b)")
 _MARKS = re.compile(r"[\u00ae\u2122*\u2020\u2021\u00a9]")
 _BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7o]\s+)")
 # Rows that say there is no code, or are a list's "not applicable" placeholder.
@@ -143,7 +145,7 @@ def _item(match: re.Match, context: str | None) -> tuple[str, str, str | None] |
 def parse_code_cell(cell: str, context: str | None) -> list[tuple[str, str, str | None]] | None:
     """All codes when the whole cell is codes or ranges ("C43.0-C43.9", "0537T, 0538T",
     "23605 23615"); None when anything else is in it."""
-    s = _clean(cell)
+    s = _ADD_ON.sub(r"\1", _clean(cell))
     if not s:
         return None
     out = []
@@ -167,7 +169,7 @@ def parse_code_cell(cell: str, context: str | None) -> list[tuple[str, str, str 
 
 def parse_code_line(text: str, context: str | None) -> tuple[list[tuple[str, str, str | None]], str] | None:
     """(codes, description) for a plain line led by a code or a code list; None otherwise."""
-    s = _BULLET.sub("", _clean(text))
+    s = _ADD_ON.sub(r"\1", _BULLET.sub("", _clean(text)))
     whole = parse_code_cell(s, context)
     if whole:
         return whole, ""

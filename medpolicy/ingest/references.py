@@ -132,9 +132,10 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
                 expected = num + 1
                 closed = False
                 continue
-        if line.is_row:
+        if line.is_row and line.cells[0]:
             closed = True
             continue
+        text = " ".join(c for c in line.cells if c) if line.is_row else text
         if not entries or expected is None or closed:
             continue  # a note or title before the list, or a table after it
         if _is_note(text):
@@ -145,10 +146,10 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
 def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
     closed = False
     for line in lines:
-        text = _BULLET.sub("", line.text).strip()
-        if line.is_row:
+        if line.is_row and line.cells[0]:
             closed = True  # a table (a revision log under the list) is not a reference
             continue
+        text = _BULLET.sub("", " ".join(c for c in line.cells if c)).strip()
         if not text or _is_note(text) or _is_subheading(text):
             continue
         if entries and not closed:

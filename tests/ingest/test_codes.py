@@ -330,3 +330,16 @@ def test_code_list_heading_and_unlabelled_code_grids():
         ("Results", "evidence", ["12500\t13000", "Study\t12000"]),
     )
     assert [c.code for c in codes] == ["99202", "99203", "99204", "99205", "93000", "93005", "93010"]
+
+
+def test_add_on_marks_and_label_colon_lists():
+    codes = run(("Coding", "coding", [
+        "CPT: 99354, +99355",
+        "+99417\tProlonged outpatient service, each 15 minutes",
+        "HCPCS: J9999 \u2013 Not otherwise classified, antineoplastic drugs",
+        "ICD-10 codes covered if selection criteria are met:",
+        "E08.00 - E13.9\tDiabetes mellitus",
+    ]))
+    assert keys(codes) == [("CPT", "99354", None), ("CPT", "99355", None), ("CPT", "99417", None),
+                           ("HCPCS", "J9999", None), ("ICD-10-CM", "E08.00", "E13.9")]
+    assert codes[3].description == "Not otherwise classified, antineoplastic drugs"

@@ -216,3 +216,9 @@ def test_number_glued_to_the_text_and_a_wrapped_pmid_after_a_one():
 def test_a_section_that_is_mostly_a_table_is_not_an_unnumbered_list():
     assert refs(["8/2014\tAnnual review.", "9/2014\tAdministrative change.", "wrapped text of the row above",
                  "5/2018\tAnnual review."], heading="Change Control") == []
+
+
+def test_tab_after_the_number_and_indented_continuation_cells():
+    got = refs(["1.\tAble A. Title of the first", "\tpaper. J Med. 2001;1:2.", "2.\tBaker B. Two. 2002."])
+    assert [(r.number, r.text) for r in got] == [(1, "Able A. Title of the first paper. J Med. 2001;1:2."),
+                                                 (2, "Baker B. Two. 2002.")]
