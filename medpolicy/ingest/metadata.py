@@ -8,12 +8,12 @@ from functools import lru_cache
 from importlib import resources
 
 from ..models import PolicyDates
-from .dates import find_date
+from .dates import find_date, find_dates
 from .document import Document, Line
 from .sections import SectionSpan, match_heading
 
 # sections whose dates belong to other documents or to past editions
-_NOT_METADATA = {"history", "references", "evidence", "description", "coding"}
+_NOT_METADATA = {"history", "references", "evidence", "archive"}
 HEADER_LINES = 60
 
 
@@ -45,10 +45,38 @@ _BOUNDARY = r"(?:^|\t|\s{2,}|\|\s*|(?<=[\d)])\s+)"
 _SEP = r"\s*(?:[:\-–—#]\s*|\t|\s+(?=\d)|$)"
 
 
-@lru_cache(maxsize=256)
-def _label_re(label: str) -> re.Pattern:
+@lru_cache(maxsize=512)
+def _label_re(label: str, midline: bool = False) -> re.Pattern:
+    """A label at a field boundary; with `midline`, also after a plain space when a colon follows
+    ("... Robotic Assisted Surgery Policy Number: CPP-137"), which only ids need: for dates it
+    would find "Effective Date:" inside "Original Effective Date:"."""
     words = r"\s+".join(re.escape(w) for w in label.split())
-    return re.compile(rf"{_BOUNDARY}{words}\.?{_SEP}", re.I)
+    pat = rf"{_BOUNDARY}{words}(?:\(s\))?\.?{_SEP}"
+    if midline:
+        pat = rf"(?:{pat}|(?<=[a-z)]\s){words}(?:\(s\))?\s*:\s*)"
+    return re.compile(pat, re.I)
+
+
+@lru_cache(maxsize=1)
+def _any_label() -> re.Pattern:
+    """Where another labelled field starts inside a value ("... Policy Number: X")."""
+    r = rules()
+    labels = {lb for group in r.date_labels.values() for lb in group} | set(r.id_labels[:-3])
+    alt = "|".join(r"\s+".join(re.escape(w) for w in lb.split()) for lb in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"\s(?:{alt})(?:\(s\))?\s*:", re.I)
+
+
+_VALUE_PREFIX = re.compile(r"^(?:for services (?:performed|rendered|provided) on or after|on or after|effective|as of)\s*:?\s*", re.I)
+
+
+def _clip(value: str) -> str:
+    """A value ends at the next cell, bullet, or labelled field."""
+    value = value.split("\t")[0] if value.split("\t")[0].strip() else value.strip("\t").split("\t")[0]
+    value = value.split(" • ")[0]
+    m = _any_label().search(value)
+    if m:
+        value = value[: m.start()]
+    return value.strip()
 
 
 def header_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
@@ -67,16 +95,23 @@ def metadata_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
     return [ln for ln in doc.lines if id(ln) not in excluded]
 
 
-def _values_after(label: str, lines: list[Line]):
+_LIST_ITEM = re.compile(r"^\s*[-•▪●◦·*]\s")
+
+
+def _values_after(label: str, lines: list[Line], midline: bool = False):
     """Yield (value text, line) for every occurrence of `label` in `lines`."""
-    pat = _label_re(label)
+    pat = _label_re(label, midline)
     for i, ln in enumerate(lines):
+        if _LIST_ITEM.match(ln.text):
+            continue  # a table of contents or a list, not a field
         for m in pat.finditer(ln.text):
             rest = ln.text[m.end():]
             if not rest.strip() and i + 1 < len(lines):
-                yield lines[i + 1].text.strip(), lines[i + 1]
+                # a label alone on its line gives the next line, unless it is just a heading ("Policy")
+                if ln.text.rstrip().endswith(":") or (len(label.split()) > 1 and not match_heading(label)):
+                    yield _clip(lines[i + 1].text), lines[i + 1]
             else:
-                yield rest.strip(), ln
+                yield _clip(rest), ln
 
 
 def extract_dates(doc: Document, sections: list[SectionSpan]) -> PolicyDates:
@@ -90,20 +125,36 @@ def extract_dates(doc: Document, sections: list[SectionSpan]) -> PolicyDates:
             best: tuple[int, str] | None = None
             for label in labels:
                 for value, line in _values_after(label, scope):
-                    d = find_date(value)
-                    if d and d.start <= 2:
+                    iso = _date_value(value)
+                    if iso:
                         if best is None or line.start < best[0]:
-                            best = (line.start, d.iso)
+                            best = (line.start, iso)
                         break
             if best:
                 found[key] = best[1]
     if "approved" not in found:
-        m = _APPROVED.search("\n".join(ln.text for ln in metadata_lines(doc, sections)))
+        m = _APPROVED.search("\n".join(ln.text for ln in doc.lines))
         if m:
             d = find_date(m.group(1))
             if d:
                 found["approved"] = d.iso
     return PolicyDates(**found)
+
+
+def _date_value(value: str) -> str | None:
+    """The date a field gives: its first date, or the latest of a plain list of dates."""
+    value = _VALUE_PREFIX.sub("", value)
+    found = find_dates(value)
+    if not found or found[0].start > 2:
+        return None
+    rest, pos = "", 0
+    for d in found:
+        rest += value[pos:d.start]
+        pos = d.end
+    rest += value[pos:]
+    if len(found) > 1 and not re.sub(r"[\s,;&]|and", "", rest):
+        return max((d.iso for d in found), key=lambda iso: (iso + "-00")[:10])
+    return found[0].iso
 
 
 _APPROVED = re.compile(r"approved by (?:the )?[^.\n]{0,120}?(?:committee|council|board|team)[^.\n]{0,40}? on ([^.\n]{4,40})", re.I)
@@ -112,7 +163,7 @@ _ID_VALUE = re.compile(r"^(?:no\.?\s*|#\s*)?([A-Za-z0-9][A-Za-z0-9.\-_/]*(?:\s[A
 
 
 def _clean_id(value: str) -> str | None:
-    m = _ID_VALUE.match(value.strip())
+    m = _ID_VALUE.match(re.sub(r"(?<=[A-Za-z0-9])\s*[-–]\s+(?=\d)", "-", value.strip()))
     if not m:
         return None
     cand = m.group(1)
@@ -125,6 +176,7 @@ def _clean_id(value: str) -> str | None:
         else:
             break
     cand = " ".join(keep).rstrip(".-/")
+    cand = re.sub(r"(?<=[A-Za-z0-9])\s*[-–]\s*(?=[A-Za-z0-9])", "-", cand)  # "RP- 031" is RP-031
     if not re.search(r"\d", cand) or len(cand) > 30:
         return None
     d = find_date(cand)
@@ -135,13 +187,21 @@ def _clean_id(value: str) -> str | None:
     return cand
 
 
+_BARE_ID = re.compile(r"^\(?(?:[A-Z]{1,6}[.\-]?\s?)?\d[\dA-Z]*(?:\s?[.\-–]\s?[\dA-Z]+)+\)?$|^[A-Z]{1,3}\d{4,6}$")
+
+
 def extract_policy_id(doc: Document, sections: list[SectionSpan]) -> str | None:
     head = header_lines(doc, sections)
     for label in rules().id_labels:
-        for value, _line in _values_after(label, head):
+        for value, _line in _values_after(label, head, midline=len(label.split()) > 1):
             pid = _clean_id(value)
             if pid:
                 return pid
+    # a number printed alone at the top, as letterheads do ("5.21.054", "02-33000-28", "L35041")
+    for ln in head[:15]:
+        text = ln.text.strip()
+        if _BARE_ID.match(text) and not (find_date(text) and find_date(text).start == 0):
+            return _clean_id(text.strip("()"))
     return None
 
 
@@ -150,8 +210,10 @@ def _titleish(text: str, r: MetadataRules, payer: str | None) -> bool:
     low = s.lower().rstrip(":")
     if not (3 <= len(s) <= 220) or "\t" in s or s.endswith((".", ",", ";")) or low in r.not_titles:
         return False
-    if not re.search(r"[A-Za-z]{3,}", s) or re.match(r"^[A-Za-z][\w/&(). '-]{0,40}:\s*\S", s):
+    if not re.search(r"[A-Za-z]{3,}", s) or _starts_with_label(s):
         return False
+    if " " not in s and re.search(r"\d", s):
+        return False  # an id or a form number ("CMS-1500")
     if match_heading(s) or find_date(s) and find_date(s).start == 0:
         return False
     if payer and (low in payer.lower() or payer.lower() in low):
@@ -159,6 +221,15 @@ def _titleish(text: str, r: MetadataRules, payer: str | None) -> bool:
     if any(p.search(s) for p, _ in r.payers) and len(s.split()) > 1 and _mentions_org(s):
         return False
     return not s.startswith(("- ", "• ", "http", "www.", "©", "(")) and "copyright" not in low
+
+
+def _starts_with_label(s: str) -> bool:
+    m = re.match(r"^([A-Za-z][\w/&(). '-]{0,40}):\s*\S", s)
+    if not m:
+        return False
+    r = rules()
+    known = {lb for g in r.date_labels.values() for lb in g} | set(r.id_labels) | set(r.title_labels)
+    return re.sub(r"\(s\)", "", m.group(1)).strip().lower() in known
 
 
 def _mentions_org(s: str) -> bool:
@@ -200,9 +271,10 @@ _LICENSEE = re.compile(r"([A-Z][\w&.' -]{3,80}?) is an independent licensee", re
 
 def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
     r = rules()
-    boiler = [ln for s in sections if s.kind in ("boilerplate", "metadata", "other") for ln in s.lines]
-    heads = [s.heading_line for s in sections if s.kind in ("boilerplate", "metadata", "other") and s.heading_line]
-    scope = heads + boiler
+    where = ("boilerplate", "metadata", "other", "guidelines", "toc")
+    scope = [ln for s in sections if s.kind in where for ln in ([s.heading_line] if s.heading_line else []) + s.lines]
+    scope += [ln for ln in doc.lines if _APPROVED.search(ln.text)]
+    scope.sort(key=lambda ln: ln.start)
     best: tuple[int, int, str] | None = None
     for ln in scope:
         for pat, canon in r.payers:

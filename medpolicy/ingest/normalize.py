@@ -43,6 +43,7 @@ _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|tr|table|h[1-6])(?:\s[^<>]*)?/
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_LEADER = re.compile(r"\s*(?:\.\s?){4,}\s*")  # "Effective Date ........ 7/15/2026": a label/value row
 _STRAY_STARS = re.compile(r"(?<!\S)\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?!\S)")
 
 
@@ -73,6 +74,8 @@ def strip_markup(line: str) -> tuple[str, bool]:
     line = _MD_ESCAPE.sub(r"\1", line)
     line = _STRAY_STARS.sub("", line)
     line = unify_characters(line)
+    if "...." in line or ". . . ." in line:
+        line = _LEADER.sub("\t", line)
     # collapse spaces inside cells, keep the tabs that separate cells
     cells = [re.sub(r"[ \u000b\u000c]+", " ", c).strip() for c in line.split("\t")]
     while len(cells) > 1 and not cells[-1]:

@@ -37,7 +37,7 @@ def policy_from_document(doc: Document, *, strict: bool = False) -> Policy:
     warnings += w
     references, w = extract_references(doc, sections)
     warnings += w
-    related, w = extract_related(doc, sections)
+    related, w = extract_related(doc, sections, meta["policy_id"])
     warnings += w
     path = doc.source.path
     if not _looks_like_policy(meta, statements, codes, history, sections):

@@ -11,7 +11,10 @@ from .document import Document, Line
 
 # Section kinds: what role a heading gives the text under it.
 KINDS = ("metadata", "toc", "policy", "guidelines", "coding", "history", "references", "related",
-         "description", "evidence", "background", "boilerplate", "other")
+         "description", "evidence", "background", "boilerplate", "other", "archive")
+# a table whose header row names the section: "Reviews, Revisions, and Approvals | Date | Approval"
+_CONNECTORS = {"and", "or", "and/or", "not", "and or", "either", "plus"}
+_ROW_HEADING_KINDS = {"history", "references", "coding", "related"}
 
 
 @dataclass
@@ -72,9 +75,13 @@ def match_heading(text: str) -> HeadingRule | None:
     key = heading_key(text)
     if not key or len(key) > 90:
         return None
-    for rule in heading_rules():
-        if rule.pattern.fullmatch(key):
-            return rule
+    candidates = [key]
+    if re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
+        candidates.append(key[:-1])
+    for cand in candidates:
+        for rule in heading_rules():
+            if rule.pattern.fullmatch(cand):
+                return rule
     return None
 
 
@@ -115,6 +122,11 @@ def _heading_for(doc: Document, i: int) -> tuple[str, int] | None:
     hinted = i in doc.heading_hints
     if _BULLET.match(text):
         return None
+    first = text.split()[0]
+    if heading_key(text).strip("-() ") in _CONNECTORS:
+        return None  # "-AND-" between two criteria
+    if not rule and re.search(r"\d", first) and not _ENUM.match(text):
+        return None  # "L35125 - Wound Care", "CPP-143": an id or a code, not a heading
     if rule:
         return rule.kind, rule.level
     if _ENUM.match(text) and not hinted:
@@ -133,7 +145,7 @@ def _heading_for(doc: Document, i: int) -> tuple[str, int] | None:
     return None
 
 
-_PREFIX_KINDS = {"policy", "coding", "history", "references"}
+_PREFIX_KINDS = {"policy"}
 
 
 def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
@@ -145,18 +157,73 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
         head = " ".join(words[:n])
         rest = " ".join(words[n:])
         rule = match_heading(head)
-        if rule and rule.kind in _PREFIX_KINDS and rest[:1].isupper() and head[:1].isupper():
+        if rule and rule.kind in _PREFIX_KINDS and rest[:1].isupper() and head[:1].isupper() \
+                and len(rest.split()) >= 5 and not head.endswith(":"):
             h = Line(head, line.page, line.start, line.start + len(head))
             b = Line(rest, line.page, line.start + len(head) + 1, line.end)
             return h, b, rule
     return None
 
 
+def _row_heading(line: Line) -> HeadingRule | None:
+    if not line.is_row:
+        return None
+    cells = line.cells
+    rule = match_heading(cells[0])
+    if rule and rule.kind in _ROW_HEADING_KINDS and all(len(c.split()) <= 4 for c in cells[1:]) \
+            and not any(re.search(r"\d", c) for c in cells[1:]):
+        return rule
+    return None
+
+
+def later_edition_start(doc: Document) -> int | None:
+    """Index where an older edition printed in the same file begins: the header block's labelled
+    fields ("Bulletin Number:", "Effective Date:", "Issue Date:") again, together, on a later
+    page. None for single-edition files."""
+    lines = doc.lines
+    if len(lines) < 20:
+        return None
+    top = [_label_of(ln.text) for ln in lines[:8]]
+    labels = {lb for lb in top if lb}
+    if len(labels) < 3:
+        return None
+    for j in range(10, len(lines)):
+        here = _label_of(lines[j].text)
+        if here in labels and lines[j].page != lines[0].page:
+            window = {_label_of(ln.text) for ln in lines[j:j + 6]}
+            if len(window & labels) >= 3:
+                return j
+    return None
+
+
+def _label_of(text: str) -> str | None:
+    m = re.match(r"^([A-Za-z][\w &/#().'-]{2,40}?)\s*(?::|\t)", text)
+    return m.group(1).strip().lower() if m else None
+
+
 def find_sections(doc: Document) -> list[SectionSpan]:
-    """Sections in document order; the text before the first heading is a 'metadata' section."""
+    """Sections in document order; the text before the first heading is a 'metadata' section.
+    An older edition printed after the current one becomes 'archive' sections: kept as text,
+    not read by the extractors."""
     sections = [SectionSpan(None, "metadata", 0, None)]
     parent_kind = "metadata"
+    archive_from = later_edition_start(doc)
     for i, line in enumerate(doc.lines):
+        if i == archive_from:
+            sections.append(SectionSpan("Earlier edition", "archive", 1, None))
+            parent_kind = "archive"
+        if parent_kind == "archive":  # an older edition printed after the current one: keep as text only
+            found = _heading_for(doc, i)
+            if found:
+                sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), "archive", 2, line))
+            else:
+                sections[-1].lines.append(line)
+            continue
+        row_rule = _row_heading(line)
+        if row_rule:
+            sections.append(SectionSpan(line.cells[0].rstrip(":"), row_rule.kind, 1, None, [line]))
+            parent_kind = row_rule.kind
+            continue
         found = _heading_for(doc, i)
         if found is None:
             split = _split_prefix_heading(line)

@@ -12,7 +12,7 @@ from ..models import Position, Provenance, Statement
 from .document import Document, Line
 from .sections import SectionSpan
 
-POLICY_KINDS = ("policy",)
+POLICY_KINDS = ("policy", "coding")  # coding notes say what is not separately reimbursable
 FALLBACK_KINDS = ("policy", "guidelines", "other", "metadata", "description")
 _PRIORITY = {p: i for i, p in enumerate(("investigational", "not_medically_necessary", "not_covered",
                                           "medically_necessary", "covered"))}
@@ -55,6 +55,7 @@ _SUBORDINATE = re.compile(r"^(?:if|when|because|although|unless|while|since|wher
 _LEAD_LABEL = re.compile(r"^\s*(?:note|notes|important|policy|statement|position)\s*:\s*", re.I)
 _ENUM = re.compile(r"^\s*(?:[-•▪●◦·*]\s+)?(?:(?P<roman>[IVXivx]{1,5})|(?P<letter>[A-Za-z])|(?P<num>\d{1,2}))[.)]\s+")
 _BULLET = re.compile(r"^\s*[-•▪●◦·*]\s+")
+_NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
 
 
 def classify(span) -> str:
@@ -101,6 +102,8 @@ def _units(sections: list[SectionSpan]) -> list[_Unit]:
     units = []
     for sec in sections:
         for ln in sec.lines:
+            if sec.kind == "coding" and (ln.is_row or not _NOTE.match(ln.text)):
+                continue  # in coding sections, only notes can state coverage
             if ln.is_row:
                 cells = [c for c in ln.text.split("\t")]
                 # the statement is in the longest cell; the others are labels ("Other applications")
