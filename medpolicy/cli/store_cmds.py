@@ -220,7 +220,8 @@ def register(cli: click.Group) -> None:
 
         \b
         Example:
-          medpolicy --store ~/policy-store verify
+          medpolicy verify
+          MEDPOLICY_STORE=~/policy-store medpolicy verify --format json
         """
         store = _open(obj)
         try:

@@ -52,9 +52,10 @@ DEFAULT_BRANCH = "main"
 STORE_FORMAT = 1
 BATCH_BYTES = 64 * 1024 * 1024  # source bytes per pack: bounds memory for batches of large PDFs
 CAS_RETRIES = 20
-STALE_REF_LOCK = 5.0  # seconds: git holds a ref's .lock for milliseconds
+STALE_REF_LOCK = 2.0  # seconds: git holds a ref's .lock for milliseconds
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMIT_RE = re.compile(r"^[0-9a-fA-F]{4,40}$")
+_LOCK_RE = re.compile(r"Unable to create '(.+?\.lock)': File exists")
 
 _README = """# Policy store
 
@@ -210,7 +211,8 @@ class PolicyStore:
         """Compare-and-swap the branch from `old` to `new`, durably. False when it was not at
         `old` (someone else moved it)."""
         expected = old or "0" * 40
-        for _ in range(2):
+        deadline = time.monotonic() + STALE_REF_LOCK + 1.0
+        while True:
             proc = self.git.run("update-ref", "-m", "medpolicy", self.ref, new, expected,
                                 check=False, config=FSYNC_CONFIG)
             if proc.returncode == 0:
@@ -219,22 +221,23 @@ class PolicyStore:
             err = proc.stderr.decode("utf-8", "replace")
             if "but expected" in err or "already exists" in err or "unable to resolve reference" in err:
                 return False
-            if not self._remove_stale_ref_lock():
-                break
-        raise GitError(f"could not move {self.ref}: {err.strip().splitlines()[-1] if err.strip() else '?'}",
-                       stderr=err)
+            lock = _LOCK_RE.search(err)
+            if lock is None or time.monotonic() > deadline:
+                last = err.strip().splitlines()[-1] if err.strip() else "?"
+                raise GitError(f"could not move {self.ref}: {last}", stderr=err)
+            self._remove_stale_lock(Path(lock.group(1)))
+            time.sleep(0.05)
 
-    def _remove_stale_ref_lock(self) -> bool:
-        """A `git update-ref` killed mid-way leaves REF.lock; we hold the store lock, so one
-        that is seconds old is dead, not busy."""
-        lock = self.git_dir / (self.ref + ".lock")
+    def _remove_stale_lock(self, lock: Path) -> None:
+        """A git killed mid-update leaves REF.lock (or HEAD.lock: moving the branch HEAD points
+        to locks HEAD too). Git holds these for milliseconds and we hold the store lock, so one
+        that is seconds old belongs to a dead process."""
         try:
-            if time.time() - lock.stat().st_mtime > STALE_REF_LOCK:
+            if lock.resolve().parent.is_relative_to(self.git_dir.resolve()) and lock.name.endswith(".lock") \
+                    and time.time() - lock.stat().st_mtime > STALE_REF_LOCK:
                 lock.unlink()
-                return True
         except FileNotFoundError:
-            return True
-        return False
+            pass
 
     def _sync_work_tree(self, old: str | None) -> None:
         if self.work_tree is None or old is None:
