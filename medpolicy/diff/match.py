@@ -34,8 +34,10 @@ class WordCoder:
         return c
 
     def encode(self, words: Sequence[str]) -> str:
-        code = self.code
-        return "".join([code(w) for w in words])
+        codes = self._codes
+        for w in set(words).difference(codes):
+            self.code(w)
+        return "".join(map(codes.__getitem__, words))
 
     def encode_text(self, text: str) -> str:
         return self.encode(text.split())

@@ -175,11 +175,20 @@ class Summary(DiffRecord):
 
 @dataclass
 class Paragraph:
-    """One paragraph (or heading) of an edition's full text, as shown in reports."""
+    """One paragraph (or heading) of an edition's full text; `text` is what reports show."""
 
-    text: str
+    raw: str
     section: str | None
     heading: bool
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:  # computed when shown: most paragraphs of a diff never are
+            from .redline import display_text
+
+            self._text = display_text(self.raw)
+        return self._text
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Sequence
 
 # Citation markers renumber whenever a reference is added, so they are not part of the wording.
 # Superscripts count only when they follow a letter or punctuation ("bladder⁵⁴", "system,⁵⁵"),
@@ -202,6 +203,22 @@ def is_marker(word: str) -> bool:
 def rejoin(key: str) -> str:
     """Join a word hyphenated across two keys that were put together with a space."""
     return _HYPHEN.sub(_join_hyphen, key) if "-" in key else key
+
+
+def text_keys(texts: Sequence[str | None], *, strip_markers: bool = True) -> list[str]:
+    """`text_key` of many texts in one normalisation pass."""
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for text in texts:
+        parts = text.split("\n") if text else []
+        spans.append((len(lines), len(lines) + len(parts)))
+        lines.extend(parts)
+    keys = normalize_lines(lines, strip_markers=strip_markers)
+    out = []
+    for start, end in spans:
+        joined = " ".join(k for k in keys[start:end] if k)
+        out.append(_HYPHEN.sub(_join_hyphen, joined) if "-" in joined else joined)
+    return out
 
 
 def text_key(text: str | None, *, strip_markers: bool = True) -> str:

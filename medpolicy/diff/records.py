@@ -17,7 +17,7 @@ from ..models.policy import DATE_KEYS
 from .match import Pair, WordCoder, pair_by_key, pair_by_similarity, score_matrix, similarity
 from .model import (CodeChange, CodeDiff, FieldChange, HistoryChange, HistoryDiff, ReferenceChange,
                     ReferenceDiff, RelatedChange, RelatedDiff, StatementChange, StatementDiff)
-from .normalize import loose_key, text_key
+from .normalize import loose_key, text_keys
 from .redline import redline
 
 # Two statements are one statement edited when they keep this share of their words, either of
@@ -41,6 +41,13 @@ HISTORY_PREFIX_WORDS = 3
 
 def _free(n: int) -> set[int]:
     return set(range(n))
+
+
+def _encoded(coder: WordCoder, texts: Sequence, free: set[int], words=None) -> list[str]:
+    """Word codes of the items still unpaired (the only ones similarity looks at); `words`
+    turns an item into its word list (default: its casefolded words)."""
+    split = words or (lambda t: t.casefold().split())
+    return [coder.encode(split(t)) if i in free else "" for i, t in enumerate(texts)]
 
 
 # -- metadata ----------------------------------------------------------------------------------
@@ -74,17 +81,16 @@ def _subject(words: list[str]) -> list[str]:
 
 
 def diff_statements(old: Sequence[Statement], new: Sequence[Statement]) -> StatementDiff:
-    keys_a = [text_key(s.text) for s in old]
-    keys_b = [text_key(s.text) for s in new]
+    keys = text_keys([s.text for s in old] + [s.text for s in new])
+    keys_a, keys_b = keys[:len(old)], keys[len(old):]
     free_a, free_b = _free(len(old)), _free(len(new))
     pairs = pair_by_key(keys_a, keys_b, free_a, free_b)
     coder = WordCoder()
     words_a = [k.casefold().split() for k in keys_a]
     words_b = [k.casefold().split() for k in keys_b]
-    codes_a = [coder.encode(w) for w in words_a]
-    codes_b = [coder.encode(w) for w in words_b]
-    subj_a = [coder.encode(_subject(ws)) for ws in words_a]
-    subj_b = [coder.encode(_subject(ws)) for ws in words_b]
+    codes_a, codes_b = _encoded(coder, words_a, free_a, list), _encoded(coder, words_b, free_b, list)
+    subj_a = _encoded(coder, words_a, free_a, _subject)
+    subj_b = _encoded(coder, words_b, free_b, _subject)
 
     def subjects(rows: list[int], cols: list[int]) -> np.ndarray:
         m = score_matrix([subj_a[i] for i in rows], [subj_b[j] for j in cols], STATEMENT_SIMILARITY)
@@ -101,7 +107,7 @@ def diff_statements(old: Sequence[Statement], new: Sequence[Statement]) -> State
             result.unchanged += 1
             continue
         result.modified.append(StatementChange(
-            old=a, new=b, similarity=round(similarity(codes_a[p.old], codes_b[p.new]), 3),
+            old=a, new=b, similarity=round(similarity(coder.encode(words_a[p.old]), coder.encode(words_b[p.new])), 3),
             position_changed=a.position != b.position, redline=redline(a.text, b.text)))
     result.removed = [old[i] for i in sorted(free_a)]
     result.added = [new[j] for j in sorted(free_b)]
@@ -126,6 +132,9 @@ def _dedupe_codes(codes: Sequence[Code]) -> dict[tuple[str, str], Code]:
 
 def diff_codes(old: Sequence[Code], new: Sequence[Code]) -> CodeDiff:
     a, b = _dedupe_codes(old), _dedupe_codes(new)
+    both = [k for k in a if k in b]
+    descriptions = text_keys([a[k].description for k in both] + [b[k].description for k in both], strip_markers=False)
+    described = {k: (descriptions[n].casefold(), descriptions[len(both) + n].casefold()) for n, k in enumerate(both)}
     result = CodeDiff()
     for k, c in a.items():
         if k not in b:
@@ -135,7 +144,7 @@ def diff_codes(old: Sequence[Code], new: Sequence[Code]) -> CodeDiff:
         changes = []
         if (c.code_end or "").strip().upper() != (d.code_end or "").strip().upper():
             changes.append("range")
-        if loose_key(c.description) != loose_key(d.description):
+        if described[k][0] != described[k][1]:
             changes.append("description")
         if changes:
             result.modified.append(CodeChange(system=k[0], code=k[1], changes=changes, old=c, new=d))
@@ -147,12 +156,11 @@ def diff_codes(old: Sequence[Code], new: Sequence[Code]) -> CodeDiff:
 
 # -- history -----------------------------------------------------------------------------------
 
-def _history_date(h: HistoryEntry) -> str:
-    return h.date or loose_key(h.date_text)
-
-
-def _summary_key(h: HistoryEntry) -> str:
-    return loose_key(h.summary).rstrip(" .;,")
+def _history_keys(rows: Sequence[HistoryEntry]) -> list[tuple[str, str]]:
+    texts = text_keys([h.summary for h in rows] + [h.date_text if not h.date else None for h in rows],
+                      strip_markers=False)
+    n = len(rows)
+    return [(h.date or texts[n + i].casefold(), texts[i].casefold().rstrip(" .;,")) for i, h in enumerate(rows)]
 
 
 def _pair_prefixes(keys_a, keys_b, free_a: set[int], free_b: set[int]) -> list[Pair]:
@@ -170,14 +178,13 @@ def _pair_prefixes(keys_a, keys_b, free_a: set[int], free_b: set[int]) -> list[P
 
 
 def diff_history(old: Sequence[HistoryEntry], new: Sequence[HistoryEntry]) -> HistoryDiff:
-    keys_a = [(_history_date(h), _summary_key(h)) for h in old]
-    keys_b = [(_history_date(h), _summary_key(h)) for h in new]
+    keys_a, keys_b = _history_keys(old), _history_keys(new)
     free_a, free_b = _free(len(old)), _free(len(new))
     pairs = pair_by_key(keys_a, keys_b, free_a, free_b)
     unchanged = len(pairs)
     coder = WordCoder()
-    codes_a = [coder.encode_text(k[1]) for k in keys_a]
-    codes_b = [coder.encode_text(k[1]) for k in keys_b]
+    codes_a = _encoded(coder, [k[1] for k in keys_a], free_a)
+    codes_b = _encoded(coder, [k[1] for k in keys_b], free_b)
     # The date is part of a row's identity: tables repeat "Annual review." every year, so the same
     # words under another date are another row. Under the same date, a row that gained or lost a
     # continuation (text after a page break) starts with the other, or most words were kept.
@@ -208,13 +215,13 @@ def _pmid(r: Reference) -> str | None:
     if r.pmid:
         digits = re.sub(r"\D", "", r.pmid)
         return digits or None
-    m = _PMID.search(r.text)
+    m = _PMID.search(r.text) if "PMID" in r.text or "pmid" in r.text.lower() else None
     return m.group(1) if m else None
 
 
 def _doi(r: Reference) -> str | None:
     value = r.doi
-    if not value:
+    if not value and "10." in r.text:
         m = _DOI.search(r.text)
         value = m.group(1) if m else None
     if not value:
@@ -225,7 +232,7 @@ def _doi(r: Reference) -> str | None:
 
 def _url(r: Reference) -> str | None:
     value = r.url
-    if not value:
+    if not value and ("://" in r.text or "www." in r.text or "WWW." in r.text):
         m = _URL.search(r.text)
         value = m.group(0) if m else None
     if not value:
@@ -236,15 +243,18 @@ def _url(r: Reference) -> str | None:
     return host.lower() + ("/" + path if path else "")
 
 
-def _reference_changes(a: Reference, b: Reference, ka: str, kb: str) -> list[str]:
+_IDS = {"pmid": _pmid, "doi": _doi, "url": _url}
+
+
+def _reference_changes(ka: str, kb: str, ids_a: dict[str, str | None], ids_b: dict[str, str | None]) -> list[str]:
     changes = []
     if ka != kb:
         if _ACCESSED.sub("", ka).casefold().strip(" .") == _ACCESSED.sub("", kb).casefold().strip(" ."):
             changes.append("access_date")
         else:
             changes.append("text")
-    for name, get in (("pmid", _pmid), ("doi", _doi), ("url", _url)):
-        va, vb = get(a), get(b)
+    for name in _IDS:
+        va, vb = ids_a[name], ids_b[name]
         # one side missing an id its identical text still holds is extraction, not an edit
         if va != vb and ((va and vb) or ka != kb):
             changes.append(name)
@@ -252,14 +262,13 @@ def _reference_changes(a: Reference, b: Reference, ka: str, kb: str) -> list[str
 
 
 def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> ReferenceDiff:
-    keys_a = [text_key(r.text) for r in old]
-    keys_b = [text_key(r.text) for r in new]
+    keys = text_keys([r.text for r in old] + [r.text for r in new])
+    keys_a, keys_b = keys[:len(old)], keys[len(old):]
     free_a, free_b = _free(len(old)), _free(len(new))
     matched: list[tuple[str, object]] = []
-    ids = {"pmid": _pmid, "doi": _doi, "url": _url}
-    id_a = {name: [get(r) for r in old] for name, get in ids.items()}
-    id_b = {name: [get(r) for r in new] for name, get in ids.items()}
-    for name in ids:
+    id_a = {name: [get(r) for r in old] for name, get in _IDS.items()}
+    id_b = {name: [get(r) for r in new] for name, get in _IDS.items()}
+    for name in _IDS:
         matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b)]
     matched += [("text", p) for p in pair_by_key([k.casefold() for k in keys_a], [k.casefold() for k in keys_b], free_a, free_b)]
 
@@ -270,8 +279,8 @@ def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> Refer
         return True
 
     coder = WordCoder()
-    codes_a = [coder.encode(k.casefold().split()) for k in keys_a]
-    codes_b = [coder.encode(k.casefold().split()) for k in keys_b]
+    codes_a = _encoded(coder, keys_a, free_a)
+    codes_b = _encoded(coder, keys_b, free_b)
     matched += [("similar", p) for p in pair_by_similarity(
         codes_a, codes_b, free_a, free_b, REFERENCE_SIMILARITY,
         allowed=lambda i, j: allowed(i, j) and not (id_a["url"][i] and id_b["url"][j] and id_a["url"][i] != id_b["url"][j]))]
@@ -282,7 +291,8 @@ def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> Refer
         a, b = old[p.old], new[p.new]
         if a.number is not None and b.number is not None and a.number != b.number:
             result.renumbered += 1
-        changes = _reference_changes(a, b, keys_a[p.old], keys_b[p.new])
+        changes = _reference_changes(keys_a[p.old], keys_b[p.new], {n: id_a[n][p.old] for n in _IDS},
+                                     {n: id_b[n][p.new] for n in _IDS})
         if changes:
             result.modified.append(ReferenceChange(matched_by=how, changes=changes, old=a, new=b,
                                                    redline=redline(a.text, b.text)))

@@ -14,6 +14,7 @@ moves.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -22,13 +23,18 @@ from ..models import Policy
 from .match import WordCoder, pair_by_key, pair_by_similarity
 from .model import Alignment, Paragraph, Row, SectionDiff, TextChange
 from .normalize import normalize_lines, rejoin
-from .redline import display_text, has_change, redline
+from .redline import has_change, redline
 
 # Share of the shorter paragraph's words two paragraphs must keep to be one paragraph edited.
 LINK_SHARE = 0.5
 # A paragraph removed in one place and added in another, this similar, moved (and was edited).
 MOVE_SIMILARITY = 0.75
 MOVE_MIN_WORDS = 8
+# Above this many word pairs (old words × new words) a block is not aligned word by word but
+# paragraph by paragraph against the NEARBY next ones: the word alignment's cost grows with the
+# product, and only two largely unrelated texts produce such blocks.
+WORD_ALIGN_LIMIT = 40_000_000
+NEARBY = 6
 
 
 @dataclass
@@ -53,17 +59,24 @@ class _Furniture:
     def __init__(self, policy: Policy):
         self.id = _loose(policy.policy_id)
         self.names = sorted({n for n in (_loose(policy.title), _loose(policy.payer), self.id) if n}, key=len, reverse=True)
+        # one search in C per paragraph; the few that name the policy are looked at closely
+        self.any_name = re.compile("|".join(re.escape(n) for n in self.names), re.IGNORECASE) if self.names else None
 
     def __call__(self, key: str) -> bool:
+        if self.any_name is None or not self.any_name.search(key):
+            return False
         low = key.casefold()
         if low in self.names:
             return True
-        if not self.id or not _has_word(low, self.id):
+        named = [n for n in self.names if n in low and _has_word(low, n)]
+        if not named:
             return False
-        for name in self.names:
+        for name in named:
             low = low.replace(name, " ")
-        rest = [w for w in low.split() if w.strip(".:|-#") and w not in _LABEL_WORDS and w.strip(".:") not in _LABEL_WORDS]
-        return len(rest) <= HEADER_MAX_WORDS
+        rest = [w for w in (w.strip(".:|-#,;()") for w in low.split()) if w and w not in _LABEL_WORDS]
+        # "Medical Policy: <title>" is a banner; with the policy's own id a line may also carry a
+        # few other words (the title when the record has none, a date label)
+        return not rest or (self.id in named and len(rest) <= HEADER_MAX_WORDS)
 
 
 def _loose(text: str | None) -> str:
@@ -81,23 +94,34 @@ def _has_word(text: str, word: str) -> bool:
     return False
 
 
-def _items(policy: Policy) -> list[_Item]:
+def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool]]:
+    """(text, section heading, is a heading) of every heading and paragraph, in order."""
     raws: list[tuple[str, str | None, bool]] = []
     for sec in policy.sections:
-        heading = display_text(sec.heading) if sec.heading else None
+        heading = " ".join(sec.heading.split()) if sec.heading else None
         if sec.heading:
             raws.append((sec.heading, heading, True))
         raws.extend((ln, heading, False) for ln in sec.text.split("\n") if ln.strip())
-    keys = normalize_lines([r[0] for r in raws])
-    furniture = _Furniture(policy)
-    items = []
-    for (raw, heading, is_heading), key in zip(raws, keys):
-        if not key or furniture(key):
-            continue
-        if is_heading:  # capitals in a heading are styling
-            key = key.casefold()
-        items.append(_Item(raw, key, Paragraph(display_text(raw), heading, is_heading)))
-    return items
+    return raws
+
+
+def _items(old: Policy, new: Policy) -> tuple[list[_Item], list[_Item]]:
+    """Both editions' items; their lines are normalised in one pass, so a line both editions
+    share is normalised once."""
+    raws = (_raw_paragraphs(old), _raw_paragraphs(new))
+    keys = normalize_lines([r[0] for r in raws[0]] + [r[0] for r in raws[1]])
+    out: tuple[list[_Item], list[_Item]] = ([], [])
+    offset = 0
+    for policy, side, items in zip((old, new), raws, out):
+        furniture = _Furniture(policy)
+        for (raw, heading, is_heading), key in zip(side, keys[offset:offset + len(side)]):
+            if not key or furniture(key):
+                continue
+            if is_heading:  # capitals in a heading are styling
+                key = key.casefold()
+            items.append(_Item(raw, key, Paragraph(raw, heading, is_heading)))
+        offset += len(side)
+    return out
 
 
 def _blocks(a: str, b: str):
@@ -167,23 +191,14 @@ class _Builder:
         comp_new: list[int | None] = [None] * len(news)
         if not olds or not news:
             return comp_old, comp_new
-        words_a, para_a, words_b, para_b = [], [], [], []
-        for k, i in enumerate(olds):
-            w = self.old[i].key.casefold().split()
-            words_a += w
-            para_a += [k] * len(w)
-        for k, j in enumerate(news):
-            w = self.new[j].key.casefold().split()
-            words_b += w
-            para_b += [k] * len(w)
-        shared: dict[tuple[int, int], int] = {}
-        for op in Indel.opcodes(self.coder.encode(words_a), self.coder.encode(words_b)):
-            if op.tag == "equal":
-                for d in range(op.src_end - op.src_start):
-                    pair = (para_a[op.src_start + d], para_b[op.dest_start + d])
-                    shared[pair] = shared.get(pair, 0) + 1
-        len_a = [len(self.old[i].key.split()) for i in olds]
-        len_b = [len(self.new[j].key.split()) for j in news]
+        words_a = [self.old[i].key.casefold().split() for i in olds]
+        words_b = [self.new[j].key.casefold().split() for j in news]
+        if sum(map(len, words_a)) * sum(map(len, words_b)) > WORD_ALIGN_LIMIT:
+            shared = self._shared_nearby(words_a, words_b)
+        else:
+            shared = self._shared_aligned(words_a, words_b)
+        len_a = [len(w) for w in words_a]
+        len_b = [len(w) for w in words_b]
         parent = list(range(len(olds) + len(news)))
 
         def find(x: int) -> int:
@@ -204,6 +219,38 @@ class _Builder:
             if len(olds) + m in touched:
                 comp_new[m] = find(len(olds) + m)
         return comp_old, comp_new
+
+    def _shared_aligned(self, words_a: list[list[str]], words_b: list[list[str]]) -> dict[tuple[int, int], int]:
+        """Words each old and new paragraph share in one alignment of the whole block."""
+        para_a = [k for k, w in enumerate(words_a) for _ in w]
+        para_b = [k for k, w in enumerate(words_b) for _ in w]
+        flat_a = [x for w in words_a for x in w]
+        flat_b = [x for w in words_b for x in w]
+        shared: dict[tuple[int, int], int] = {}
+        for op in Indel.opcodes(self.coder.encode(flat_a), self.coder.encode(flat_b)):
+            if op.tag == "equal":
+                for d in range(op.src_end - op.src_start):
+                    pair = (para_a[op.src_start + d], para_b[op.dest_start + d])
+                    shared[pair] = shared.get(pair, 0) + 1
+        return shared
+
+    def _shared_nearby(self, words_a: list[list[str]], words_b: list[list[str]]) -> dict[tuple[int, int], int]:
+        """For a block too large to align word by word (two unrelated documents): each old
+        paragraph against the next few new ones, in order, so links never cross."""
+        codes_b = [self.coder.encode(w) for w in words_b]
+        shared: dict[tuple[int, int], int] = {}
+        start = 0
+        for ka, words in enumerate(words_a):
+            code = self.coder.encode(words)
+            best, best_n = None, 0
+            for kb in range(start, min(len(words_b), start + NEARBY)):
+                n = Indel.similarity(code, codes_b[kb]) // 2  # = longest common subsequence
+                if n > best_n:
+                    best, best_n = kb, n
+            if best is not None and best_n >= LINK_SHARE * min(len(words), len(words_b[best])):
+                shared[(ka, best)] = best_n
+                start = best
+        return shared
 
     def _component(self, olds: list[int], news: list[int]) -> None:
         if self._same_words(olds, news):
@@ -237,7 +284,7 @@ class _Builder:
 
 
 def diff_sections(old: Policy, new: Policy) -> tuple[SectionDiff, Alignment]:
-    old_items, new_items = _items(old), _items(new)
+    old_items, new_items = _items(old, new)
     rows = _Builder(old_items, new_items).run()
     result = SectionDiff()
     n = 0

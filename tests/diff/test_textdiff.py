@@ -1,6 +1,8 @@
 """The full-text diff: edits, additions, removals, moves; re-wrapping is not a change."""
 import textwrap
 
+import pytest
+
 from medpolicy.diff.textdiff import diff_sections
 from medpolicy.models import Section
 
@@ -141,3 +143,23 @@ def test_many_paragraphs_changed_in_one_block():
     new = [textwrap.shorten(p, 40) if i % 3 == 0 else p for i, p in enumerate(old)]
     result, _ = diff_sections(with_background(old), with_background(new))
     assert ops(result) == dict(added=0, removed=0, modified=10, moved=0)
+
+
+@pytest.fixture
+def paragraph_linking(monkeypatch):
+    """Force the path used for blocks too large to align word by word."""
+    import medpolicy.diff.textdiff as textdiff
+
+    monkeypatch.setattr(textdiff, "WORD_ALIGN_LIMIT", 0)
+
+
+def test_large_block_path_finds_the_same_changes(paragraph_linking):
+    edited = BACKGROUND[2].replace("six months", "three months")
+    extra = "Ultrasound guidance is an alternative to fluoroscopy for locating the genicular nerves in some patients."
+    new = [BACKGROUND[0], extra, edited] + BACKGROUND[3:]
+    result, _ = diff_sections(with_background(BACKGROUND), with_background(new))
+    assert ops(result) == dict(added=1, removed=1, modified=1, moved=0)
+    first, second = BACKGROUND[1].split(" probe ")
+    result, _ = diff_sections(with_background(BACKGROUND),
+                              with_background([BACKGROUND[0], first + " probe", second] + BACKGROUND[2:]))
+    assert ops(result) == dict(added=0, removed=0, modified=0, moved=0)
