@@ -35,11 +35,9 @@ HEADER_CORE = frozenset("date dates summary comments comment action actions expl
 DATE_COLUMN = re.compile(r"\bdates?\b", re.I)
 SUMMARY_COLUMN_WORDS = ("summary", "explanation", "comment", "action", "description", "change", "revision", "review")
 NUMBER_COLUMN = re.compile(r"\b(?:number|no\.?|version)\b", re.I)
-# Notes about the table printed inside it, removed wherever they sit in a row.
-NOTE_TEXT = [
-    re.compile(r"\bhistory\s+section:\s*", re.I),
-    re.compile(r"\bentries\s+(?:prior\s+to|before)\s+\S+\s+(?:have\s+been\s+|are\s+|were\s+)?archived\.?", re.I),
-]
+# A date not filled in on a template ("MM/DD/YYYY", "__/__/__"): a row with no date.
+PLACEHOLDER_DATE = re.compile(r"^(?:[M_X]{1,2}|mm|xx)[/.\-](?:[D_X]{1,2}|dd|xx)[/.\-](?:[Y_X]{2,4}|yy|yyyy|xx|xxxx)$"
+                              r"|^(?:[M_X]{1,2}|mm)[/.\-](?:[Y_X]{2,4}|yy|yyyy)$")
 # Page furniture or boilerplate that may sit under the table in the same section.
 FURNITURE_LINES = [
     re.compile(r"\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b|\bproprietary information\b", re.I),
@@ -144,6 +142,8 @@ def _whole_date(cell: str) -> tuple[str, str | None] | None:
     s = cell.strip()
     if not s:
         return None
+    if PLACEHOLDER_DATE.match(s):
+        return s, None
     iso, _ = parse_date(s)
     if iso:
         found = find_dates(s)
@@ -200,7 +200,7 @@ class _Walk:
         self.warnings: list[str] = []
 
     def start(self, date_text: str, iso: str | None, parts: list[str], line: Line) -> None:
-        if iso is None:
+        if iso is None and not PLACEHOLDER_DATE.match(date_text):
             self.warnings.append(f"history: impossible date {date_text!r} (page {line.page})")
         row = _Row(date_text, iso, [p for p in parts if p], line, line)
         if row.parts:
@@ -334,10 +334,6 @@ def extract_history(doc: Document, sections: list[SectionSpan]) -> tuple[list[Hi
         for line in span.lines:
             text = line.text
             if any(p.search(text) for p in FURNITURE_LINES):
-                continue
-            for note in NOTE_TEXT:
-                text = note.sub("", text)
-            if not text.strip(" \t"):
                 continue
             cells = _cells(line, text)
             if cells is not None:

@@ -23,6 +23,9 @@ _BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013]\s+)+")
 # How a citation begins: "Amini L,", "Haslam A, Hoeg TB", "Collins RH, Jr.", "van 't Land FR".
 _AUTHOR_START = re.compile(r"^(?:(?:van|von|de|der|den|la|le|di|da|du|el|al)\s+(?:'t\s+)?)*"
                            r"[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2}\s+[A-Z]{1,4}(?:[,.;]|\s+et\s+al)")
+# Two citations printed as one paragraph: "...58(4):208-13.Liang Z, Yang H, ..." (no space
+# between the end of one and the author list of the next).
+_GLUED = re.compile(r"(?<=[\d)]\.)(?=[A-Z][A-Za-z'\u2019\-]+(?: [A-Z][A-Za-z'\u2019\-]+)? [A-Z]{1,4}(?:,| et al))")
 # An entry that ends like this is finished; otherwise the next line may carry on its sentence.
 _FINISHED = re.compile(r"(?:[.?!)\]}>\"'\u201d]|\d|PMID:?\s*\d+|(?:https?://|www\.)\S+)\s*$", re.I)
 # Lines that are about the list, not in it.
@@ -161,6 +164,13 @@ def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
         closed = False
 
 
+def _split_glued(entry: _Entry) -> list[_Entry]:
+    pieces = _GLUED.split(entry.text)
+    if len(pieces) == 1:
+        return [entry]
+    return [_Entry(None, [p.strip()], entry.first, entry.last) for p in pieces if p.strip()]
+
+
 def _strip_url(url: str) -> str:
     url = url.strip("<>")
     while url and url[-1] in ".,;:'\"]>":
@@ -206,6 +216,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             _walk_numbered(lines, entries)
         elif sum(ln.is_row for ln in lines) * 2 <= len(lines):
             _walk_unnumbered(lines, entries)
+            entries = [part for e in entries for part in _split_glued(e)]
         # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in entries if e.text and not EMPTY_ENTRY.match(e.text))
     if not references and any(not EMPTY_ENTRY.match(ln.text.strip()) for s in spans for ln in s.lines):

@@ -99,13 +99,12 @@ def test_plain_lines_with_a_leading_date_and_wrapped_text():
     ]
 
 
-def test_a_date_alone_on_a_line_takes_the_text_below_it_and_notes_are_skipped():
+def test_a_date_alone_on_a_line_takes_the_text_below_it():
     got = rows([
         "4/1/2026",
         "Policy Version and Date Change",
         "2/25/2024 Policy Verbiage Change",
         "Reimbursement Guidelines updated",
-        "History Section: Entries prior to 1/1/2022 archived.",
         "9/1/2016",
         "Policy Publication",
     ])
@@ -253,16 +252,25 @@ def test_header_over_two_rows_and_rows_with_extra_empty_cells():
                    ("2023-07-05", "07/05/2023", "A biosimilar was added. (Selected Revision)")]
 
 
-def test_notes_inside_rows_are_removed_and_boilerplate_under_the_table_skipped():
+def test_notes_printed_in_rows_stay_and_furniture_under_the_table_is_skipped():
     got = rows([
         "1/1/2024\tPolicy Version Change Logo Updated History Section: Entries prior to 1/1/2022 archived.",
-        "History Section: Entries prior to 1/1/2021 archived",
         "1/1/2023\tPolicy Version Change",
+        "History Section: Entries prior to 1/1/2021 archived",
         "Subject: Example Drug\tPage: 6 of 7",
         "\u00a9 2026 Example Health Plan. All rights reserved.",
     ])
-    assert got == [("2024-01-01", "1/1/2024", "Policy Version Change Logo Updated"),
-                   ("2023-01-01", "1/1/2023", "Policy Version Change")]
+    assert got == [
+        ("2024-01-01", "1/1/2024", "Policy Version Change Logo Updated History Section: Entries prior to 1/1/2022 "
+                                   "archived."),
+        ("2023-01-01", "1/1/2023", "Policy Version Change History Section: Entries prior to 1/1/2021 archived"),
+    ]
+
+
+def test_a_template_placeholder_date_is_a_row_without_a_date():
+    entries, warnings = extract_history(*build(("History", "history", ["Date\tAction", "MM/DD/YYYY\t\u2022 Approved"])))
+    assert [(e.date, e.date_text, e.summary) for e in entries] == [(None, "MM/DD/YYYY", "Approved")]
+    assert warnings == []
 
 
 def test_a_section_that_says_none_gives_no_warning():

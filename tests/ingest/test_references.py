@@ -222,3 +222,10 @@ def test_tab_after_the_number_and_indented_continuation_cells():
     got = refs(["1.\tAble A. Title of the first", "\tpaper. J Med. 2001;1:2.", "2.\tBaker B. Two. 2002."])
     assert [(r.number, r.text) for r in got] == [(1, "Able A. Title of the first paper. J Med. 2001;1:2."),
                                                  (2, "Baker B. Two. 2002.")]
+
+
+def test_two_citations_run_together_in_one_paragraph_are_two_entries():
+    got = refs(["Kim A, Lee B. Stimulation study. Ann Rehabil. 2015 Sep;58(4):208-13.Liang Z, Yang H, et al. "
+                "Migraine trial. J Pain. 2020;21(1):142.", "Moore C. Third study. 2021."])
+    assert [r.text[:8] for r in got] == ["Kim A, L", "Liang Z,", "Moore C."]
+    assert got[0].text.endswith("208-13.")
