@@ -265,6 +265,9 @@ def _strip_id_prefix(text: str) -> str:
     return re.sub(r"^(?:[A-Z]{1,4}[.\-]?)?\d+(?:[.\-]\d+)+\s+", "", text)
 
 
+_ORG_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Health Partners|Health"
+              r"|Insurance(?: Company)?|Blue\s?Cross(?: (?:and )?Blue\s?Shield)?|Blue\s?Shield|Assurance|Mutual|HMO|Medical Group)")
+_LETTERHEAD = re.compile(rf"(?:[A-Z][\w&'.-]*\s){{1,5}}{_ORG_WORDS}(?:(?:,)? (?:Inc\.?|LLC|of [A-Z][a-z]+(?: [A-Z][a-z]+)?))?")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?([A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
 _LICENSEE = re.compile(r"([A-Z][\w&.' -]{3,80}?) is an independent licensee", re.I)
 
@@ -285,6 +288,10 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
                     best = (key[0], key[1], canon)
     if best:
         return best[2]
+    for ln in doc.lines[:6]:  # a letterhead line that is an organisation's name
+        m = _LETTERHEAD.fullmatch(ln.text.strip().rstrip("®™ "))
+        if m and m.group(0).lower() not in r.payer_not:
+            return m.group(0)
     for ln in doc.lines:
         for pat in (_LICENSEE, _COPYRIGHT):
             m = pat.search(ln.text)

@@ -11,12 +11,12 @@ from .document import SourceDocument
 PDF_MAGIC = b"%PDF-"
 
 
-def sniff_format(data: bytes) -> str:
+def sniff_format(data: bytes, path: str | None = None) -> str:
     """'pdf', 'html' or 'text' from the first bytes; raises DocumentError for binary data."""
     head = data[:1024]
     if PDF_MAGIC in head:
         return "pdf"
-    text = decode_text(data[:65536], path=None)
+    text = decode_text(data[:65536], path=path)
     lowered = text[:4096].lower()
     if "<html" in lowered or "<!doctype html" in lowered or "<body" in lowered:
         return "html"
@@ -72,9 +72,12 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
     (defaults in ingest.limits) so that a hostile file becomes one DocumentError."""
     data = read_file(path)
     sha = hashlib.sha256(data).hexdigest()
-    fmt = sniff_format(data) if not data[:1024].lstrip().startswith(PDF_MAGIC) else "pdf"
     spath = str(path)
+    fmt = sniff_format(data, spath)
     if fmt == "pdf":
+        if b"%%EOF" not in data[-2048:]:
+            # a cut-off download parses "successfully" into a fraction of the policy: refuse it
+            raise DocumentError("damaged PDF: truncated (no end-of-file marker)", path=spath)
         from .pdf import load_pdf  # imported lazily: pdf libraries are slow to import
 
         pages, warnings = load_pdf(spath, timeout=timeout, memory_mb=memory_mb)
@@ -83,7 +86,7 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
     if fmt == "html":
         from .html import html_to_pages
 
-        pages = html_to_pages(text)
+        pages = html_to_pages(text, path=spath)
         return SourceDocument(spath, sha, "html", pages, len(data))
     from .text import text_to_pages
 

@@ -168,7 +168,9 @@ def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
 
 
 def _criteria(units: list[_Unit], ui: int) -> tuple[list[str], int | None]:
-    """The list items under units[ui]: until a non-item line or an item of the statement's own level."""
+    """The list under units[ui]: enumerated or bulleted items, and unmarked fragments (items whose
+    bullets were images), until a full sentence, an item of the statement's own level, or the
+    next section."""
     own = _enum_type(units[ui].text)
     items: list[str] = []
     last_end = None
@@ -176,8 +178,16 @@ def _criteria(units: list[_Unit], ui: int) -> tuple[list[str], int | None]:
         if u.section is not units[ui].section and u.section.level <= 1:
             break
         kind = _enum_type(u.text)
-        if kind is None or (own is not None and kind == own and own != "bullet"):
+        if kind is not None and own is not None and kind == own and own != "bullet":
+            break
+        if kind is None and not _fragment(u.text):
             break
         items.append(u.text.strip())
         last_end = u.line.end
     return items, last_end
+
+
+def _fragment(text: str) -> bool:
+    """An unmarked list item: no closing full stop, or a short phrase."""
+    t = text.strip()
+    return not t.endswith(".") or len(t.split()) <= 6
