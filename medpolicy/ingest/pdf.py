@@ -13,11 +13,12 @@ memory limits, since a hostile PDF can make any parser spin or balloon.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import DocumentError
 from .pdf_furniture import strip_furniture
-from .pdf_layout import Block, Geometry, PageBlocks, continues_across_pages, join_text
+from .pdf_layout import Block, Geometry, PageBlocks, continues_across_pages, ends_sentence, join_text, right_edge
 from .pdf_page import PageContent, read_page
 from .pdf_text import document_vocabulary, resolve_hyphens
 
@@ -38,39 +39,74 @@ def _open(path: str):
             raise DocumentError("encrypted PDF (unsupported security handler)", path=path) from exc
         if code == pdfium.raw.FPDF_ERR_FILE:
             raise DocumentError("cannot read file", path=path) from exc
-        raise DocumentError("damaged PDF: cannot be opened (bad or missing structure)", path=path) from exc
+        reason = _damage(path)
+        if reason == "no pages":
+            raise DocumentError("empty PDF (no pages)", path=path) from exc
+        raise DocumentError(f"damaged PDF: {reason}", path=path) from exc
     except (OSError, ValueError) as exc:
         raise DocumentError(f"cannot read file ({exc})", path=path) from exc
 
 
-def _read_pages(path: str) -> list[PageContent]:
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_EMPTY_TREE = re.compile(rb"/Count\s+0(?![0-9])")
+
+
+def _damage(path: str) -> str:
+    """A short reason why PDFium could not open the file (its own error code is unreliable:
+    PDFium refuses a document with an empty page tree without setting one)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(64 * 1024 * 1024)
+    except OSError:
+        return "cannot be read"
+    if b"%PDF-" not in data[:1024]:
+        return "no PDF header"
+    if b"%%EOF" not in data[-2048:]:
+        return "truncated (no end-of-file marker)"
+    if _EMPTY_TREE.search(data) and not _PAGE_OBJECT.search(data) and b"/ObjStm" not in data:
+        return "no pages"
+    return "cross-reference table or page tree unreadable"
+
+
+def _read_pages(path: str, warnings: list[str]) -> list[PageContent]:
+    """Every page's lines; a page PDFium cannot load is left empty with a warning."""
     import pypdfium2 as pdfium
 
     doc = _open(path)
     try:
         n = len(doc)
         if n <= 0:
-            raise DocumentError("damaged PDF: no pages", path=path)
+            raise DocumentError("empty PDF (no pages)", path=path)
         pages = []
+        broken = []
         for i in range(n):
             try:
                 page = doc[i]
-            except pdfium.PdfiumError as exc:
-                raise DocumentError(f"damaged PDF: page {i + 1} cannot be loaded", path=path) from exc
+            except pdfium.PdfiumError:
+                broken.append(i + 1)
+                pages.append(PageContent(i, 612.0, 792.0))
+                continue
             try:
                 pages.append(read_page(page, i))
             finally:
                 page.close()
+        if len(broken) == n:
+            raise DocumentError(f"damaged PDF: none of its {n} pages can be loaded", path=path)
+        if broken:
+            warnings.append(f"damaged PDF: page(s) {', '.join(map(str, broken))} could not be loaded; their text is missing")
         return pages
     finally:
         doc.close()
 
 
 def _check_text_layer(pages: list[PageContent], path: str, warnings: list[str]) -> None:
+    """A PDF of page images has no text to read: fail when no page has text, warn for the
+    pages without."""
     textless = [p for p in pages if p.n_chars < _SCANNED_CHARS]
-    if len(textless) == len(pages) and sum(p.n_chars for p in pages) < _SCANNED_CHARS * len(pages):
-        if any(p.n_images for p in pages) or not any(p.n_chars for p in pages):
+    if len(textless) == len(pages) and sum(p.n_chars for p in pages) < _SCANNED_CHARS:
+        if any(p.n_images for p in pages):
             raise DocumentError("no text layer (scanned PDF?)", path=path)
+        raise DocumentError("no text layer (blank pages, or text drawn as shapes)", path=path)
     scanned = [p.number + 1 for p in textless if p.n_images]
     if scanned:
         warnings.append(f"page(s) {', '.join(map(str, scanned))} have no text layer (scanned?); their text is missing")
@@ -106,7 +142,7 @@ def _drop_repeated_headers(pages: list[list[Block]]) -> None:
             page.pop(0)
 
 
-def _join_pages(pages: list[list[Block]]) -> None:
+def _join_pages(pages: list[list[Block]], edges: list[float]) -> None:
     """Carry a paragraph, reference or table row that a page break split back onto the page
     where it began."""
     for i in range(1, len(pages)):
@@ -122,9 +158,24 @@ def _join_pages(pages: list[list[Block]]) -> None:
                 page.pop(0)
             continue
         head = _highest(page)
-        if head.kind != "row" and tail.kind != "row" and continues_across_pages(tail.text(), head.text()):
+        if head.kind == "para" and tail.kind != "row" and _continues_on(tail, head, edges[i - 1]):
             tail.parts[:] = [join_text(tail.text(), head.text())]
             page.remove(head)
+
+
+def _continues_on(tail: Block, head: Block, edge: float) -> bool:
+    """Whether `head`, first on its page, is the rest of `tail`, last on the page before: by
+    its wording (an unfinished sentence, a lower-case start) or by layout (the last line ran to
+    the margin; the next page's first line sits at the list item's hanging indent)."""
+    if continues_across_pages(tail.text(), head.text()):
+        return True
+    size = tail.last.size
+    if abs(head.first.size - size) > 0.12 * size:
+        return False
+    if tail.kind == "item" and head.first.x0 > tail.first.x0 + 0.5 * size:
+        indent = tail.lines[1].x0 if len(tail.lines) > 1 else None
+        return indent is None or abs(head.first.x0 - indent) <= 0.6 * size
+    return tail.last.x1 >= edge - 2 * size and not ends_sentence(tail.text())
 
 
 def _lowest(blocks: list[Block]) -> Block:
@@ -161,13 +212,16 @@ def _continues_row(prev: Block, row: Block) -> bool:
     return first[:1].islower() or first[:1] in "(,;" or (bool(before) and not before.endswith((".", ":", "!", "?")))
 
 
+_LOWER_OR_OPEN = frozenset("abcdefghijklmnopqrstuvwxyz(,;[")
+
+
 def _merge_row_continuations(blocks: list[Block]) -> list[Block]:
     """Within a page: a row with an empty first cell that reads as the rest of the row above
     (a cell's lines drawn as separate ruled rows) is merged into it."""
     out: list[Block] = []
     for b in blocks:
         if b.kind == "row" and out and out[-1].kind == "row" and _continues_row(out[-1], b) and (
-                next(c for c in b.cells if c.strip()).lstrip()[:1].islower()):
+                next(c for c in b.cells if c.strip()).lstrip()[:1] in _LOWER_OR_OPEN):
             for k, cell in enumerate(b.cells):
                 if cell:
                     out[-1].append_to_cell(k, cell)
@@ -198,14 +252,14 @@ def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
     if not Path(path).is_file():
         raise DocumentError("no such file", path=path)
     warnings: list[str] = []
-    contents = _read_pages(path)
+    contents = _read_pages(path, warnings)
     _check_text_layer(contents, path, warnings)
     lines, _removed = strip_furniture([c.lines for c in contents], [c.height for c in contents])
     geometry = Geometry.measure(lines)
     blocks = [PageBlocks(ls, geometry).build() for ls in lines]
     _drop_repeated_headers(blocks)
     blocks = [_merge_row_continuations(b) for b in blocks]
-    _join_pages(blocks)
+    _join_pages(blocks, [right_edge(ls) for ls in lines])
     pages = [_render(b) for b in blocks]
     words, compounds = document_vocabulary("\n".join(pages))
     return [resolve_hyphens(p, words, compounds) for p in pages], warnings

@@ -20,14 +20,14 @@ from .pdf_lines import VLine
 TOP_BAND = 0.15
 BOTTOM_BAND = 0.86
 
-_PAGE_NO = re.compile(
+_PAGE_OF = re.compile(
     r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b"        # Page 2 of 10, Page: 2 of 10, page 2/10
     r"|^\s*\d+\s*\|\s*page\s*$"                    # 2 | Page
-    r"|^\s*page\s*\|?\s*\d+\s*$"                   # Page 2, Page | 2
-    r"|^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$"            # 7, - 7 -
-    r"|^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",             # 3/36 (browser print footers)
+    r"|^\s*page\s*\|?\s*\d+\s*$",                  # Page 2, Page | 2
     re.IGNORECASE,
 )
+_BARE_NUMBER = re.compile(r"^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$")    # 7, - 7 -
+_N_OF_M = re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$")            # 3/36 (browser print footers)
 _STAMP = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\b", re.IGNORECASE)
 
 
@@ -39,11 +39,18 @@ def _pieces(line: VLine) -> list[str]:
     return [p for p in (s.strip() for s in line.text.split("\t")) if p]
 
 
-def is_page_marker(text: str) -> bool:
-    """A page number or a print time stamp (whole line or any TAB piece). A printed URL alone
-    is not one: a reference's URL may end a page; the browser's URL footer repeats anyway."""
+def is_page_marker(text: str, *, outermost: bool = False) -> bool:
+    """A page number or a print time stamp. "Page 2 of 10" may share its line with a title;
+    a bare number must be the whole line, or an end piece of the line nearest the page edge
+    ("Company confidential<TAB>7"; "50" in a table row higher up is a count), and "3/36" the
+    last piece of its line. A printed URL alone is not a marker: a reference's URL may end a
+    page, and the browser's URL footer repeats anyway."""
     pieces = [p.strip() for p in text.split("\t") if p.strip()] or [text]
-    return any(_PAGE_NO.search(p) or _STAMP.match(p) for p in pieces)
+    if _BARE_NUMBER.match(text) or _N_OF_M.match(pieces[-1]) or _STAMP.match(pieces[0]):
+        return True
+    if outermost and (_BARE_NUMBER.match(pieces[-1]) or _BARE_NUMBER.match(pieces[0])):
+        return True
+    return any(_PAGE_OF.search(p) for p in pieces)
 
 
 # Only this many distinct line positions counted from the page edge can be furniture: a
@@ -51,9 +58,10 @@ def is_page_marker(text: str) -> bool:
 OUTER_LINES = 4
 
 
-def _banded(lines: list[VLine], height: float) -> list[tuple[VLine, str]]:
-    """The outermost lines of the top and bottom bands, with their band."""
-    out: list[tuple[VLine, str]] = []
+def _banded(lines: list[VLine], height: float) -> list[tuple[VLine, str, int]]:
+    """The outermost lines of the top and bottom bands, with their band and their rank
+    (0 for the line nearest the page edge)."""
+    out: list[tuple[VLine, str, int]] = []
     for band, inside, key in (("top", lambda ln: ln.top < TOP_BAND * height, lambda ln: ln.top),
                               ("bottom", lambda ln: ln.bottom > BOTTOM_BAND * height, lambda ln: -ln.bottom)):
         cand = sorted((ln for ln in lines if inside(ln)), key=key)
@@ -64,7 +72,7 @@ def _banded(lines: list[VLine], height: float) -> list[tuple[VLine, str]]:
                 rows.append(pos)
             if len(rows) > OUTER_LINES:
                 break
-            out.append((ln, band))
+            out.append((ln, band, len(rows) - 1))
     return out
 
 
@@ -73,10 +81,10 @@ def strip_furniture(pages: list[list[VLine]], heights: list[float]) -> tuple[lis
     were removed."""
     n = len(pages)
     seen: dict[str, set[int]] = defaultdict(set)
-    banded: list[list[tuple[VLine, str]]] = []
+    banded: list[list[tuple[VLine, str, int]]] = []
     for i, lines in enumerate(pages):
         marks = _banded(lines, heights[i])
-        for ln, _band in marks:
+        for ln, _band, _rank in marks:
             keys = {_signature(ln.text)} | {_signature(p) for p in _pieces(ln)}
             for key in keys:
                 if len(key.replace("#", "").strip()) >= 2:
@@ -95,16 +103,23 @@ def strip_furniture(pages: list[list[VLine]], heights: list[float]) -> tuple[lis
     for i, lines in enumerate(pages):
         drop: set[int] = set()
         marker_bands = set()
-        for ln, band in banded[i]:
-            if is_page_marker(ln.text):
+        for ln, band, rank in banded[i]:
+            if is_page_marker(ln.text, outermost=rank == 0 and ln.kind == "text"):
                 drop.add(id(ln))
                 marker_bands.add(band)
-        for ln, band in banded[i]:
+        head: list[VLine] = []
+        foot: list[VLine] = []
+        for ln, band, _rank in banded[i]:
             if id(ln) in drop or not repeated(ln):
                 continue
-            if i > 0 or band in marker_bands:
-                drop.add(id(ln))
-        kept = [ln for ln in lines if id(ln) not in drop]
+            drop.add(id(ln))
+            if i == 0 and band not in marker_bands:
+                # kept as metadata, but moved to where a reader meets it: a generator may
+                # draw the page's header last
+                (head if band == "top" else foot).append(ln)
+        head.sort(key=lambda ln: ln.top)
+        foot.sort(key=lambda ln: ln.top)
+        kept = head + [ln for ln in lines if id(ln) not in drop] + foot
         removed += len(lines) - len(kept)
         out.append(kept)
     return out, removed

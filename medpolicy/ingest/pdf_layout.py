@@ -115,7 +115,9 @@ class Geometry:
                     continue
                 size = round(max(a.size, b.size))
                 p = b.top - a.last_top
-                if abs(a.size - b.size) < 0.5 and 0.8 * size <= p <= 2.5 * size and abs(a.x0 - b.x0) < 2 * size:
+                # beyond 1.7 em the gap is paragraph spacing, not line spacing (two one-line
+                # headings in a row would otherwise teach us their spacing as the line pitch)
+                if abs(a.size - b.size) < 0.5 and 0.8 * size <= p <= 1.7 * size and abs(a.x0 - b.x0) < 2 * size:
                     counts.setdefault(size, Counter())[round(p * 2) / 2] += 1
         pitch = {}
         for size, c in counts.items():
@@ -308,24 +310,37 @@ class PageBlocks:
             return False
         if pitch > self.geometry.line_pitch(size) * 1.3 + 1.0:
             return False
-        if abs(prev.size - line.size) > 0.2 * size:
+        if abs(prev.size - line.size) > 0.12 * size:
             return False
         if _LEADER.search(prev.text) or _LEADER.search(line.text):
             return False
         m = enumerator(line.text)
-        if m and not self._indented_continuation(block, line, m):
+        if m and not self._indented_continuation(block, line, m) and not self._wrapped_number(block, line, m):
             return False
         tol = 0.6 * size
+        if block.kind == "item" and line.x0 < block.first.x0 - tol:
+            return False  # back left of the bullet: the list is over
         if len(block.lines) >= 2:
             if abs(line.x0 - prev.x0) > tol:
                 return False
-        else:
-            hang = 4.0 * size if block.kind == "item" else 2.5 * size
-            if not (prev.x0 - 3.0 * size <= line.x0 <= prev.x0 + hang):
+        elif block.kind == "item":
+            # a list item wraps to its hanging indent, right of its bullet or number; a line
+            # back at the bullet's position is the next paragraph
+            if not (prev.x0 + 0.5 * size <= line.x0 <= prev.x0 + 4.0 * size):
                 return False
+        elif not (prev.x0 - 3.0 * size <= line.x0 <= prev.x0 + 2.5 * size):
+            return False
         if _stopped_short(prev, line, self.edges.get(id(prev), self.edge)):
             return False
         return True
+
+    @staticmethod
+    def _wrapped_number(block: Block, line: VLine, m: re.Match) -> bool:
+        """"...listed in Table" + "1." : a number the paragraph wrapped onto a new line, not a
+        list item: nothing follows it, and the paragraph had not finished its sentence."""
+        rest = line.text[m.end():].strip()
+        return (block.kind == "para" and not rest and not ends_sentence(block.last.text)
+                and abs(line.x0 - block.last.x0) <= 0.6 * line.size)
 
     @staticmethod
     def _indented_continuation(block: Block, line: VLine, m: re.Match) -> bool:

@@ -64,9 +64,9 @@ def _is_data_table(table: FoundTable) -> bool:
 
 def table_rows(textpage, table: FoundTable, page_no: int, page_top: float, page_left: float,
                order: int, cell_texts: dict | None = None) -> list[VLine]:
-    """One TAB-separated line per table row. A slot no cell starts in (covered by a cell
-    spanning from above or from the left) reads as an empty cell, so columns stay aligned and a
-    row continued from above starts with an empty cell."""
+    """One TAB-separated line per table row. A slot covered by a cell spanning from the left
+    is no cell; one covered from above reads as an empty cell, so columns stay aligned and a
+    row continued from the row above starts with an empty cell."""
     xs = sorted({c[0] for row in table.rows for c in row if c is not None})
     right = table.bbox[2]
     widths = [(xs[j + 1] if j + 1 < len(xs) else right) - xs[j] for j in range(len(xs))]
@@ -79,7 +79,10 @@ def table_rows(textpage, table: FoundTable, page_no: int, page_top: float, page_
         cell_x: list[float] = []
         for j, cell in enumerate(row):
             if cell is None:
-                text, width, x = "", widths[j] if j < len(widths) else 0.0, xs[j] if j < len(xs) else right
+                x = xs[j] if j < len(xs) else right
+                if any(c[0] < x < c[2] for c in boxes):
+                    continue  # inside a cell that spans columns of this row
+                text, width = "", widths[j] if j < len(widths) else 0.0
             else:
                 raw = cell_texts.get(cell, "") if cell_texts is not None else _bounded_text(textpage, cell, page_top, page_left)
                 text, width, x = _cell_text(raw), cell[2] - cell[0], cell[0]

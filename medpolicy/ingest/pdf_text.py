@@ -5,7 +5,10 @@ from symbol fonts (bullets drawn with Wingdings or Symbol), typographic ligature
 and PDFium's own mark for a hyphen it joined at a line end. `clean_chars` maps those to plain
 text. `resolve_hyphens` then decides, for every marked line-end hyphen, whether the word was
 hyphenated by the author ("well-conducted": keep) or split by the typesetter ("treat-ment":
-join), using the words of the whole document as evidence.
+join), using the words of the whole document as evidence: the form that occurs elsewhere
+wins; with no evidence a split is only undone when one half cannot be a word (a suffix such as
+"-ment", a fragment without a vowel), since authors' hyphens are far more common in policies
+than typesetters' ones.
 """
 from __future__ import annotations
 
@@ -59,6 +62,7 @@ _SUFFIXES = frozenset(
     "ists ure ures age al ial ials ic ics ical ent ents ant ants ary ory ery cy sy ty ry ia ium "
     "ology ologic ological ography ectomy otomy itis osis oses emia".split()
 )
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _AROUND = re.compile(r"([A-Za-z0-9]*)" + HYPHEN_MARK + r"([A-Za-z0-9]*)")
 
@@ -90,8 +94,8 @@ def resolve_hyphens(text: str, words: Counter, compounds: Counter) -> str:
             return left + "-" + right
         if right.lower() in _SUFFIXES and not words.get(right.lower()):
             return left + right
-        if right.islower() and not words.get(right.lower()) and not words.get(left.lower()):
-            return left + right  # neither half is a word of this document: "investi-gational"
+        if not _VOWEL.search(left) or not _VOWEL.search(right):
+            return left + right  # a fragment without a vowel is no word: "th-" + "erapy"
         return left + "-" + right
 
     return _AROUND.sub(decide, text)
