@@ -58,9 +58,11 @@ class StatementDiff(DiffRecord):
 
 
 class CodeChange(DiffRecord):
+    """`system` and `code` name the code in the new edition; `changes` says what differs."""
+
     system: str
     code: str
-    changes: list[Literal["description", "range"]]
+    changes: list[Literal["system", "description", "range"]]
     old: Code
     new: Code
 

@@ -151,7 +151,24 @@ def diff_codes(old: Sequence[Code], new: Sequence[Code]) -> CodeDiff:
         else:
             result.unchanged += 1
     result.added = [c for k, c in b.items() if k not in a]
+    _pair_reclassified(result)
     return result
+
+
+def _pair_reclassified(result: CodeDiff) -> None:
+    """A code removed under one system and added under another is one code whose system
+    changed (a Category III CPT code read as HCPCS, say), not a removal and an addition."""
+    added = {c.code.strip().upper(): c for c in result.added}
+    for c in list(result.removed):
+        d = added.pop(c.code.strip().upper(), None)
+        if d is None:
+            continue
+        result.removed.remove(c)
+        result.added.remove(d)
+        changes = ["system"]
+        if (c.code_end or "").strip().upper() != (d.code_end or "").strip().upper():
+            changes.append("range")
+        result.modified.append(CodeChange(system=d.system.value, code=d.code.strip().upper(), changes=changes, old=c, new=d))
 
 
 # -- history -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .model import Segment
 from .normalize import clean_markup, is_marker, normalize_lines
 
 _WS = re.compile(r"\s+")
+_WRAPPED_WORD = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_])")
 # An equal run this short between two changes reads better folded into the change
 # ("~~the old~~ **a new** wording" rather than "~~old~~ the **new**").
 _ISLAND = 2
@@ -49,15 +50,19 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     survive as a "\\n" at the start of the first word of the next paragraph."""
     out: list[tuple[str, str]] = []
     pending = ""
+    text = _WRAPPED_WORD.sub("-", text)  # a word hyphenated across a line break is one word
     for n, paragraph in enumerate(p for p in text.split("\n") if p.strip()):
         if n:
             pending += "\n"
+        first = len(out)
         for disp, key in _paragraph_tokens(paragraph):
-            if not key:
+            if key:
+                out.append((pending + disp, key))
+                pending = ""
+            elif len(out) > first:  # a cell separator inside a paragraph stays with the word before
+                out[-1] = (out[-1][0] + " " + disp, out[-1][1])
+            else:  # a list marker at its start goes with the first word
                 pending += disp + " "
-                continue
-            out.append((pending + disp, key))
-            pending = ""
     if pending.strip() and out:
         disp, key = out[-1]
         out[-1] = (disp + " " + pending.rstrip(), key)

@@ -63,7 +63,8 @@ def _detail_text(c: Change, color: bool) -> list[str]:
     item = c.item
     segments = getattr(item, "redline", None)
     if c.kind == "sections" and c.op in ("added", "removed"):
-        return [short(item.new_text or item.old_text, 400)]
+        text = item.new_text or item.old_text or ""
+        return [short(text, 400)] if short(text, 90) != text else []
     if c.kind == "sections" and c.op == "moved":
         lines = [f"from [{item.old_section or '-'}] to [{item.new_section or '-'}]"]
         return lines + ([_redline_text(segments, color)] if segments else [short(item.new_text, 200)])

@@ -94,9 +94,11 @@ def test_same_code_in_two_tables_is_one_code():
     assert not d.added and not d.removed and not d.modified
 
 
-def test_same_code_in_other_system_is_another_code():
-    d = diff_codes([Code(system="ICD-10-CM", code="C43.0")], [Code(system="ICD-10-PCS", code="C43.0")])
-    assert len(d.added) == 1 and len(d.removed) == 1
+def test_same_code_read_under_another_system_is_a_system_change():
+    d = diff_codes([Code(system="CPT", code="0537T")], [Code(system="HCPCS", code="0537T")])
+    assert not d.added and not d.removed
+    assert [(m.code, m.changes, m.old.system.value, m.new.system.value) for m in d.modified] == [
+        ("0537T", ["system"], "CPT", "HCPCS")]
 
 
 # -- history -----------------------------------------------------------------------------------
