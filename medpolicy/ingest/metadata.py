@@ -190,6 +190,9 @@ def _clean_id(value: str) -> str | None:
 _BARE_ID = re.compile(r"^\(?(?:[A-Z]{1,6}[.\-]?\s?)?\d[\dA-Z]*(?:\s?[.\-–]\s?[\dA-Z]+)+\)?$|^[A-Z]{1,3}\d{4,6}$")
 
 
+_PHONE = re.compile(r"\b\d{3}[.\-\s]\d{3}[.\-\s]\d{4}\b|\(\d{3}\)")
+
+
 def extract_policy_id(doc: Document, sections: list[SectionSpan]) -> str | None:
     head = header_lines(doc, sections)
     for label in rules().id_labels:
@@ -200,7 +203,7 @@ def extract_policy_id(doc: Document, sections: list[SectionSpan]) -> str | None:
     # a number printed alone at the top, as letterheads do ("5.21.054", "02-33000-28", "L35041")
     for ln in head[:15]:
         text = ln.text.strip()
-        if _BARE_ID.match(text) and not (find_date(text) and find_date(text).start == 0):
+        if _BARE_ID.match(text) and not _PHONE.search(text) and not (find_date(text) and find_date(text).start == 0):
             return _clean_id(text.strip("()"))
     return None
 
