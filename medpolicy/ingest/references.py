@@ -146,6 +146,20 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
         _join(entries[-1], _BULLET.sub("", text), line)
 
 
+# Marks a citation's paragraph cannot end on: the entry goes on in the next line. (Words such
+# as "and" are no proof: publishers print entries cut short, and loaders give whole paragraphs.)
+_OPEN_END = re.compile(r"[-,;/&(]$")
+
+
+def _continues(prev: str, text: str) -> bool:
+    """Does `text` carry on the unnumbered entry `prev`? Loaders give one paragraph per entry,
+    so only a line that cannot start a citation (lower case, a digit or a mark first) or one
+    after a plainly cut-off line is a continuation."""
+    if not text[:1].isupper() and not text[:1] in "\"'[\u201c":
+        return True
+    return bool(_OPEN_END.search(prev)) and not _AUTHOR_START.match(text)
+
+
 def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
     closed = False
     for line in lines:
@@ -157,7 +171,7 @@ def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
             continue
         if entries and not closed:
             prev = entries[-1].text
-            if text[:1].islower() or (not _FINISHED.search(prev) and not _AUTHOR_START.match(text)):
+            if _continues(prev, text):
                 _join(entries[-1], text, line)
                 continue
         entries.append(_Entry(None, [text], line, line))

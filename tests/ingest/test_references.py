@@ -113,15 +113,25 @@ def test_unnumbered_entries_one_per_paragraph():
 
 def test_unnumbered_entry_left_unfinished_takes_the_next_line():
     got = refs([
-        "Chen R, Spencer D, Weston J, et al. Stimulation for the treatment of epilepsy. Cochrane",
-        "Database Syst Rev. 2016 Aug 11;(8):CD011025.",
+        "Chen R, Spencer D, Weston J, et al. Stimulation for the treatment of epilepsy. Cochrane Database Syst",
+        "(8):CD011025. Reviewed 2016,",
+        "Updated 2020.",
         "Chen YC, Ton That V, et al. Guided stimulation enhances memory. Proc Natl Acad Sci U S A. 2022 May",
         "24;119(21):e2113778119.",
         "Cheng YC, Zeng BY, et al. Brain stimulation for migraine. J Headache Pain. 2022 Feb 20;23(1):28.",
     ])
     assert [r.text[:8] for r in got] == ["Chen R, ", "Chen YC,", "Cheng YC"]
-    assert got[0].text.endswith("Cochrane Database Syst Rev. 2016 Aug 11;(8):CD011025.")
+    assert got[0].text.endswith("Cochrane Database Syst (8):CD011025. Reviewed 2016, Updated 2020.")
     assert got[1].text.endswith("2022 May 24;119(21):e2113778119.")
+
+
+def test_unnumbered_paragraphs_without_final_stops_are_separate_entries():
+    got = refs([
+        "American Medical Association, Current Procedural Terminology (CPT) and associated publications and services",
+        "Centers for Medicare and Medicaid Services, CMS Manual System, and other CMS publications and",
+        "Novitas Solutions \u2013 Medicare Part B: Evaluation and Management Services",
+    ])
+    assert [r.text[:10] for r in got] == ["American M", "Centers fo", "Novitas So"]
 
 
 def test_unnumbered_list_skips_notes_bullets_and_titles():
