@@ -50,3 +50,20 @@ def test_statement_in_table_row_and_provenance():
     assert len(found) == 1 and found[0].position.value == "investigational"
     p = found[0].provenance
     assert doc.text[p.start:p.end].startswith("All other techniques")
+
+
+def test_unmarked_items_attach_until_a_full_sentence():
+    body = ("The following are unproven and not medically necessary due to insufficient evidence:\n"
+            "Stimulation for treating medical conditions, including but not limited to:\n"
+            "Alzheimer disease\nChronic pain\n"
+            "Navigated stimulation for treatment planning\n"
+            "For behavioral disorders, refer to the behavioral clinical policy on this subject.")
+    found = statements(body)
+    assert found[0].position.value == "investigational"
+    assert "Navigated stimulation for treatment planning" in found[0].text
+    assert "behavioral clinical policy" not in found[0].text
+
+
+def test_negated_reasonable_and_necessary():
+    found = statements("A wound smaller than 0.5 square cm is not considered medically reasonable and necessary.")
+    assert [s.position.value for s in found] == ["not_medically_necessary"]
