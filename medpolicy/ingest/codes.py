@@ -69,6 +69,7 @@ _MARKS = re.compile(r"[\u00ae\u2122*\u2020\u2021\u00a9]")
 _BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7o]\s+)")
 # Rows that say there is no code, or are a list's "not applicable" placeholder.
 NO_CODE_DESCRIPTION = re.compile(r"^(?:n/?a|none|not\s+applicable|no\s+codes?)\.?$", re.I)
+_SHAPED = re.compile(r"\b(?:\d{4}[0-9FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
 # Codes in one row with nothing else that make the row a code table without a label.
 MIN_GRID_CODES = 3
 # Sections whose rows are never the policy's codes.
@@ -399,7 +400,7 @@ def extract_codes(doc: Document, sections: list[SectionSpan]) -> tuple[list[Code
         index[key] = code
         codes.append(code)
     warnings: list[str] = []
-    if not codes and any(s.kind == "coding" and any(not NO_CODE_DESCRIPTION.match(_clean(ln.text)) for ln in s.lines)
-                         for s in sections):
-        warnings.append("codes: a coding section was found but no codes could be read from it")
+    if not codes and any(s.kind == "coding" and any(_SHAPED.search(ln.text) for ln in s.lines) for s in sections):
+        # a coding section that prints something shaped like a code, yet no code row was read
+        warnings.append("codes: a coding section shows codes but none could be read from it")
     return codes, warnings

@@ -238,9 +238,10 @@ def test_provenance_points_at_the_row():
     assert doc.text[prov.start:prov.end] == "64999\tUnlisted"
 
 
-def test_warning_when_a_coding_section_yields_nothing():
-    codes, warnings = extract_codes(*build(("Coding", "coding", ["See the billing guide."])))
+def test_warning_only_when_a_coding_section_shows_codes_that_could_not_be_read():
+    codes, warnings = extract_codes(*build(("Coding", "coding", ["Bill 36511 and 36512 as in the guide."])))
     assert codes == [] and warnings
+    assert extract_codes(*build(("Coding", "coding", ["All applicable CPT and HCPCS codes."]))) == ([], [])
     assert extract_codes(*build(("Policy", "policy", ["Text."]))) == ([], [])
 
 
