@@ -8,7 +8,7 @@ from .normalize import normalize_lines
 
 # Words of a running header or a metadata line besides the policy's own id, title and payer.
 _LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment
-reimbursement guideline guidelines bulletin | : - – — effective date""".split())
+reimbursement guideline guidelines bulletin subject | : - – — effective date""".split())
 HEADER_MAX_WORDS = 12
 
 
