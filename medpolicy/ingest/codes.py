@@ -194,7 +194,8 @@ MENTION_WORDS = frozenset("code codes and or with see to through thru use report
                           "except for cpt hcpcs icd-10 icd10 of by".split())
 
 
-def split_run_on(codes, rest: str, context: str | None) -> list[tuple[list, str]]:
+def split_run_on(codes: list[tuple[str, str, str | None]], rest: str,
+                 context: str | None) -> list[tuple[list, str]]:
     """[(codes, description), ...] for a description that may hold further code rows."""
     system = codes[0][0]
     out: list[tuple[list, str]] = []
@@ -211,8 +212,9 @@ def split_run_on(codes, rest: str, context: str | None) -> list[tuple[list, str]
     return [(codes, rest)]
 
 
-_LABEL_LEAD = re.compile(r"^\s*(?P<label>(?:ICD[\s-]?10(?:[\s-]?(?:CM|PCS))?|HCPCS|CPT)(?:\s+codes?)?)\s*:?\s+(?P<rest>\S.*)$",
-                         re.I)
+# A row led by its system label: "HCPCS J3490 Unclassified drugs", "CPT code 77014", "CPT: 99354".
+_LABEL_LEAD = re.compile(r"^\s*(?P<label>(?:ICD[\s-]?10(?:[\s-]?(?:CM|PCS))?|HCPCS|CPT)(?:\s+codes?)?)"
+                         r"\s*:?\s+(?P<rest>\S.*)$", re.I)
 
 
 @dataclass

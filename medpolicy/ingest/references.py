@@ -233,6 +233,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             entries = [part for e in entries for part in _split_glued(e)]
         # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in entries if e.text and not EMPTY_ENTRY.match(e.text))
-    if not references and any(not ln.is_row and not EMPTY_ENTRY.match(ln.text.strip()) for s in spans for ln in s.lines):
+    readable = [ln for s in spans for ln in s.lines if not ln.is_row and not EMPTY_ENTRY.match(ln.text.strip())]
+    if not references and readable:
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings

@@ -203,7 +203,8 @@ def test_warning_when_a_history_section_has_no_dated_rows():
 
 
 def test_provenance_spans_the_row_and_its_continuations():
-    doc, sections = build(("History", "history", [("Date\tAction", 2), ("1/2020\tFirst part", 2), ("\tsecond part", 3)]))
+    lines = [("Date\tAction", 2), ("1/2020\tFirst part", 2), ("\tsecond part", 3)]
+    doc, sections = build(("History", "history", lines))
     entry = extract_history(doc, sections)[0][0]
     assert entry.provenance.page == 2
     assert doc.text[entry.provenance.start:entry.provenance.end] == "1/2020\tFirst part\n\tsecond part"
