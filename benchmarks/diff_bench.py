@@ -35,7 +35,7 @@ from medpolicy.diff import diff_policies  # noqa: E402
 from medpolicy.diff.match import WordCoder  # noqa: E402
 from medpolicy.diff.render import render  # noqa: E402
 from medpolicy.ingest import parse_policy  # noqa: E402
-from medpolicy.models import Code, HistoryEntry, Policy, Reference  # noqa: E402
+from medpolicy.models import Code, HistoryEntry, Policy, Position, Reference  # noqa: E402
 
 GOAL_MS = 100.0
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -63,7 +63,7 @@ def _replace_in_sections(policy: Policy, old: str, new: str) -> None:
 def edited_copy(base: Policy, rng: random.Random) -> tuple[Policy, dict[str, int]]:
     """A new edition of `base` and the number of each kind of edit made to it."""
     new = base.model_copy(deep=True)
-    made = dict(statements_modified=0, codes_added=3, codes_removed=0, references_added=5, references_removed=0,
+    made = dict(statements_modified=0, positions_changed=0, codes_added=3, codes_removed=0, references_added=5, references_removed=0,
                 history_added=1, paragraphs_edited=0, paragraphs_moved=0)
 
     # statements: reword three (the last one also changes position), in the text too
@@ -72,11 +72,11 @@ def edited_copy(base: Policy, rng: random.Random) -> tuple[Policy, dict[str, int
         words = s.text.split(" ")
         words[len(words) // 2] = "carefully documented " + words[len(words) // 2]
         text = " ".join(words)
-        if n == 2:
-            text = re.sub(r"\b(is|are) (considered )?[a-z ]*?(medically necessary|covered)\b",
-                          r"\1 considered investigational", text, count=1) if "necessary" in text or "covered" in text else text
         _replace_in_sections(new, s.text.split("\n")[0], text.split("\n")[0])
         s.text = text
+        if n == 2:  # the verdict changes too
+            s.position = Position.INVESTIGATIONAL if s.position != Position.INVESTIGATIONAL else Position.COVERED
+            made["positions_changed"] = 1
         made["statements_modified"] += 1
 
     # codes: three removed, three added
@@ -145,7 +145,8 @@ def rapidfuzz_words(a: str, b: str):
 
 def check(d, made: dict[str, int]) -> list[str]:
     """What the diff should have found; returns the misses."""
-    got = dict(statements_modified=len(d.statements.modified), codes_added=len(d.codes.added),
+    got = dict(statements_modified=len(d.statements.modified),
+               positions_changed=sum(m.position_changed for m in d.statements.modified), codes_added=len(d.codes.added),
                codes_removed=len(d.codes.removed), references_added=len(d.references.added),
                references_removed=len(d.references.removed), history_added=len(d.history.added),
                paragraphs_moved=len(d.sections.moved))
