@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..errors import DocumentError
 from .pdf_furniture import strip_furniture
-from .pdf_layout import Block, Geometry, PageBlocks, continues_across_pages, ends_sentence, join_text, right_edge
+from .pdf_layout import (FUNCTION_WORDS, HYPHEN_MARK, Block, Geometry, PageBlocks, continues_across_pages, ends_sentence,
+                         join_text, right_edge)
 from .pdf_page import PageContent, read_page
 from .pdf_text import document_vocabulary, resolve_hyphens
 
@@ -209,7 +210,17 @@ def _continues_row(prev: Block, row: Block) -> bool:
     first = next(c for c in cells if c.strip()).lstrip()
     k = next(i for i, c in enumerate(cells) if c.strip())
     before = prev.cells[k].rstrip() if k < len(prev.cells) else ""
-    return first[:1].islower() or first[:1] in "(,;" or (bool(before) and not before.endswith((".", ":", "!", "?")))
+    return first[:1] in _LOWER_OR_OPEN or _unfinished(before)
+
+
+def _unfinished(cell: str) -> bool:
+    """A cell that stops mid-sentence: on a hyphen, a comma or a word like "for", or a long
+    text without a full stop (a short one is a label, such as a header cell)."""
+    if not cell:
+        return False
+    if cell.endswith(("-", ",", HYPHEN_MARK)) or cell.split()[-1].lower() in FUNCTION_WORDS:
+        return True
+    return len(cell) >= 40 and not ends_sentence(cell)
 
 
 _LOWER_OR_OPEN = frozenset("abcdefghijklmnopqrstuvwxyz(,;[")
@@ -235,8 +246,9 @@ def _render(blocks: list[Block]) -> str:
     parts: list[str] = []
     prev: Block | None = None
     for b in blocks:
-        text = b.text().strip()
-        if not text:
+        # a row keeps a leading TAB: its first cell is empty (a continued or indented row)
+        text = b.text().strip(" \n") if b.kind == "row" else b.text().strip()
+        if not text.strip():
             continue
         if prev is not None:
             together = (b.kind == prev.kind == "row") or (b.kind == prev.kind == "item")

@@ -36,7 +36,7 @@ ENUMERATOR = re.compile(
 # Dot leaders: a table-of-contents entry or a "Label ........ value" line stands alone.
 _LEADER = re.compile(r"\.{4,}|(?:\. ){4,}|…{2,}")
 _TERMINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     "a an and or of the to in on for with by as at from that which who whose than nor but is are "
     "was were be been including include such e.g., i.e., vs. versus per via".split()
 )
@@ -372,7 +372,7 @@ def continues_across_pages(prev_text: str, next_text: str) -> bool:
     if prev_text.endswith(("-", HYPHEN_MARK)) and prev_text[:-1][-1:].isalpha():
         return True
     last_word = prev_text.split()[-1].lower()
-    if prev_text.endswith(",") or last_word in _FUNCTION_WORDS:
+    if prev_text.endswith(",") or last_word in FUNCTION_WORDS:
         return True
     first = next_text[0]
     if ends_sentence(prev_text):

@@ -22,9 +22,7 @@ import pypdfium2.raw as pdfium_c
 CELL_GAP_EM = 1.2
 
 _LINE_SPAN = re.compile(r"[^\r\n]+")
-# PDFium marks a hyphen it took to end a line inside a word with U+FFFE and joins the two lines;
-# U+0002 appears for the same purpose in some builds.
-SOFT_HYPHENS = "\ufffe\u0002"
+_JOINED = re.compile("[\ufffe\u0002]")
 
 
 @dataclass(slots=True)
@@ -146,8 +144,7 @@ def read_lines(textpage, text: str, page_no: int, page_top: float, page_left: fl
     table is left out and a placeholder line (kind "table", `table` = its index) marks where
     in the stream the table's text began, so the caller can put the table's rows there."""
     lines: list[VLine] = []
-    for m in _LINE_SPAN.finditer(text):
-        a, b = m.span()
+    for a, b in _spans(text):
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
@@ -174,6 +171,20 @@ def read_lines(textpage, text: str, page_no: int, page_top: float, page_left: fl
 def _upright(textpage, i: int) -> bool:
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, i)
     return angle < 0.05 or angle > 2 * math.pi - 0.05
+
+
+def _spans(text: str):
+    """Char ranges of PDFium's lines, cut after each hyphen PDFium joined (U+FFFE): PDFium joins
+    a line ending in a hyphen to whatever text the stream draws next, which may be a running
+    header at the top of the page rather than the next line. Each visual line is kept apart
+    here; the layout step decides what joins."""
+    for m in _LINE_SPAN.finditer(text):
+        a, b = m.span()
+        for cut in _JOINED.finditer(text, a, b):
+            yield a, cut.end()
+            a = cut.end()
+        if a < b:
+            yield a, b
 
 
 def _placeholder(table: int, order: int, page_no: int, objs) -> VLine:
