@@ -6,8 +6,9 @@ A line is furniture when it sits in the top or bottom band of its page and eithe
   - repeats, digits aside, in the same band of many pages (the title, the policy number, a
     copyright line).
 Repeated lines on the first page are kept when they carry the document's own metadata (a
-policy number and title block printed on every page is still the title block on page 1),
-unless that band of page 1 also holds a page number: then the band is furniture there too.
+policy number and title block printed on every page is still the title block on page 1; a
+footer only when it states dates or numbers, not a copyright line), unless that band of page 1
+also holds a page number: then the band is furniture there too.
 """
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ _PAGE_OF = re.compile(
 _BARE_NUMBER = re.compile(r"^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$")    # 7, - 7 -
 _N_OF_M = re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$")            # 3/36 (browser print footers)
 _STAMP = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\b", re.IGNORECASE)
+
+
+# A running footer is kept on page 1 only when it states the document's own data ("Original
+# Effective Date: ... - Revised: ..."); a copyright or confidentiality line is not metadata.
+_METADATA = re.compile(r"\b(?:date|effective|revised|reviewed|review|version|policy\s+(?:number|no\.?|#))\b",
+                       re.IGNORECASE)
 
 
 def _signature(text: str) -> str:
@@ -113,7 +120,7 @@ def strip_furniture(pages: list[list[VLine]], heights: list[float]) -> tuple[lis
             if id(ln) in drop or not repeated(ln):
                 continue
             drop.add(id(ln))
-            if i == 0 and band not in marker_bands:
+            if i == 0 and band not in marker_bands and (band == "top" or _METADATA.search(ln.text)):
                 # kept as metadata, but moved to where a reader meets it: a generator may
                 # draw the page's header last
                 (head if band == "top" else foot).append(ln)

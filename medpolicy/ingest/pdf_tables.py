@@ -253,6 +253,18 @@ def find_tables(edges: list[dict], width: float, height: float) -> list[FoundTab
     page = _EdgePage(edges, width, height)
     found = []
     for group in cells_to_tables(cells):
-        table = Table(page, group)
-        found.append(FoundTable(bbox=table.bbox, rows=[list(r.cells) for r in table.rows]))
+        rows = [list(r.cells) for r in Table(page, group).rows]
+        # A row cut by the page edge is the end of a row from the page before (its rulings run
+        # on under the clip); what shows of it is margin, where the running header lives.
+        rows = [r for r in rows if _inside(r, height)]
+        boxes = [c for r in rows for c in r if c is not None]
+        if boxes:
+            bbox = (min(c[0] for c in boxes), min(c[1] for c in boxes), max(c[2] for c in boxes),
+                    max(c[3] for c in boxes))
+            found.append(FoundTable(bbox=bbox, rows=rows))
     return found
+
+
+def _inside(row: list, height: float) -> bool:
+    boxes = [c for c in row if c is not None]
+    return bool(boxes) and min(c[1] for c in boxes) >= -1.0 and max(c[3] for c in boxes) <= height + 1.0
