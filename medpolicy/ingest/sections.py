@@ -14,7 +14,7 @@ KINDS = ("metadata", "toc", "policy", "guidelines", "coding", "history", "refere
          "description", "evidence", "background", "boilerplate", "other", "archive")
 # a table whose header row names the section: "Reviews, Revisions, and Approvals | Date | Approval"
 _CONNECTORS = {"and", "or", "and/or", "not", "and or", "either", "plus"}
-_ROW_HEADING_KINDS = {"history", "references", "coding", "related"}
+_ROW_HEADING_KINDS = {"history", "coding"}
 
 
 @dataclass
@@ -112,13 +112,19 @@ def _shape_ok(text: str) -> bool:
     return len(s.split()) <= 14
 
 
-def _heading_for(doc: Document, i: int) -> tuple[str, int] | None:
+# inside a numbered list of references, a numbered line is an entry unless it opens one of these
+_AFTER_REFERENCES = {"history", "coding", "policy", "related", "archive"}
+
+
+def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int] | None:
     """(kind or '', level) when line i is a heading; '' kind means: inherit."""
     line = doc.lines[i]
     text = line.text.strip()
     if not _shape_ok(text):
         return None
     rule = match_heading(text)
+    if parent_kind == "references" and _ENUM.match(text) and (not rule or rule.kind not in _AFTER_REFERENCES):
+        return None  # "2. Centers for Medicare and Medicaid Services (CMS)": an entry
     hinted = i in doc.heading_hints
     if _BULLET.match(text):
         return None
@@ -224,7 +230,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             sections.append(SectionSpan(line.cells[0].rstrip(":"), row_rule.kind, 1, None, [line]))
             parent_kind = row_rule.kind
             continue
-        found = _heading_for(doc, i)
+        found = _heading_for(doc, i, parent_kind)
         if found is None:
             split = _split_prefix_heading(line)
             if split:
