@@ -86,17 +86,23 @@ def _code_matches(name: str, code: Code) -> bool:
 
 
 def _named_codes(clause: str, verb: str, rules: _ClaimRules) -> list[str]:
-    """Codes named in the clause that belong to `verb` ("added" or "removed"): those after it up
-    to the other verb, or before it when it comes first ("0537T added")."""
-    spans = sorted((m.start(), v) for v in ("added", "removed") for m in rules.verbs[f"codes_{v}"].finditer(clause))
+    """Codes named in the clause that belong to `verb` ("added" or "removed"). When the clause
+    names a code before its first verb the verbs follow their codes ("CPT 64454 added and
+    G89.29 removed"): a code belongs to the next verb; otherwise ("added 64454; removed G89.29")
+    to the verb before it."""
+    verbs = sorted((m.start(), v) for v in ("added", "removed") for m in rules.verbs[f"codes_{v}"].finditer(clause))
+    codes = [(m.start(), m.group(0)) for m in rules.code_named.finditer(clause)]
+    if not verbs or not codes:
+        return []
+    verbs_follow = codes[0][0] < verbs[0][0]
     names = []
-    for m in rules.code_named.finditer(clause):
-        owner = spans[0][1]
-        for start, v in spans:
-            if start <= m.start():
-                owner = v
+    for pos, name in codes:
+        if verbs_follow:
+            owner = next((v for start, v in verbs if start > pos), verbs[-1][1])
+        else:
+            owner = [v for start, v in verbs if start < pos][-1]
         if owner == verb:
-            names.append(m.group(0))
+            names.append(name)
     return names
 
 

@@ -98,6 +98,14 @@ def test_code_added_and_removed_in_one_clause():
     assert sorted(c for f in d.findings for c in f.codes) == ["64624", "64625"]
 
 
+def test_codes_named_before_their_verbs():
+    codes = [Code(system="CPT", code="64625")] + edition().codes[1:]
+    d = diff_policies(edition(), newer("Coding table updated: CPT 64625 added and CPT 64624 removed.", codes=codes))
+    assert d.findings == []
+    d = diff_policies(edition(), newer("Coding table updated: CPT 64625 added and CPT 64624 removed."))
+    assert [(f.claim, f.codes) for f in d.findings] == [("codes_added", ["64625"]), ("codes_removed", ["64624"])]
+
+
 def test_unnamed_code_claim():
     assert kinds(diff_policies(edition(), newer("Codes removed."))) == ["history_claim_codes_not_found"]
     assert diff_policies(edition(), newer("No codes removed.")).findings == []
