@@ -330,9 +330,14 @@ class PageBlocks:
                 return False
         elif not (prev.x0 - 3.0 * size <= line.x0 <= prev.x0 + 2.5 * size):
             return False
-        if _stopped_short(prev, line, self.edges.get(id(prev), self.edge)):
+        if not _stopped_short(prev, line, self.edges.get(id(prev), self.edge)):
+            return True
+        # The line before ended early. Still one block when the sentence plainly goes on (a
+        # lower-case start), or inside a list item at its hanging indent unless a sentence
+        # ended there (lists often have a right indent we cannot see).
+        if ends_sentence(prev.text):
             return False
-        return True
+        return line.text[:1].islower() or (block.kind == "item" and line.x0 > block.first.x0 + 0.5 * size)
 
     @staticmethod
     def _wrapped_number(block: Block, line: VLine, m: re.Match) -> bool:
