@@ -126,11 +126,32 @@ def _enum_type(text: str) -> str | None:
     return None
 
 
+def _merge_repeated(statements: list[Statement]) -> list[Statement]:
+    """One statement per lead sentence: prior-authorisation policies repeat "X will be approved
+    based on the following criteria:" under every indication; the repeats become criteria blocks
+    of the first, so every word is kept but the sentence is one statement."""
+    merged: dict[tuple, Statement] = {}
+    for st in statements:
+        lead, _, rest = st.text.partition("\n")
+        key = (st.position, st.section, re.sub(r"\W+", " ", lead).strip().lower())
+        first = merged.get(key)
+        if first is None:
+            merged[key] = st
+            continue
+        first.text = first.text + ("\n\n" + rest if rest else "")
+        if first.provenance and st.provenance and st.provenance.end:
+            first.provenance = first.provenance.model_copy(update={"end": st.provenance.end})
+    out = list(merged.values())
+    for i, st in enumerate(out, 1):
+        st.id = f"S{i}"
+    return out
+
+
 def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list[Statement], list[str]]:
-    statements = _extract(doc, [s for s in sections if s.kind in POLICY_KINDS])
+    statements = _merge_repeated(_extract(doc, [s for s in sections if s.kind in POLICY_KINDS]))
     warnings: list[str] = []
     if not statements:
-        statements = _extract(doc, [s for s in sections if s.kind in FALLBACK_KINDS])
+        statements = _merge_repeated(_extract(doc, [s for s in sections if s.kind in FALLBACK_KINDS]))
         if statements:
             warnings.append("no policy section found; coverage statements taken from the rest of the text")
     if not statements:
@@ -143,13 +164,16 @@ def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
     units = _units(sections)
     out: list[Statement] = []
     texts = [u.text for u in units]
+    # units already attached as criteria of a statement, with that statement's position: a nested
+    # "Approve for 3 months if ..." under "Approve for the duration noted if ..." is part of it
+    attached: dict[int, str] = {}
     for ui, (unit, sdoc) in enumerate(zip(units, nlp.pipe(texts))):
         sents = list(sdoc.sents)
         for si, sent in enumerate(sents):
             if len([t for t in sent if not t.is_punct]) < 4:
                 continue
             position = classify(sent)
-            if position == Position.OTHER.value:
+            if position == Position.OTHER.value or attached.get(ui) == position:
                 continue
             text = sent.text.strip()
             text = _BULLET.sub("", text)
@@ -158,6 +182,8 @@ def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
             end = unit.line.start + unit.offset + sent.end_char
             if si == len(sents) - 1 and text.rstrip().endswith(":"):
                 criteria, last_end = _criteria(units, ui)
+                for k in range(ui + 1, ui + 1 + len(criteria)):
+                    attached.setdefault(k, position)
                 if criteria:
                     text = text + "\n" + "\n".join(criteria)
                     end = last_end

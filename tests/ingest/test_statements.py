@@ -67,3 +67,11 @@ def test_unmarked_items_attach_until_a_full_sentence():
 def test_negated_reasonable_and_necessary():
     found = statements("A wound smaller than 0.5 square cm is not considered medically reasonable and necessary.")
     assert [s.position.value for s in found] == ["not_medically_necessary"]
+
+
+def test_repeated_lead_sentence_is_one_statement_with_every_block():
+    body = ("A. Indication One\nDrug X will be approved based on the following criterion:\n(1) Diagnosis of one\n"
+            "B. Indication Two\nDrug X will be approved based on the following criterion:\n(1) Diagnosis of two\n")
+    found = statements(body)
+    assert len(found) == 1 and found[0].position.value == "covered"
+    assert "Diagnosis of one" in found[0].text and "Diagnosis of two" in found[0].text
