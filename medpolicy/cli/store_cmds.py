@@ -106,6 +106,8 @@ def register(cli: click.Group) -> None:
         store = _open(obj)
         try:
             results = _run_ingest(store, files, jobs, policy_key, timeout, strict, fmt)
+            if any(r.status in ("new", "correction") for r in results):
+                store.maintain()
         finally:
             _finish_store(store)
         counts = {s: sum(1 for r in results if r.status == s) for s in ("new", "correction", "unchanged", "failed")}
@@ -198,6 +200,8 @@ def register(cli: click.Group) -> None:
         try:
             key = store.resolve(ref)
             record, commit, edition = store.lookup(key, at or None, as_known_at=as_known_at)
+            if fmt == "text":
+                commit = store.edition_commit(key, edition, commit)
         finally:
             _finish_store(store)
         if fmt == "json":

@@ -28,8 +28,8 @@ fake a trailer.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 
 from .gitio import Git
 
@@ -117,23 +117,28 @@ def _opt(value: str | None) -> str | None:
 
 
 def edition_from_commit(commit: str, timestamp: int, message: str) -> Edition | None:
-    t = parse_trailers(message)
+    return edition_from_trailers(commit, timestamp, parse_trailers(message))
+
+
+def edition_from_trailers(commit: str, timestamp: int, t: dict[str, str]) -> Edition | None:
     key = t.get(KEY_TRAILER)
     if not key or "Effective" not in t:
         return None
+    compared = t.get("Compared-To")
     return Edition(
         key=key, effective=t["Effective"], commit=commit, timestamp=timestamp,
-        ingested_at=datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        ingested_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp)),
         source_name=t.get("Source-Name", ""), source_sha256=t.get("Source-SHA256", ""),
         summary=t.get("Summary", ""), correction=t.get("Status") == "correction",
-        record_sha256=t.get("Record-SHA256", ""), compared_to=_opt(t.get("Compared-To", "").replace("none", "")),
+        record_sha256=t.get("Record-SHA256", ""), compared_to=None if compared in (None, "none", "-") else compared,
         effective_from=t.get("Effective-From", "document"), payer=_opt(t.get("Payer")),
         policy_id=_opt(t.get("Policy-Id")), title=_opt(t.get("Title")),
         medpolicy_version=t.get("Medpolicy-Version", ""), revises=_opt(t.get("Revises-Summary-Of")),
         revised_summary=t.get("Revised-Summary"))
 
 
-_LOG_FORMAT = "--format=%H%x1f%at%x1f%B"
+# git parses the trailers itself (the message's last paragraph), so Python only splits strings
+_LOG_FORMAT = "--format=%H%x1f%at%x1f%(trailers:only,unfold,separator=%x1e)"
 _ERE_SPECIAL = re.compile(r"([.\[\]()*+?{}|^$\\])")
 
 
@@ -142,22 +147,27 @@ def _ere_escape(text: str) -> str:
     return _ERE_SPECIAL.sub(r"\\\1", text)
 
 
-def scan(git: Git, revs: list[str], *, key: str | None = None) -> list[Edition]:
-    """Editions recorded in the commits `revs` reach, newest commit first. With `key`, git
-    itself selects that policy's commits by their trailer (no path walk needed)."""
+def scan(git: Git, revs: list[str], *, key: str | None = None, path_limited: bool = False) -> list[Edition]:
+    """Editions recorded in the commits `revs` reach, newest commit first.
+
+    With `key`, only that policy's: selected by git through the key trailer, or, with
+    `path_limited`, by the commits that touched its folder (fast when the commit-graph has
+    changed-path Bloom filters: git then skips most commits without reading them)."""
     args = ["log", "-z", _LOG_FORMAT]
-    if key is not None:
-        args.append("--grep=^" + _ere_escape(f"{KEY_TRAILER}: {key}") + "$")
-        args.append("--extended-regexp")
-    proc = git.run(*args, "--end-of-options", *revs, "--")
+    paths: list[str] = []
+    if key is not None and path_limited:
+        args.append("--full-history")
+        paths = [f"{key}/"]
+    elif key is not None:
+        args += ["--extended-regexp", "--grep=^" + _ere_escape(f"{KEY_TRAILER}: {key}") + "$"]
+    proc = git.run(*args, "--end-of-options", *revs, "--", *paths)
     out: list[Edition] = []
     for record in proc.stdout.decode("utf-8", "replace").split("\0"):
-        if not record:
-            continue
         parts = record.split("\x1f", 2)
-        if len(parts) != 3:
+        if len(parts) != 3 or not parts[2]:
             continue
-        ed = edition_from_commit(parts[0].strip(), int(parts[1]), parts[2])
+        trailers = dict(t.split(": ", 1) for t in parts[2].split("\x1e") if ": " in t)
+        ed = edition_from_trailers(parts[0].strip(), int(parts[1]), trailers)
         if ed is not None and (key is None or ed.key == key):
             out.append(ed)
     return out

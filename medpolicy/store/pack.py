@@ -84,7 +84,9 @@ class PackBuilder:
         out = bytearray(b"PACK" + struct.pack(">II", 2, len(self._entries)))
         offsets: dict[str, int] = {}
         crcs: dict[str, int] = {}
-        for oid, (code, deflated) in self._entries.items():
+        # commits first, then trees, then blobs, as git orders its own packs: a history walk
+        # then reads one contiguous region instead of hopping between large blobs
+        for oid, (code, deflated) in sorted(self._entries.items(), key=lambda e: e[1][0]):
             start = len(out)
             header = _object_header(code, self._sizes[oid])
             out += header

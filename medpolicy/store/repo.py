@@ -32,27 +32,29 @@ import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .. import __version__
 from ..errors import MedpolicyError, NotFoundError, StoreError
-from ..models import Policy
 from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, find_git_dir, format_commit
 from .history import Edition, HistoryIndex, one_line, parse_trailers, scan
 from .layout import (EDITIONS, META_DIR, META_FILE, RECORD, check_key, date_sort_key, is_key, safe_name)
 from .lock import StoreLock
-from .pack import PackBuilder, fsync_dir, remove_leftovers
+from .pack import fsync_dir, remove_leftovers
 from .results import PolicySummary, PutRequest, PutResult
 from .serialize import load_record
 from .summary import summarize
-from .trees import TreeEditor
-from .writer import Batch, Prepared, prepare
+
+if TYPE_CHECKING:  # pydantic models load only when a record is read or written
+    from ..models import Policy
+    from .writer import Prepared
 
 DEFAULT_BRANCH = "main"
 STORE_FORMAT = 1
 BATCH_BYTES = 64 * 1024 * 1024  # source bytes per pack: bounds memory for batches of large PDFs
 CAS_RETRIES = 20
 STALE_REF_LOCK = 2.0  # seconds: git holds a ref's .lock for milliseconds
+STALE_MAINTENANCE_LOCK = 600.0  # seconds: a commit-graph write on a large store takes a while
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMIT_RE = re.compile(r"^[0-9a-fA-F]{4,40}$")
 _LOCK_RE = re.compile(r"Unable to create '(.+?\.lock)': File exists")
@@ -103,6 +105,9 @@ class PolicyStore:
         target.mkdir(parents=True, exist_ok=True)
         git = Git(target)
         git.run("init", "--bare", "--quiet", f"--initial-branch={DEFAULT_BRANCH}", str(target))
+        from .pack import PackBuilder
+        from .trees import TreeEditor
+
         store = cls(target, target, None, f"refs/heads/{DEFAULT_BRANCH}")
         pack = PackBuilder()
         tree = TreeEditor(store.reader, pack, None)
@@ -129,8 +134,8 @@ class PolicyStore:
         if not head.startswith("ref: refs/heads/"):
             raise StoreError("the store's HEAD is detached; check out its branch first", path=str(target))
         store = cls(target, git_dir, work_tree, head[5:])
-        tip = store._tip()
-        if tip is None or store.reader.blob(f"{tip}:{META_DIR}/{META_FILE}") is None:
+        got = store.reader.read(store.ref)
+        if got is None or store.reader.blob(f"{got[0]}:{META_DIR}/{META_FILE}") is None:
             store.close()
             raise StoreError("is a git repository but not a policy store", path=str(target))
         return store
@@ -158,15 +163,17 @@ class PolicyStore:
         """Store many editions with one lock, one pack and one branch move per batch of up to
         64 MB of sources; results come back in request order, all durable. A request that
         cannot be stored gets status "failed" and the rest still land."""
+        from .writer import prepare  # the write path's modules load only when writing
+
         reqs = [r if isinstance(r, PutRequest) else PutRequest(*r) for r in requests]
         results: list[PutResult | None] = [None] * len(reqs)
-        ready: list[tuple[int, Prepared]] = []
+        ready: list[tuple[int, "Prepared"]] = []
         for i, req in enumerate(reqs):
             try:
                 ready.append((i, prepare(req)))
             except MedpolicyError as exc:
                 results[i] = PutResult("failed", source_name=req.source_name, error=exc.reason)
-        chunks: list[list[tuple[int, Prepared]]] = [[]]
+        chunks: list[list[tuple[int, "Prepared"]]] = [[]]
         size = 0
         for item in ready:
             if chunks[-1] and size + len(item[1].source) > BATCH_BYTES:
@@ -184,7 +191,9 @@ class PolicyStore:
             self._sync_work_tree(start)
         return [r for r in results if r is not None]
 
-    def _commit_batch(self, items: list[Prepared]) -> list[PutResult]:
+    def _commit_batch(self, items: list["Prepared"]) -> list[PutResult]:
+        from .writer import Batch
+
         for _attempt in range(CAS_RETRIES):
             tip = self._tip()
             if tip is None:
@@ -239,6 +248,45 @@ class PolicyStore:
         except FileNotFoundError:
             pass
 
+    def maintain(self) -> None:
+        """Keep reads fast after writes: let git consolidate packs when there are many
+        (`git gc --auto`) and extend the commit-graph with changed-path Bloom filters, which let
+        `editions()` skip the commits that did not touch a policy. `medpolicy ingest` calls it
+        after writing; library users who write with `put_many` should too. Failures here never
+        affect the data, so they are reported as warnings only."""
+        with StoreLock(self.git_dir):
+            graphs = self.git_dir / "objects" / "info"
+            for stale in (graphs / "commit-graph.lock", graphs / "commit-graphs" / "commit-graph-chain.lock"):
+                _remove_if_older(stale, STALE_MAINTENANCE_LOCK)
+            steps = [("gc", "--auto", "--quiet"),
+                     ("commit-graph", "write", "--reachable", "--changed-paths", "--split", "--no-progress")]
+            for args in steps:
+                proc = self.git.run(*args, check=False, config=("-c", "gc.autoDetach=false") + FSYNC_CONFIG)
+                if proc.returncode != 0:
+                    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+                    self.warnings.append(f"git {args[0]} failed: {err[-1] if err else proc.returncode}")
+
+    def _has_bloom_filters(self) -> bool:
+        """Whether the newest commit-graph layer has changed-path Bloom filters."""
+        info = self.git_dir / "objects" / "info"
+        chain = info / "commit-graphs" / "commit-graph-chain"
+        try:
+            if chain.is_file():
+                layers = chain.read_text(encoding="ascii", errors="replace").split()
+                graph = info / "commit-graphs" / f"graph-{layers[-1]}.graph" if layers else None
+            else:
+                graph = info / "commit-graph"
+            if graph is None or not graph.is_file():
+                return False
+            with graph.open("rb") as fh:
+                head = fh.read(8 + 12 * 32)
+        except OSError:
+            return False
+        if head[:4] != b"CGPH" or len(head) < 8:
+            return False
+        chunks = {head[8 + 12 * i:12 + 12 * i] for i in range(head[6])}
+        return b"BIDX" in chunks and b"BDAT" in chunks
+
     def _sync_work_tree(self, old: str | None) -> None:
         if self.work_tree is None or old is None:
             return
@@ -267,10 +315,12 @@ class PolicyStore:
         return self.git.rev_parse(self.ref + "^{commit}")
 
     def _require_tip(self) -> str:
-        tip = self._tip()
-        if tip is None:
+        """The branch's commit, for reads: asked of the running `cat-file`, which resolves the
+        ref afresh on every query (saves starting a process per read; writes use rev-parse)."""
+        got = self.reader.read(self.ref)
+        if got is None or got[1] != "commit":
             raise StoreError("the store's branch has no commits", path=str(self.path))
-        return tip
+        return got[0]
 
     def _root_tree(self, commit: str) -> str:
         got = self.reader.read(commit)
@@ -318,7 +368,7 @@ class PolicyStore:
         each summary relative to the edition before it in that order. With `as_known_at`
         (YYYY-MM-DD or ISO date-time): only editions ingested by then."""
         check_key(key)
-        found = scan(self.git, [self._require_tip()], key=key)
+        found = scan(self.git, [self._require_tip()], key=key, path_limited=self._has_bloom_filters())
         return self._ordered(found, _cutoff(as_known_at))
 
     def _ordered(self, found: list[Edition], cutoff: int | None) -> list[Edition]:
@@ -363,6 +413,14 @@ class PolicyStore:
         folder (effective date)."""
         data, commit, edition = self._locate(key, at, as_known_at)
         return load_record(data, where=f"{key}/{EDITIONS}/{edition}"), commit, edition
+
+    def edition_commit(self, key: str, edition: str, root: str) -> str:
+        """The commit that wrote the edition folder as it is at `root` (the edition's commit,
+        or the correction's)."""
+        check_key(key)
+        out = self.git.out("log", "-1", "--format=%H", "--end-of-options", root, "--",
+                           f"{key}/{EDITIONS}/{edition}/")
+        return out.strip() or root
 
     def _locate(self, key: str, at: str | None, as_known_at: str | None) -> tuple[bytes, str, str]:
         check_key(key)
@@ -431,6 +489,14 @@ class PolicyStore:
         from .verify import verify_store
 
         return verify_store(self)
+
+
+def _remove_if_older(path: Path, seconds: float) -> None:
+    try:
+        if time.time() - path.stat().st_mtime > seconds:
+            path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 def _check_date(text: str) -> None:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ..models import Policy
+if TYPE_CHECKING:
+    from ..models import Policy
 
 Status = Literal["new", "unchanged", "correction", "failed"]
 

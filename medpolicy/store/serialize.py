@@ -13,8 +13,12 @@ import hashlib
 import json
 import posixpath
 
+from typing import TYPE_CHECKING
+
 from ..errors import StoreError
-from ..models import Policy
+
+if TYPE_CHECKING:
+    from ..models import Policy
 
 
 def stored_policy(policy: Policy, source_name: str) -> Policy:
@@ -65,6 +69,8 @@ def canonical_and_fingerprint(policy: Policy) -> tuple[bytes, str]:
 def load_record(data: bytes, *, where: str) -> Policy:
     """Parse a stored record, naming the store path when it does not match the schema."""
     from pydantic import ValidationError
+
+    from ..models import Policy
 
     try:
         return Policy.model_validate_json(data)

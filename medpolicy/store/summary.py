@@ -7,9 +7,10 @@ records present in one edition and not the other, by each record kind's identity
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..models import DATE_KEYS, Policy
+if TYPE_CHECKING:
+    from ..models import Policy
 
 FIRST = "first edition"
 
@@ -53,6 +54,8 @@ def _reference_id(r) -> str:
 
 def _summarize(old: Policy, new: Policy) -> str:
     """Fallback summary: e.g. "1 statement added, 2 codes removed; dates.effective changed"."""
+    from ..models import DATE_KEYS
+
     parts: list[str] = []
     parts += _count("statement", old.statements, new.statements, lambda s: (s.position.value, _norm(s.text)))
     parts += _count("code", old.codes, new.codes, lambda c: (c.system.value, c.code, c.code_end))

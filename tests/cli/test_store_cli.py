@@ -60,7 +60,7 @@ def test_ingest_list_log_show(store, docs, capsys):
     code, out, _ = run_main(capsys, "--store", str(store), "show", f"ts-1.001@{commit[:8]}", "--format", "json")
     assert code == 0 and json.loads(out)["dates"]["effective"] == "2025-03-01"
     code, out, _ = run_main(capsys, "--store", str(store), "show", "ts-1.001@2025-12-01")
-    assert code == 0 and "edition effective 2025-03-01" in out
+    assert code == 0 and "edition effective 2025-03-01" in out and f"commit {commit[:10]}" in out
 
 
 def test_failing_file_in_a_batch(store, docs, capsys, tmp_path):

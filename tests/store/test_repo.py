@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
+import medpolicy
 from medpolicy.errors import NotFoundError, StoreError
 from medpolicy.store import PolicyStore, PutRequest
 from medpolicy.store.layout import is_key
@@ -259,3 +263,47 @@ def test_canonical_record_diff_shows_only_real_changes(store):
     changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     fields = sorted({ln[1:].split(":")[0].strip() for ln in changed})
     assert fields == ['"effective"', '"path"', '"sha256"', '"text"']  # one line per field, nothing else
+
+
+def test_maintain_adds_bloom_filters_and_log_reads_the_same(store):
+    for i in range(12):
+        put(store, policy_id=f"TS-{i % 3}", effective=f"{2015 + i}-01-01", text=f"t{i}")
+    keys = [p.key for p in store.list()]
+    before = {k: [(e.effective, e.commit, e.summary) for e in store.editions(k)] for k in keys}
+    assert not store._has_bloom_filters()
+    store.maintain()
+    assert store.warnings == [] and store._has_bloom_filters()
+    after = {k: [(e.effective, e.commit, e.summary) for e in store.editions(k)] for k in keys}
+    assert after == before and all(len(v) == 4 for v in after.values())
+    put(store, policy_id="TS-0", effective="2030-01-01", text="beyond the graph")
+    assert store.editions("contoso/ts-0")[-1].effective == "2030-01-01"  # commits newer than the graph
+    assert_fsck_clean(store.path)
+
+
+def test_a_second_handle_sees_new_editions(store):
+    other = PolicyStore.open(store.path)
+    assert other.list() == []
+    put(store)
+    assert [p.key for p in other.list()] == [KEY] and len(other.editions(KEY)) == 1
+    other.close()
+
+
+def test_reading_history_needs_no_pydantic(store, tmp_path):
+    """`log` and `list` read commit trailers only, so their start-up need not pay for the
+    record models (the package root imports them today; this keeps the store from needing it)."""
+    put(store, effective="2025-01-01")
+    put(store, effective="2026-01-01", text="two")
+    script = f"""
+import pathlib, sys, types
+pkg = types.ModuleType("medpolicy")
+pkg.__path__ = [str(pathlib.Path({str(Path(medpolicy.__file__).parent)!r}))]
+pkg.__version__ = "test"
+sys.modules["medpolicy"] = pkg
+from medpolicy.store import PolicyStore
+s = PolicyStore.open({str(store.path)!r})
+assert [e.effective for e in s.editions(s.resolve("ts-1.001"))] == ["2025-01-01", "2026-01-01"]
+assert len(s.list()) == 1
+assert "pydantic" not in sys.modules, "pydantic was imported"
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
