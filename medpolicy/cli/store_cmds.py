@@ -249,26 +249,38 @@ def _run_ingest(store, files: list[str], jobs: int, key: str | None, timeout: fl
     from .output import stderr_console
 
     console = stderr_console()
-    show_bar = len(files) > 1 and console.is_terminal
+    bar = task = None
+    if len(files) > 1 and console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        # no stream redirection: a redirected stdout must get the result lines, not the terminal
+        bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=console, transient=True, redirect_stdout=False, redirect_stderr=False)
+        task = bar.add_task("ingest", total=len(files))
+    same_terminal = bar is not None and sys.stdout.isatty()
+
+    def say(label: str, colour: str | None, rest: str, *, err: bool = False) -> None:
+        if bar is not None and (err or same_terminal):
+            from rich.text import Text
+
+            # printed above the bar rather than through it
+            bar.console.print(Text.assemble((label, colour or ""), rest), soft_wrap=True, highlight=False)
+        elif err:
+            error(rest.lstrip())
+        else:
+            click.echo((_style(label, fg=colour) if colour else label) + rest)
+            sys.stdout.flush()  # the line is the acknowledgement: it must not wait in a buffer
 
     def report(r) -> None:
         if r.status == "failed":
-            error(f"{r.path}: {r.error}")
+            say("error:", "red", f" {r.path}: {r.error}", err=True)
         elif fmt == "text":
             colour = {"new": "green", "correction": "yellow"}.get(r.status)
-            label = _style(r.status.ljust(10), fg=colour) if colour else r.status.ljust(10)
-            click.echo(f"{label} {r.key}  {r.effective}  {(r.commit or '')[:10]}  {r.path}")
-            sys.stdout.flush()  # the line is the acknowledgement: it must not wait in a buffer
+            say(r.status.ljust(10), colour, f" {r.key}  {r.effective}  {(r.commit or '')[:10]}  {r.path}")
         if bar is not None:
             bar.advance(task)
 
-    bar = task = None
-    if show_bar:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       console=console, transient=True)
-        task = bar.add_task("ingest", total=len(files))
+    if bar is not None:
         bar.start()
     try:
         return ingest_files(store, files, jobs=jobs, key=key, timeout=timeout, strict=strict, on_result=report)
