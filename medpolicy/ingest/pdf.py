@@ -273,8 +273,10 @@ def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
     blocks = [_merge_row_continuations(b) for b in blocks]
     _join_pages(blocks, [right_edge(ls) for ls in lines])
     pages = [_render(b) for b in blocks]
-    words, compounds = document_vocabulary("\n".join(pages))
-    return [resolve_hyphens(p, words, compounds) for p in pages], warnings
+    if any(HYPHEN_MARK in p for p in pages):
+        words, compounds = document_vocabulary("\n".join(pages))
+        pages = [resolve_hyphens(p, words, compounds) for p in pages]
+    return pages, warnings
 
 
 def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None) -> tuple[list[str], list[str]]:

@@ -38,8 +38,12 @@ _METADATA = re.compile(r"\b(?:date|effective|revised|reviewed|review|version|pol
                        re.IGNORECASE)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _signature(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+    """A line's text with digits and spacing evened out: page 2's header equals page 3's."""
+    return " ".join(_DIGITS.sub("#", text.lower()).split())
 
 
 def _pieces(line: VLine) -> list[str]:

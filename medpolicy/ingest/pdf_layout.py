@@ -35,6 +35,12 @@ ENUMERATOR = re.compile(
 )
 # Dot leaders: a table-of-contents entry or a "Label ........ value" line stands alone.
 _LEADER = re.compile(r"\.{4,}|(?:\. ){4,}|…{2,}")
+
+
+def _has_leader(text: str) -> bool:
+    return (".." in text or ". ." in text or "…" in text) and bool(_LEADER.search(text))
+
+
 _TERMINAL = re.compile(r"[.!?:]['\"”’)\]]*$")
 FUNCTION_WORDS = frozenset(
     "a an and or of the to in on for with by as at from that which who whose than nor but is are "
@@ -312,7 +318,7 @@ class PageBlocks:
             return False
         if abs(prev.size - line.size) > 0.12 * size:
             return False
-        if _LEADER.search(prev.text) or _LEADER.search(line.text):
+        if _has_leader(prev.text) or _has_leader(line.text):
             return False
         m = enumerator(line.text)
         if m and not self._indented_continuation(block, line, m) and not self._wrapped_number(block, line, m):

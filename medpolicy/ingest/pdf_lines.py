@@ -42,7 +42,6 @@ class VLine:
     cell_x: list[float] = field(default_factory=list)
     # first character index on the PDFium text page (stream order), -1 for synthesized lines
     order: int = -1
-    bold: bool = False
     # for kind "table": which of the page's ruled tables this placeholder stands for
     table: int = -1
     # top of the last visual line: PDFium joins the two lines around a line-end hyphen into
@@ -104,9 +103,9 @@ def _char_box(textpage, i: int) -> tuple[float, float, float, float]:
     return s.l.value, s.t.value, s.r.value, s.b.value
 
 
-def _object_rects(textpage, start: int, count: int) -> list[tuple[float, float, float, float]]:
-    """Tight boxes of the text objects on chars [start, start+count): one rect per object."""
-    n = pdfium_c.FPDFText_CountRects(textpage, start, count)
+def _rects(textpage, n: int) -> list[tuple[float, float, float, float]]:
+    """Tight boxes of the text objects counted by the last FPDFText_CountRects call: one rect
+    per object on that stretch of characters."""
     s = _SCRATCH
     rects = []
     for k in range(max(0, n)):
@@ -151,11 +150,17 @@ def read_lines(textpage, text: str, page_no: int, page_top: float, page_left: fl
             b -= 1
         if a >= b:
             continue
-        rects = _object_rects(textpage, a, b - a)
-        if not rects:
+        n = pdfium_c.FPDFText_CountRects(textpage, a, b - a)
+        if n <= 0:
+            continue
+        if n == 1 and locate is None:
+            # one text object: the ends of the line are all the geometry needed (most lines)
+            lines.append(_make_line(textpage, text, a, b, None, page_no, page_top, page_left))
             continue
         # PDF space -> top-down; rect = (left, top, right, bottom) with top > bottom in PDF space
-        objs = [(rl - page_left, page_top - rt, rr - page_left, page_top - rb) for rl, rt, rr, rb in rects]
+        objs = [(rl - page_left, page_top - rt, rr - page_left, page_top - rb) for rl, rt, rr, rb in _rects(textpage, n)]
+        if not objs:
+            continue
         if locate is not None and _upright(textpage, a):
             where = [locate(*o) for o in objs]
             if all(w is not None for w in where):
@@ -205,12 +210,14 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
     tail_top = None
     if lt < fb:  # the last character sits below the first one's baseline: two visual lines
         top, size, tail_top = page_top - ft, max(1.0, lt - lb), page_top - lt
-    x0 = min(min(o[0] for o in objs), fl - page_left)
-    x1 = max(max(o[2] for o in objs), lr - page_left)
-    bold = pdfium_c.FPDFText_GetFontWeight(textpage, a) >= 600
+    if objs is None:
+        x0, x1 = fl - page_left, lr - page_left
+    else:
+        x0 = min(min(o[0] for o in objs), fl - page_left)
+        x1 = max(max(o[2] for o in objs), lr - page_left)
     piece = text[a:b]
     cell_x = [x0]
-    if len(objs) > 1:
+    if objs is not None and len(objs) > 1:
         ordered = sorted(objs, key=lambda o: o[0])
         gaps = []
         reach = ordered[0][2]
@@ -231,7 +238,7 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
                 piece = "\t".join(parts)
                 cell_x = [x0] + [g[1] for g in gaps[: len(points)]]
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, a)
-    return VLine(piece, x0, x1, top, bottom, size, page_no, cell_x=cell_x, order=a, bold=bold, tail_top=tail_top,
+    return VLine(piece, x0, x1, top, bottom, size, page_no, cell_x=cell_x, order=a, tail_top=tail_top,
                  angle=max(0.0, angle))
 
 

@@ -17,6 +17,11 @@ from .pdf_text import clean_chars
 SLIVER = 15.0
 
 
+# One buffer for every cell query (one call per cell instead of a size query and a read).
+_CELL_BUF_LEN = 4096
+_CELL_BUF = (ctypes.c_ushort * _CELL_BUF_LEN)()
+
+
 @dataclass
 class PageContent:
     number: int
@@ -36,12 +41,15 @@ def _bounded_text(textpage, box: tuple[float, float, float, float], page_top: fl
     dx = min(1.5, 0.25 * (x1 - x0))
     x0, top, x1, bottom = x0 + dx, top + dy, x1 - dx, bottom - dy
     args = (textpage, x0 + page_left, page_top - top, x1 + page_left, page_top - bottom)
-    n = pdfium_c.FPDFText_GetBoundedText(*args, None, 0)
-    if n <= 0:
+    got = pdfium_c.FPDFText_GetBoundedText(*args, _CELL_BUF, _CELL_BUF_LEN)
+    if got >= _CELL_BUF_LEN:  # a cell longer than the buffer: ask for its size, then read it all
+        n = pdfium_c.FPDFText_GetBoundedText(*args, None, 0)
+        buf = (ctypes.c_ushort * (n + 1))()
+        got = pdfium_c.FPDFText_GetBoundedText(*args, buf, n + 1)
+        return bytes(memoryview(buf)[:max(0, got)]).decode("utf-16-le", errors="replace").rstrip("\x00")
+    if got <= 0:
         return ""
-    buf = (ctypes.c_ushort * (n + 1))()
-    got = pdfium_c.FPDFText_GetBoundedText(*args, buf, n + 1)
-    return bytes(memoryview(buf)[:max(0, got)]).decode("utf-16-le", errors="replace").rstrip("\x00")
+    return bytes(memoryview(_CELL_BUF)[:got]).decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
 def _cell_text(raw: str) -> str:
@@ -160,7 +168,8 @@ def _tidy(line: VLine) -> bool:
     text ("o<TAB>Stroke" -> "o Stroke"); dot leaders become a TAB. False when nothing is left."""
     from .pdf_layout import enumerator
 
-    pieces = [clean_chars(p) for p in _LEADER.sub("\t", line.text).split("\t")]
+    text = _LEADER.sub("\t", line.text) if (".." in line.text or ". ." in line.text or "…" in line.text) else line.text
+    pieces = [clean_chars(p) for p in text.split("\t")]
     xs = line.cell_x if len(line.cell_x) == len(pieces) else [line.x0] + [line.x1] * (len(pieces) - 1)
     kept = [(p, x) for p, x in zip(pieces, xs) if p]
     if not kept:

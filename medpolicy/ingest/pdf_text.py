@@ -13,7 +13,6 @@ than typesetters' ones.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .pdf_layout import HYPHEN_MARK
 
@@ -47,6 +46,8 @@ _MULTISPACE = re.compile(r" {2,}")
 
 def clean_chars(text: str) -> str:
     """Plain text from one line of PDF text; TABs and the hyphen mark survive."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip(" ")  # most lines: nothing to map
     text = text.translate(_MAP)
     if "\u00ad" in text:
         # a soft hyphen at a line end marks a split word; inside a line it is invisible
@@ -63,19 +64,29 @@ _SUFFIXES = frozenset(
     "ology ologic ological ography ectomy otomy itis osis oses emia".split()
 )
 _VOWEL = re.compile(r"[aeiouyAEIOUY]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_PUNCT = ".,;:!?()[]{}<>\"'“”‘’*#%&+=|~`^$@\t"
 _AROUND = re.compile(r"([A-Za-z0-9]*)" + HYPHEN_MARK + r"([A-Za-z0-9]*)")
 
 
-def document_vocabulary(text: str) -> tuple[Counter, Counter]:
-    """Lower-cased words of the document, and its hyphenated compounds, outside marked splits."""
-    plain = _AROUND.sub(" ", text)
-    words = Counter(w.lower() for w in _WORD.findall(plain))
-    compounds = Counter(m.lower() for m in re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+", plain))
+def document_vocabulary(text: str) -> tuple[set[str], set[str]]:
+    """Lower-cased words of the document, and its hyphenated compounds, outside marked splits.
+    (Whitespace tokens stripped of punctuation: several times faster than a word regex over
+    a whole document, and the same words for this purpose.)"""
+    words: set[str] = set()
+    compounds: set[str] = set()
+    for token in _AROUND.sub(" ", text).lower().replace("/", " ").split():
+        token = token.strip(_PUNCT)
+        if not token:
+            continue
+        if "-" in token:
+            compounds.add(token)
+            words.update(token.split("-"))
+        else:
+            words.add(token)
     return words, compounds
 
 
-def resolve_hyphens(text: str, words: Counter, compounds: Counter) -> str:
+def resolve_hyphens(text: str, words: set[str], compounds: set[str]) -> str:
     """Replace each hyphen mark by '' (a split word) or '-' (a hyphenated compound)."""
     if HYPHEN_MARK not in text:
         return text
@@ -84,15 +95,13 @@ def resolve_hyphens(text: str, words: Counter, compounds: Counter) -> str:
         left, right = m.group(1), m.group(2)
         if not left or not right:
             return left + "-" + right
-        hyphenated = f"{left}-{right}".lower()
-        joined = (left + right).lower()
-        if compounds.get(hyphenated):
+        if f"{left}-{right}".lower() in compounds:
             return left + "-" + right
-        if words.get(joined):
+        if (left + right).lower() in words:
             return left + right
         if right[0].isupper() or left[-1].isdigit() or right[0].isdigit():
             return left + "-" + right
-        if right.lower() in _SUFFIXES and not words.get(right.lower()):
+        if right.lower() in _SUFFIXES and right.lower() not in words:
             return left + right
         if not _VOWEL.search(left) or not _VOWEL.search(right):
             return left + right  # a fragment without a vowel is no word: "th-" + "erapy"
