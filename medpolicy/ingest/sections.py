@@ -152,6 +152,8 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
 
 
 _PREFIX_KINDS = {"policy"}
+# "Disclaimer: This medical policy is a guide ...": boilerplate run into its text after a colon
+_PREFIX_COLON_KINDS = {"boilerplate"}
 
 
 def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
@@ -159,6 +161,15 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
     words = line.text.split(" ")
     if "\t" in line.text or len(words) < 4:
         return None
+    colon = line.text.find(":")
+    if 0 < colon <= 40:
+        head = line.text[:colon]
+        rule = match_heading(head)
+        rest = line.text[colon + 1:].strip()
+        if rule and rule.kind in _PREFIX_COLON_KINDS and len(rest.split()) >= 5:
+            h = Line(head, line.page, line.start, line.start + colon)
+            b = Line(rest, line.page, line.end - len(rest), line.end)
+            return h, b, rule
     for n in range(min(5, len(words) - 2), 1, -1):
         head = " ".join(words[:n])
         rest = " ".join(words[n:])

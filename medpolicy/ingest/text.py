@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪●◦·o§]\s+|\(?[0-9]{1,3}[.)]\s+|\(?[A-Za-z][.)]\s+|\(?[ivxIVX]{1,5}[.)]\s+)")
+# a line that starts a new entry: a policy or code id first ("MP-1.120 Title", "C43.0-C43.9 ...")
+_LEADING_ID = re.compile(r"^\s*[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s")
 
 
 def text_to_pages(text: str) -> list[str]:
@@ -43,8 +45,9 @@ def unwrap(text: str) -> str:
             out.append("")
             continue
         prev = out[-1] if out else ""
+        label = s.strip().endswith(":") and len(s.strip()) < 0.5 * width  # "Section:" starts a field
         if (prev and "\t" not in prev and "\t" not in s and len(prev.split("\n")[-1]) >= 0.6 * width
-                and not _BULLET.match(s) and not prev.endswith((":",))):
+                and not _BULLET.match(s) and not _LEADING_ID.match(s) and not label and not prev.endswith((":",))):
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
                 out[-1] = prev + s.strip()  # keep the hyphen: hyphenated words stay hyphenated
             else:
