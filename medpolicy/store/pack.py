@@ -17,9 +17,12 @@ import os
 import struct
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 TYPE_CODES = {"commit": 1, "tree": 2, "blob": 3, "tag": 4}
+OFS_DELTA = 6
+MAX_DELTA_DEPTH = 16  # reads of a delta chain cost one inflate per link
 _TMP_PREFIX = "tmp_pack_medpolicy_"
 _ORPHAN_AGE = 600.0  # seconds: git's own writers never leave a pack without its index this long
 
@@ -38,27 +41,47 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@dataclass
+class _Entry:
+    kind: str
+    size: int  # of what is stored: the object, or the delta
+    deflated: bytes
+    order: int
+    base: str | None = None  # stored as a delta against this object of the same pack
+    depth: int = 0
+
+
 class PackBuilder:
     """Collects objects (deduplicated by id) and writes them as one fsynced pack."""
 
     def __init__(self, level: int = 1):
         # zlib level 1: ~4x faster than git's default for ~10% more bytes; `git gc` recompresses.
         self.level = level
-        self._entries: dict[str, tuple[int, bytes]] = {}  # id -> (type code, deflated)
-        self._sizes: dict[str, int] = {}
+        self._entries: dict[str, _Entry] = {}
         self.raw: dict[str, tuple[str, bytes]] = {}  # id -> (type, data) for reads before the flush
         self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, kind: str, data: bytes) -> str:
+    def add(self, kind: str, data: bytes, *, base: str | None = None) -> str:
+        """Add an object; `base` names an earlier version (a folder's previous tree). When that
+        version is in this pack, the object is stored as a delta against it: a commit rewrites
+        the trees on its path with one entry changed, and a large folder's tree is otherwise
+        stored whole for every commit."""
         oid = object_id(kind, data)
-        if oid not in self._entries:
-            self._entries[oid] = (TYPE_CODES[kind], zlib.compress(data, self.level))
-            self._sizes[oid] = len(data)
-            self.raw[oid] = (kind, data)
-            self.bytes += len(data)
+        if oid in self._entries:
+            return oid
+        self.raw[oid] = (kind, data)
+        self.bytes += len(data)
+        parent = self._entries.get(base) if base else None
+        if parent is not None and parent.depth < MAX_DELTA_DEPTH and len(data) > 512:
+            delta = make_delta(self.raw[base][1], data)
+            if len(delta) < len(data) // 2:
+                self._entries[oid] = _Entry(kind, len(delta), zlib.compress(delta, self.level), len(self._entries),
+                                            base, parent.depth + 1)
+                return oid
+        self._entries[oid] = _Entry(kind, len(data), zlib.compress(data, self.level), len(self._entries))
         return oid
 
     def write(self, objects_dir: Path) -> Path | None:
@@ -85,15 +108,91 @@ class PackBuilder:
         offsets: dict[str, int] = {}
         crcs: dict[str, int] = {}
         # commits first, then trees, then blobs, as git orders its own packs: a history walk
-        # then reads one contiguous region instead of hopping between large blobs
-        for oid, (code, deflated) in sorted(self._entries.items(), key=lambda e: e[1][0]):
+        # then reads one contiguous region instead of hopping between large blobs. Within a
+        # kind, insertion order, so a delta's base always comes before it.
+        for oid, e in sorted(self._entries.items(), key=lambda item: (TYPE_CODES[item[1].kind], item[1].order)):
             start = len(out)
-            header = _object_header(code, self._sizes[oid])
+            if e.base is None:
+                header = _object_header(TYPE_CODES[e.kind], e.size)
+            else:
+                header = _object_header(OFS_DELTA, e.size) + _negative_offset(start - offsets[e.base])
             out += header
-            out += deflated
+            out += e.deflated
             offsets[oid] = start
-            crcs[oid] = zlib.crc32(deflated, zlib.crc32(header))
+            crcs[oid] = zlib.crc32(e.deflated, zlib.crc32(header))
         return bytes(out), offsets, crcs
+
+
+def make_delta(source: bytes, target: bytes) -> bytes:
+    """A git delta: copy the common prefix and suffix of `source`, insert the middle of
+    `target`. Exactly right for trees, where a commit changes an entry or two."""
+    n = min(len(source), len(target))
+    lo, hi = 0, n  # longest common prefix, by bisection over C-speed slice comparisons
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if source[:mid] == target[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, n - prefix
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if source[len(source) - mid:] == target[len(target) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    suffix = lo
+    out = bytearray(_varint(len(source)) + _varint(len(target)))
+    _copy(out, 0, prefix)
+    middle = target[prefix:len(target) - suffix]
+    for i in range(0, len(middle), 127):
+        chunk = middle[i:i + 127]
+        out.append(len(chunk))
+        out += chunk
+    _copy(out, len(source) - suffix, suffix)
+    return bytes(out)
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _copy(out: bytearray, offset: int, size: int) -> None:
+    while size > 0:
+        step = min(size, 0xFFFFFF)
+        op, args = 0x80, bytearray()
+        for i in range(4):
+            byte = (offset >> (8 * i)) & 0xFF
+            if byte:
+                op |= 1 << i
+                args.append(byte)
+        for i in range(3):
+            byte = (step >> (8 * i)) & 0xFF
+            if byte:
+                op |= 1 << (4 + i)
+                args.append(byte)
+        out.append(op)
+        out += args
+        offset += step
+        size -= step
+
+
+def _negative_offset(distance: int) -> bytes:
+    """How an OFS_DELTA names its base: the distance back to it, in git's varint variant."""
+    out = [distance & 0x7F]
+    distance >>= 7
+    while distance:
+        distance -= 1
+        out.append(0x80 | (distance & 0x7F))
+        distance >>= 7
+    return bytes(reversed(out))
 
 
 def _object_header(code: int, size: int) -> bytes:

@@ -101,12 +101,13 @@ class TreeEditor:
                 self._dirs[parent].pop(name, None)
                 del self._dirs[path]
                 continue
-            oid = self._pack.add("tree", format_tree(entries))
             if path:
                 parent, _, name = path.rpartition("/")
+                previous = self._dirs[parent].get(name, (None, None))[1]
+                oid = self._pack.add("tree", format_tree(entries), base=previous or None)
                 self._dirs[parent][name] = (TREE_MODE, oid)
             else:
-                self.root = oid
+                self.root = oid = self._pack.add("tree", format_tree(entries), base=self.root)
         self._dirty.clear()
         if self.root is None:
             self.root = self._pack.add("tree", b"")
