@@ -258,9 +258,17 @@ class PageBlocks:
             return
         if cur is not None and cur.kind == "row" and cur.first.kind == "text":
             k = self._cell_for(cur, line)
+            # a bullet under a cell starts a list there only if the cell is a list already
+            if k is not None and enumerator(line.text) and not enumerator(cur.cells[k] if k < len(cur.cells) else ""):
+                k = None
             if k is not None:
                 self._extend_row(cur, line, k)
                 return
+            if self._row_was_prose(cur, line):
+                cur.kind, cur.parts = "item" if enumerator(cur.first.text) else "para", [cur.first.text.replace("\t", " ")]
+                cur.first.cell_x = [cur.first.x0]
+        if "\t" in line.text and cur is not None and cur.kind == "para" and self._wide_space(cur, line):
+            line.text, line.cell_x = line.text.replace("\t", " "), [line.x0]
         if "\t" in line.text:
             self.blocks.append(Block([line], "row", cells=line.text.split("\t"), cell_x=list(line.cell_x)))
             return
@@ -270,6 +278,25 @@ class PageBlocks:
             return
         kind = "item" if enumerator(line.text) else "para"
         self.blocks.append(Block([line], kind, parts=[line.text]))
+
+    def _wide_space(self, block: Block, line: VLine) -> bool:
+        """A gap that is only a stretched space of justified prose: the line runs on from a
+        full-width line of the paragraph above at the same indent, and the gap is not wide."""
+        prev = block.last
+        size = max(prev.size, line.size)
+        return (line.gap_em < 2.5 and abs(line.x0 - prev.x0) <= 0.6 * size and "\t" not in prev.text
+                and prev.x1 >= self.edges.get(id(prev), self.edge) - 2 * size
+                and 0.5 * size < line.top - prev.last_top <= self.geometry.line_pitch(size) * 1.3 + 1.0)
+
+    def _row_was_prose(self, row: Block, line: VLine) -> bool:
+        """A one-line "row" whose gap is a stretched space: it runs to the margin and the next
+        line carries on at its indent ("Limitation of Use:  Dupixent is not indicated for the
+        relief of acute" / "bronchospasm ...")."""
+        first = row.first
+        size = max(first.size, line.size)
+        return (len(row.lines) == 1 and first.gap_em < 2.5 and abs(line.x0 - first.x0) <= 0.6 * size
+                and "\t" not in line.text and first.x1 >= self.edges.get(id(first), self.edge) - 2 * size
+                and 0.5 * size < line.top - first.last_top <= self.geometry.line_pitch(size) * 1.3 + 1.0)
 
     # --- rows without rulings -------------------------------------------------------------
     def _cell_for(self, row: Block, line: VLine) -> int | None:

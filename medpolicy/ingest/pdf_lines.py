@@ -49,6 +49,8 @@ class VLine:
     tail_top: float | None = None
     # text direction of the first character, radians (a diagonal watermark is not 0)
     angle: float = 0.0
+    # narrowest gap (in font sizes) where a TAB was put, for telling cells from wide spaces
+    gap_em: float = math.inf
 
     @property
     def last_top(self) -> float:
@@ -114,10 +116,10 @@ def _rects(textpage, n: int) -> list[tuple[float, float, float, float]]:
     return rects
 
 
-def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[float, float]]) -> list[int]:
-    """Char indices (absolute) where a new cell starts: the first non-space char at or right of
-    each gap's right edge."""
-    points: list[int] = []
+def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[float, float]]) -> list[int | None]:
+    """For each gap (left to right), the char index (absolute) where the text after it starts:
+    the first non-space char at or right of the gap's right edge; None where no char is."""
+    points: list[int | None] = [None] * len(gaps)
     gi = 0
     prev_right = None
     for i in range(start, end):
@@ -127,9 +129,10 @@ def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[fl
         if ch.isspace() or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
             continue
         left, _t, right, _b = _char_box(textpage, i)
-        gap_left, gap_right = gaps[gi]
-        if prev_right is not None and prev_right <= gap_left + 0.5 and left >= gap_right - 0.5:
-            points.append(i)
+        while gi < len(gaps) and left >= gaps[gi][1] - 0.5:
+            gap_left, gap_right = gaps[gi]
+            if prev_right is not None and prev_right <= gap_left + 0.5:
+                points[gi] = i
             gi += 1
         prev_right = right
     return points
@@ -201,12 +204,18 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
                page_left: float) -> VLine:
     fl, ft, _fr, fb = _loose_box(textpage, a)
     _ll, lt, lr, lb = _loose_box(textpage, b - 1)
-    # Measure the line on its first word, not on a bullet: a bullet from a symbol font is
-    # taller than the text and would misreport the line's position and font size.
-    rt, rb = ft, fb
-    if b - a > 3 and text[a + 1] == " " and not text[a].isdigit():
-        _l, rt, _r, rb = _loose_box(textpage, a + 2)
-    top, bottom, size = page_top - rt, page_top - min(fb, lb), max(1.0, rt - rb)
+    # Size and position from the median of five characters (first, last and three between): a
+    # bullet from a symbol font, a superscript at either end, or the capitals of fake small
+    # caps would each misreport the line if measured alone.
+    samples = [(ft - fb, ft, fb), (lt - lb, lt, lb)]
+    for k in (1, 2, 3):
+        i = a + (b - a) * k // 4
+        while i < b - 1 and text[i].isspace():
+            i += 1
+        _ml, mt, _mr, mb = _loose_box(textpage, i)
+        samples.append((mt - mb, mt, mb))
+    rt, rb = sorted(samples)[2][1:]
+    top, bottom, size = page_top - rt, page_top - min(fb, lb, rb), max(1.0, rt - rb)
     tail_top = None
     if lt < fb:  # the last character sits below the first one's baseline: two visual lines
         top, size, tail_top = page_top - ft, max(1.0, lt - lb), page_top - lt
@@ -217,6 +226,7 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
         x1 = max(max(o[2] for o in objs), lr - page_left)
     piece = text[a:b]
     cell_x = [x0]
+    gap_em = math.inf
     if objs is not None and len(objs) > 1:
         ordered = sorted(objs, key=lambda o: o[0])
         gaps = []
@@ -228,18 +238,20 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
         if gaps:
             pdf_gaps = [(g0 + page_left, g1 + page_left) for g0, g1 in gaps]
             points = _split_points(textpage, text, a, b, pdf_gaps)
-            if points:
+            found = [(p, g) for p, g in zip(points, gaps) if p is not None]
+            if found:
                 parts = []
                 prev = a
-                for p in points:
+                for p, _g in found:
                     parts.append(text[prev:p].strip())
                     prev = p
                 parts.append(text[prev:b].strip())
                 piece = "\t".join(parts)
-                cell_x = [x0] + [g[1] for g in gaps[: len(points)]]
+                cell_x = [x0] + [g[1] for _p, g in found]
+                gap_em = min(g[1] - g[0] for _p, g in found) / size
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, a)
     return VLine(piece, x0, x1, top, bottom, size, page_no, cell_x=cell_x, order=a, tail_top=tail_top,
-                 angle=max(0.0, angle))
+                 angle=max(0.0, angle), gap_em=gap_em)
 
 
 def _split_by_table(textpage, text: str, a: int, b: int, page_no: int, page_top: float, page_left: float,
