@@ -52,7 +52,8 @@ def collect_files(paths: Iterable[str]) -> list[str]:
             for root, dirs, files in os.walk(path):  # does not follow folder symlinks: no loops
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found += [os.path.join(root, f) for f in files
-                          if not f.startswith(".") and Path(f).suffix.lower() in DOCUMENT_SUFFIXES]
+                          if not f.startswith(".") and Path(f).suffix.lower() in DOCUMENT_SUFFIXES
+                          and os.path.isfile(os.path.join(root, f))]  # no FIFOs or devices
             out += sorted(found)
         else:
             out.append(raw)

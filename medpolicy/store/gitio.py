@@ -96,7 +96,9 @@ class Git:
     def rev_parse(self, rev: str) -> str | None:
         """Full object id of `rev`, or None when it does not name an object."""
         proc = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev, check=False)
-        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+        if proc.returncode != 0:
+            return None
+        return proc.stdout.decode().strip() or None
 
 
 class CatFile:

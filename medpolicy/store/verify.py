@@ -14,6 +14,15 @@ if TYPE_CHECKING:
 
 def verify_store(store: "PolicyStore") -> list[str]:
     problems = _fsck(store)
+    try:
+        problems += _check_tree(store)
+    except StoreError as exc:  # damage deep enough that the tree cannot be read at all
+        problems.append(str(exc))
+    return problems
+
+
+def _check_tree(store: "PolicyStore") -> list[str]:
+    problems: list[str] = []
     tip = store._require_tip()
     for key in store.keys(tip):
         folder = store.reader.tree(f"{tip}:{key}") or {}

@@ -184,7 +184,10 @@ class Batch:
             data = self.tree.read_blob(f"{key}/{RECORD}")
             owner: Identity | None = None
             if data is not None:
-                rec = json.loads(data)
+                try:
+                    rec = json.loads(data)
+                except ValueError:
+                    raise StoreError(f"{key}/{RECORD} is not valid JSON (see `medpolicy verify`)") from None
                 try:
                     owner = Identity.of(rec.get("payer"), rec.get("policy_id"), rec.get("title"))
                 except UsageError:  # stored under a --policy key with neither id nor title
