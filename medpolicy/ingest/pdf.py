@@ -179,14 +179,19 @@ def _continues_on(tail: Block, head: Block, edge: float) -> bool:
     return tail.last.x1 >= edge - 2 * size and not ends_sentence(tail.text())
 
 
+def _body(blocks: list[Block]) -> list[Block]:
+    """The blocks that are not a running header or footer kept as page-1 metadata."""
+    return [b for b in blocks if not all(ln.furniture for ln in b.lines)] or blocks
+
+
 def _lowest(blocks: list[Block]) -> Block:
     """The block that ends lowest on the page: where the page's running text stops, even if the
     stream put a sidebar after it."""
-    return max(reversed(blocks), key=lambda b: max(ln.bottom for ln in b.lines))
+    return max(reversed(_body(blocks)), key=lambda b: max(ln.bottom for ln in b.lines))
 
 
 def _highest(blocks: list[Block]) -> Block:
-    return min(blocks, key=lambda b: min(ln.top for ln in b.lines))
+    return min(_body(blocks), key=lambda b: min(ln.top for ln in b.lines))
 
 
 def _table_start(blocks: list[Block]) -> int | None:

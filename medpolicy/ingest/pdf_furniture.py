@@ -1,7 +1,7 @@
 """Running headers and footers ("page furniture") of a PDF, found by geometry and repetition.
 
 A line is furniture when it sits in the top or bottom band of its page and either
-  - names a page ("Page 2 of 10", "Page: 2 of 10", "2 | Page", a bare "7", "3/36"), is a printed
+  - names a page, or lies between such a line and the page edge ("Page 2 of 10", "Page: 2 of 10", "2 | Page", a bare "7", "3/36"), is a printed
     URL, or a browser print stamp ("6/18/26, 9:51 AM ..."); or
   - repeats, digits aside, in the same band of many pages (the title, the policy number, a
     copyright line).
@@ -64,6 +64,33 @@ def is_page_marker(text: str, *, outermost: bool = False) -> bool:
     return any(_PAGE_OF.search(p) for p in pieces)
 
 
+_PAGE_LABEL = re.compile(r"^\s*page\s*:?\s*\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)
+_PAGE_WORD = re.compile(r"^\s*page\s*:?\s*$", re.IGNORECASE)
+_COUNT_OF = re.compile(r"^\s*\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)
+
+
+def without_page_label(text: str) -> str | None:
+    """The line without its page label when the label is a cell of its own among other cells
+    ("Subject:<TAB>Ibrance<TAB>Page:<TAB>1 of 5" -> "Subject:<TAB>Ibrance"); None when the line
+    has no such cell or nothing else."""
+    pieces = [p.strip() for p in text.split("\t") if p.strip()]
+    if len(pieces) < 2:
+        return None
+    kept: list[str] = []
+    k = 0
+    found = False
+    while k < len(pieces):
+        if _PAGE_LABEL.match(pieces[k]):
+            found, k = True, k + 1
+            continue
+        if k + 1 < len(pieces) and _PAGE_WORD.match(pieces[k]) and _COUNT_OF.match(pieces[k + 1]):
+            found, k = True, k + 2
+            continue
+        kept.append(pieces[k])
+        k += 1
+    return "\t".join(kept) if found and kept else None
+
+
 # Only this many distinct line positions counted from the page edge can be furniture: a
 # footer is a few lines; body text reaching into the band lies further in.
 OUTER_LINES = 4
@@ -114,10 +141,24 @@ def strip_furniture(pages: list[list[VLine]], heights: list[float]) -> tuple[lis
     for i, lines in enumerate(pages):
         drop: set[int] = set()
         marker_bands = set()
+        marker_rank: dict[str, int] = {}
         for ln, band, rank in banded[i]:
+            rest = without_page_label(ln.text)
+            if rest is not None:
+                # a page label among the cells of a header grid: the other cells may be the
+                # document's own data, so only the label goes
+                ln.text = rest
+                ln.cell_x = ln.cell_x[: len(rest.split("\t"))]
+                continue
             if is_page_marker(ln.text, outermost=rank == 0 and ln.kind == "text"):
                 drop.add(id(ln))
                 marker_bands.add(band)
+                marker_rank[band] = max(marker_rank.get(band, 0), rank)
+        for ln, band, rank in banded[i]:
+            # nearer the page edge than the page number: the rest of the footer (a form
+            # number, a copyright line), even on the one page that prints it
+            if band in marker_rank and rank < marker_rank[band] and ln.kind == "text":
+                drop.add(id(ln))
         head: list[VLine] = []
         foot: list[VLine] = []
         for ln, band, _rank in banded[i]:
@@ -130,6 +171,8 @@ def strip_furniture(pages: list[list[VLine]], heights: list[float]) -> tuple[lis
                 (head if band == "top" else foot).append(ln)
         head.sort(key=lambda ln: ln.top)
         foot.sort(key=lambda ln: ln.top)
+        for ln in head + foot:
+            ln.furniture = True
         kept = head + [ln for ln in lines if id(ln) not in drop] + foot
         removed += len(lines) - len(kept)
         out.append(kept)

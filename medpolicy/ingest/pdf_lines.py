@@ -51,6 +51,8 @@ class VLine:
     angle: float = 0.0
     # narrowest gap (in font sizes) where a TAB was put, for telling cells from wide spaces
     gap_em: float = math.inf
+    # a running header or footer kept on page 1 as metadata: not where the page's text ends
+    furniture: bool = False
 
     @property
     def last_top(self) -> float:

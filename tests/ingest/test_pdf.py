@@ -96,6 +96,31 @@ def test_metadata_repeated_in_header_kept_on_page_one(tmp_path):
     assert "CPP-137" not in out[1] and "CPP-137" not in out[2]
 
 
+def test_footer_lines_beyond_the_page_number_go_even_on_the_only_page_printing_them(tmp_path):
+    pages = []
+    for n in range(1, 4):
+        footer = [Text(LEFT, 737, f"Page {n} of 3", 8)]
+        if n == 1:
+            footer += [Text(LEFT, 751, "PRO_84678E Internal/State Approved 09022021", 8), Text(LEFT, 764, "©Centene 2021", 8)]
+        pages.append(footer + page_with_body(k=n))
+    # page 2 starts in the middle of a sentence: it must join page 1's text, not the footer
+    pages[1] = pages[1][:1] + lines_of(LEFT, 72, ["redirects the light onto the capturing medium."]) + pages[1][1:]
+    out = extract(tmp_path, pages)
+    assert "Centene" not in out[0] and "PRO_84678E" not in out[0]
+    assert lines(out[1])[0] == "redirects the light onto the capturing medium."
+
+
+def test_page_label_cell_of_a_header_grid_goes_and_the_grid_stays(tmp_path):
+    pages = []
+    for n in range(1, 4):
+        grid_line = [Text(LEFT, 40, "Subject:", 9), Text(LEFT + 80, 40, "Ibrance", 9), Text(400, 40, "Page:", 9),
+                     Text(470, 40, f"{n} of 3", 9)]
+        pages.append(grid_line + page_with_body(k=n))
+    out = extract(tmp_path, pages)
+    assert lines(out[0])[0] == "Subject:\tIbrance"
+    assert all("Ibrance" not in t and "Page" not in t for t in out[1:])
+
+
 def test_numbers_in_a_table_at_the_page_bottom_are_not_page_numbers(tmp_path):
     rows = [["NCT01691625", "Concurrent chemoradiation trial", "50", "Dec 2021"]]
     ops = page_with_body() + grid(LEFT, 700, [110, 200, 60, 98], [20]) + [
