@@ -228,6 +228,33 @@ def merge_fragments(lines: list[VLine]) -> list[VLine]:
     return out
 
 
+def attach_bullets(lines: list[VLine]) -> list[VLine]:
+    """Put each lone bullet or number back in front of its text. Some generators draw all of a
+    list's bullets first and the item texts after, so the text on a bullet's baseline, just to
+    its right, may come anywhere later in the stream."""
+    lone = [ln for ln in lines if ln.kind == "text" and (m := enumerator(ln.text)) and m.end() == len(ln.text)]
+    if not lone:
+        return lines
+    taken: set[int] = set()
+    used: set[int] = set()
+    for bullet in lone:
+        best = None
+        for ln in lines:
+            if (ln is bullet or ln.kind != "text" or id(ln) in used or enumerator(ln.text)
+                    or not bullet.x1 - 1.0 <= ln.x0 <= bullet.x1 + 4.0 * bullet.size or not _same_baseline(bullet, ln)):
+                continue
+            if best is None or ln.x0 < best.x0:
+                best = ln
+        if best is not None and abs(best.order - bullet.order) > 1:
+            # the item keeps its text's place in the stream, where its wrapped lines follow
+            taken.add(id(bullet))
+            used.add(id(best))
+            best.text = f"{bullet.text} {best.text}"
+            best.x0 = bullet.x0
+            best.cell_x = [bullet.x0] + best.cell_x[1:]
+    return [ln for ln in lines if id(ln) not in taken]
+
+
 def _same_baseline(a: VLine, b: VLine) -> bool:
     a_top, a_bottom = a.last_top, a.bottom
     overlap = min(a_bottom, b.bottom) - max(a_top, b.top)
@@ -245,7 +272,7 @@ class PageBlocks:
         self.edges: dict[int, float] = {}
 
     def build(self) -> list[Block]:
-        lines = merge_fragments(self.lines)
+        lines = merge_fragments(attach_bullets(self.lines))
         self.edges = column_edges(lines, self.edge)
         for line in lines:
             self._add(line)

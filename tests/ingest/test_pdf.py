@@ -165,6 +165,20 @@ def test_list_items_with_hanging_indent(tmp_path):
     assert got[4] == "Other indications are not covered."
 
 
+def test_bullets_drawn_before_their_texts_are_put_back(tmp_path):
+    items = ["Physicians and other qualified health care professionals who provide face-to-face services "
+             "who report evaluation and management services", "This policy does not apply to claims billed "
+             "in the emergency room setting with codes 99281-99285 for any member of the plan."]
+    ops, texts, y = [], [], 80.0
+    for item in items:
+        rows = wrap_text(item, WIDTH - 36)
+        ops.append(Text(LEFT + 18, y, "•"))  # the stream draws every bullet first
+        texts += lines_of(LEFT + 36, y, rows)
+        y += 12.5 * len(rows) + 4
+    got = lines(extract(tmp_path, [ops + texts])[0])
+    assert got == [f"• {flat(i)}" for i in items]
+
+
 @pytest.mark.parametrize("marks", [["1.", "2.", "3."], ["A.", "B.", "C."], ["I.", "II.", "III."], ["a)", "b)", "c)"]])
 def test_enumerated_items(tmp_path, marks):
     texts = ["Individual is using the therapy as a one-time treatment;",
