@@ -265,6 +265,9 @@ class PolicyStore:
                 if proc.returncode != 0:
                     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
                     self.warnings.append(f"git {args[0]} failed: {err[-1] if err else proc.returncode}")
+            from .catalog import Catalog
+
+            Catalog(self.git).policies(self._require_tip())  # so the next `list` is quick
 
     def _has_bloom_filters(self) -> bool:
         """Whether the newest commit-graph layer has changed-path Bloom filters."""
@@ -466,21 +469,23 @@ class PolicyStore:
         return data, commit, edition
 
     def list(self, *, as_known_at: str | None = None) -> list[PolicySummary]:
-        """Every policy, sorted by key, as of now or as known at a moment."""
+        """Every policy, sorted by key, as of now or as known at a moment. (The present is read
+        from a cache in the git directory, brought up to date from new commits: catalog.py.)"""
+        from .catalog import Catalog, fold
+
         tip = self._require_tip()
-        self._index.refresh(tip)
         cutoff = _cutoff(as_known_at)
+        if cutoff is None:
+            policies = Catalog(self.git).policies(tip)
+        else:
+            policies = {}
+            for ed in reversed(scan(self.git, [tip])):
+                if ed.timestamp <= cutoff:
+                    fold(policies, ed)
         present = set(self.keys(tip))
-        out: list[PolicySummary] = []
-        for key, eds in sorted(self._index.by_key().items()):
-            eds = [e for e in eds if cutoff is None or e.timestamp <= cutoff]
-            if key not in present or not eds:
-                continue
-            latest = max(eds, key=lambda e: (date_sort_key(e.effective), e.timestamp))
-            out.append(PolicySummary(key=key, payer=latest.payer, policy_id=latest.policy_id, title=latest.title,
-                                     latest_effective=latest.effective, editions=len({e.effective for e in eds}),
-                                     commits=len(eds)))
-        return out
+        return [PolicySummary(key=key, payer=p["payer"], policy_id=p["policy_id"], title=p["title"],
+                              latest_effective=p["latest_effective"], editions=len(p["dates"]), commits=p["commits"])
+                for key, p in sorted(policies.items()) if key in present]
 
     def verify(self) -> list[str]:
         """Problems found, as one line each (empty when the store is sound): git's own

@@ -5,11 +5,9 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-import medpolicy
 from medpolicy.errors import NotFoundError, StoreError
 from medpolicy.store import PolicyStore, PutRequest
 from medpolicy.store.layout import is_key
@@ -288,22 +286,41 @@ def test_a_second_handle_sees_new_editions(store):
     other.close()
 
 
-def test_reading_history_needs_no_pydantic(store, tmp_path):
-    """`log` and `list` read commit trailers only, so their start-up need not pay for the
-    record models (the package root imports them today; this keeps the store from needing it)."""
+def test_log_and_list_start_without_the_heavy_libraries(store):
+    """`log` and `list` read commit trailers only: no pydantic, spaCy, pdfplumber or rich, so
+    they start fast on a large store."""
     put(store, effective="2025-01-01")
     put(store, effective="2026-01-01", text="two")
     script = f"""
-import pathlib, sys, types
-pkg = types.ModuleType("medpolicy")
-pkg.__path__ = [str(pathlib.Path({str(Path(medpolicy.__file__).parent)!r}))]
-pkg.__version__ = "test"
-sys.modules["medpolicy"] = pkg
-from medpolicy.store import PolicyStore
-s = PolicyStore.open({str(store.path)!r})
-assert [e.effective for e in s.editions(s.resolve("ts-1.001"))] == ["2025-01-01", "2026-01-01"]
-assert len(s.list()) == 1
-assert "pydantic" not in sys.modules, "pydantic was imported"
+import sys
+from medpolicy.cli.main import main
+for argv in (["log", "ts-1.001"], ["list"]):
+    try:
+        main(["--store", {str(store.path)!r}, *argv])
+    except SystemExit as exc:
+        assert exc.code == 0, exc.code
+heavy = [m for m in ("pydantic", "spacy", "pdfplumber", "rich") if m in sys.modules]
+assert not heavy, heavy
 """
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+    assert "2026-01-01" in proc.stdout
+
+
+def test_list_cache_follows_the_branch(store):
+    from medpolicy.store.catalog import CACHE_NAME
+
+    put(store, policy_id="TS-1", effective="2025-01-01")
+    first = store.list()
+    cache = store.git_dir / CACHE_NAME
+    assert cache.is_file()
+    put(store, policy_id="TS-1", effective="2024-01-01")  # an older edition: not the latest
+    put(store, policy_id="TS-2")
+    assert [(p.key, p.latest_effective, p.editions) for p in store.list()] == [
+        ("contoso/ts-1", "2025-01-01", 2), ("contoso/ts-2", "2025-03-01", 1)]
+    assert store.list() == store.list(as_known_at="2999-01-01")  # the cache says what history says
+    cache.write_text("{not json")
+    assert len(store.list()) == 2
+    # history rewritten behind our back: the cache describes a tip that is no longer there
+    git(store.path, "update-ref", "refs/heads/main", "HEAD~2")
+    assert [p.key for p in store.list()] == [p.key for p in first]
