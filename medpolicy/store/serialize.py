@@ -36,14 +36,14 @@ def _sorted(value: object) -> object:
     return value
 
 
-def _dumps(data: object) -> bytes:
+def _dumps(data: object, *, presorted: bool = False) -> bytes:
     """`json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)` plus a newline, byte for
     byte (tests hold the two encoders equal); pydantic-core's encoder is ~3x faster, which
     matters on the bulk write path."""
     from pydantic_core import PydanticSerializationError, to_json
 
     try:
-        return to_json(_sorted(data), indent=2) + b"\n"
+        return to_json(data if presorted else _sorted(data), indent=2) + b"\n"
     except PydanticSerializationError:  # a lone surrogate from a broken document: escape it
         return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=True) + "\n").encode("ascii")
 
@@ -61,9 +61,9 @@ def canonical_and_fingerprint(policy: Policy) -> tuple[bytes, str]:
     """The canonical record, and the sha256 of its canonical form without `source.path` (the
     record's content identity: the same document read from another folder is the same)."""
     data = _sorted(policy.model_dump(mode="json"))
-    record = _dumps(data)
+    record = _dumps(data, presorted=True)
     data["source"] = {**data["source"], "path": ""}  # type: ignore[index]
-    return record, hashlib.sha256(_dumps(data)).hexdigest()
+    return record, hashlib.sha256(_dumps(data, presorted=True)).hexdigest()
 
 
 def load_record(data: bytes, *, where: str) -> Policy:

@@ -43,6 +43,12 @@ class TreeEditor:
         self._dirs[path] = entries
         return entries
 
+    def entry(self, path: str) -> str | None:
+        """The object id at `path`, or None."""
+        parent, _, name = path.rpartition("/")
+        entries = self.listdir(parent)
+        return entries[name][1] if entries is not None and name in entries else None
+
     def read_blob(self, path: str) -> bytes | None:
         parent, _, name = path.rpartition("/")
         entries = self.listdir(parent)

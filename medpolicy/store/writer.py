@@ -82,6 +82,7 @@ class Batch:
         self._index = index
         self._author = author
         self._identities: dict[str, Identity | None] = {}
+        self._records: dict[str, Policy] = {}  # record blob id -> its record
         self.editions: list[Edition] = []  # committed in this batch, oldest first
 
     def apply(self, p: Prepared) -> PutResult:
@@ -97,8 +98,7 @@ class Batch:
         old = None
         if previous is not None:
             where = f"{folder}/{previous}/{RECORD}"
-            data = self.tree.read_blob(where)
-            old = load_record(data, where=where) if data is not None else None
+            old = self._record(where)
         summary = summarize(old, p.policy)
         revises, revised = self._revise_successor(key, dates, p)
         self._write_files(f"{folder}/{p.edition}", p)
@@ -132,17 +132,30 @@ class Batch:
             return None, None
         successor = min(later, key=date_sort_key)
         where = f"{key}/{EDITIONS}/{successor}/{RECORD}"
-        data = self.tree.read_blob(where)
+        record = self._record(where)
         commit = self._commit_of(key, successor)
-        if data is None or commit is None:
+        if record is None or commit is None:
             return None, None
-        return commit, summarize(p.policy, load_record(data, where=where))
+        return commit, summarize(p.policy, record)
+
+    def _record(self, where: str) -> Policy | None:
+        """The record at `where` in the tree being built; records written by this batch are
+        taken as the objects they came from rather than parsed again."""
+        oid = self.tree.entry(where)
+        if oid is None:
+            return None
+        if oid not in self._records:
+            data = self.tree.read_blob(where)
+            if data is None:
+                return None
+            self._records[oid] = load_record(data, where=where)
+        return self._records[oid]
 
     def _write_files(self, folder: str, p: Prepared) -> None:
         for name in list((self.tree.listdir(folder) or {}).keys()):
             if name.startswith("source.") and name != f"source.{p.ext}":
                 self.tree.remove(f"{folder}/{name}")
-        self.tree.put_blob(f"{folder}/{RECORD}", p.record)
+        self._records[self.tree.put_blob(f"{folder}/{RECORD}", p.record)] = p.policy
         self.tree.put_blob(f"{folder}/{MARKDOWN}", p.markdown)
         self.tree.put_blob(f"{folder}/source.{p.ext}", p.source)
 
