@@ -16,16 +16,16 @@ from .history import Edition, scan
 from .layout import date_sort_key
 
 CACHE_NAME = "medpolicy-catalog.json"
-VERSION = 1
+VERSION = 2
 
 
 def fold(policies: dict[str, dict], ed: Edition) -> None:
     """Add one edition (editions must come oldest commit first)."""
-    entry = policies.setdefault(ed.key, {"dates": [], "commits": 0, "rank": ["", 0]})
+    entry = policies.setdefault(ed.key, {"dates": [], "commits": 0, "rank": [["", ""], 0]})
     entry["commits"] += 1
     if ed.effective not in entry["dates"]:
         entry["dates"].append(ed.effective)
-    rank = [date_sort_key(ed.effective), ed.timestamp]
+    rank = [list(date_sort_key(ed.effective)), ed.timestamp]
     if rank >= entry["rank"]:
         entry.update(rank=rank, latest_effective=ed.effective, payer=ed.payer, policy_id=ed.policy_id,
                      title=ed.title)

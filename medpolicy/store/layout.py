@@ -126,9 +126,10 @@ def edition_name(date: str | None) -> str | None:
     return m.group(0)
 
 
-def date_sort_key(name: str) -> str:
-    """Month-only editions take effect on the first of the month."""
-    return name if len(name) == 10 else name + "-01"
+def date_sort_key(name: str) -> tuple[str, str]:
+    """Order of edition folders: a month-only edition takes effect on the first of the month,
+    just before a dated edition of that same first day (a total order: no ties)."""
+    return (name if len(name) == 10 else name + "-01", name)
 
 
 def record_path(key: str, edition: str | None = None) -> str:

@@ -442,7 +442,7 @@ class PolicyStore:
             edition = dates[-1]
         elif _DATE_RE.match(at):
             _check_date(at)
-            earlier = [d for d in dates if date_sort_key(d) <= at]
+            earlier = [d for d in dates if date_sort_key(d)[0] <= at]
             if not earlier:
                 raise NotFoundError(f"{key} had no edition in effect on {at}: its first edition takes "
                                     f"effect on {dates[0]}")

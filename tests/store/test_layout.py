@@ -75,4 +75,5 @@ def test_edition_names(date, name):
 
 
 def test_month_editions_sort_at_the_first_of_the_month():
-    assert sorted(["2025-05-02", "2025-05", "2025-04-30"], key=date_sort_key) == ["2025-04-30", "2025-05", "2025-05-02"]
+    order = ["2025-04-30", "2025-05", "2025-05-01", "2025-05-02"]
+    assert sorted(reversed(order), key=date_sort_key) == order

@@ -324,3 +324,13 @@ def test_list_cache_follows_the_branch(store):
     # history rewritten behind our back: the cache describes a tip that is no longer there
     git(store.path, "update-ref", "refs/heads/main", "HEAD~2")
     assert [p.key for p in store.list()] == [p.key for p in first]
+
+
+def test_month_only_edition_and_first_of_month_edition(store):
+    put(store, effective="2025-05-01", text="dated")
+    put(store, effective="2025-05", text="month")
+    assert [e.effective for e in store.editions(KEY)] == ["2025-05", "2025-05-01"]
+    assert store.get(KEY).statements[0].text == "dated"
+    assert store.get(KEY, "2025-05-01").statements[0].text == "dated"
+    assert store.list()[0].latest_effective == "2025-05-01"
+    assert store.verify() == []
