@@ -87,6 +87,7 @@ def test_kill_minus_9_during_writes(tmp_path):
         kills += status == -signal.SIGKILL
         mid_write += status == -signal.SIGKILL and bool(got)  # killed between two batches' writes
         runs += 1
+    print(f"{runs} runs, {kills} killed, {mid_write} of them between acknowledged batches, {len(acked)} acks")
     assert kills >= 15 and mid_write >= 5, (kills, mid_write)
     # a run left to finish completes the universe
     done = subprocess.run([sys.executable, str(CRASH_WRITER), str(store), "999"], capture_output=True, env=env,
