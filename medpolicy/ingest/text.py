@@ -45,9 +45,12 @@ def unwrap(text: str) -> str:
             out.append("")
             continue
         prev = out[-1] if out else ""
-        label = s.strip().endswith(":") and len(s.strip()) < 0.5 * width  # "Section:" starts a field
+        t = s.strip()
+        # "Section:" starts a field; "10]. Available from:" is the tail of a wrapped sentence
+        label = t.endswith(":") and t[:1].isupper() and len(t.split()) <= 4 and "." not in t
+        url_next = t.startswith(("http", "<http", "www."))
         if (prev and "\t" not in prev and "\t" not in s and len(prev.split("\n")[-1]) >= 0.6 * width
-                and not _BULLET.match(s) and not _LEADING_ID.match(s) and not label and not prev.endswith((":",))):
+                and not _BULLET.match(s) and not _LEADING_ID.match(s) and not label and (url_next or not prev.endswith(":"))):
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
                 out[-1] = prev + s.strip()  # keep the hyphen: hyphenated words stay hyphenated
             else:
