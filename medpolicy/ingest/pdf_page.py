@@ -206,6 +206,10 @@ def read_page(pdf_page, number: int) -> PageContent:
 
         raw_lines = read_lines(raw_tp, text, number, top, left, locate if tables else None)
         upright = _dominant_angle(raw_lines)
+        if pdf_page.get_rotation() and _same_angle(upright, 0.0):
+            # PDFium orders the lines of a page shown rotated by their place on the rotated
+            # view; ours are in the page's own space, where this text runs upright: read it so
+            raw_lines.sort(key=lambda ln: (round(ln.top), ln.x0))
         skewed = [ln for ln in raw_lines if ln.kind == "text" and not _same_angle(ln.angle, upright)]
         placed: set[int] = set()
         for ln in raw_lines:

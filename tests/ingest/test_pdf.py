@@ -235,6 +235,21 @@ def test_dot_leaders_become_a_tab(tmp_path):
     assert lines(extract(tmp_path, [ops])[0]) == ["Effective Date\t4/15/2026", "Coverage Policy Number\t0529"]
 
 
+def test_page_shown_rotated_reads_in_its_own_order(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    out = tmp_path / "rot.pdf"
+    c = canvas.Canvas(str(out))
+    c.setPageRotation(90)
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 700, "This page is shown rotated but its text is drawn upright,")
+    c.drawString(72, 687.5, "and the second line continues the first.")
+    c.showPage()
+    c.save()
+    pages, _ = extract_pdf_pages(str(out))
+    assert pages == ["This page is shown rotated but its text is drawn upright, and the second line continues the first."]
+
+
 def test_diagonal_watermark_is_dropped(tmp_path):
     ops = page_with_body() + [Text(150, 500, "HISTORY VERSION", 60, angle=35)]
     out = extract(tmp_path, [ops])
