@@ -185,8 +185,8 @@ def register(cli: click.Group) -> None:
         made by COMMIT. POLICY is a store key (payer/id), an unambiguous prefix of one, or a
         policy id.
 
-        --format json prints the same record as `medpolicy parse --format json`
-        (with source.path reduced to the file name).
+        --format json prints the same record as `medpolicy parse --format json`, as stored:
+        keys sorted, source.path reduced to the file name.
 
         Exit status: 0 ok, 2 on an error (unknown policy, a DATE before the first edition).
 
@@ -199,14 +199,16 @@ def register(cli: click.Group) -> None:
         store = _open(obj)
         try:
             key = store.resolve(ref)
+            if fmt == "json":  # the stored canonical JSON as it is: nothing to parse or load
+                data = store.record_json(key, at or None, as_known_at=as_known_at)[0]
+                click.echo(data.decode("utf-8", "surrogateescape"), nl=False)
+                return
             record, commit, edition = store.lookup(key, at or None, as_known_at=as_known_at)
             if fmt == "text":
                 commit = store.edition_commit(key, edition, commit)
         finally:
             _finish_store(store)
-        if fmt == "json":
-            click.echo(record.to_json(indent=2))
-        elif fmt == "markdown":
+        if fmt == "markdown":
             from ..models.markdown import policy_to_markdown
 
             click.echo(policy_to_markdown(record), nl=False)

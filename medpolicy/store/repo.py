@@ -417,6 +417,12 @@ class PolicyStore:
         data, commit, edition = self._locate(key, at, as_known_at)
         return load_record(data, where=f"{key}/{EDITIONS}/{edition}"), commit, edition
 
+    def record_json(self, key: str, at: str | None = None, *,
+                    as_known_at: str | None = None) -> tuple[bytes, str, str]:
+        """What `lookup` finds, as the stored canonical JSON, unparsed: the fast path for
+        printing a record (no schema models to load)."""
+        return self._locate(key, at, as_known_at)
+
     def edition_commit(self, key: str, edition: str, root: str) -> str:
         """The commit that wrote the edition folder as it is at `root` (the edition's commit,
         or the correction's)."""
