@@ -217,9 +217,11 @@ def merge_fragments(lines: list[VLine]) -> list[VLine]:
             if gap > 1.2 * size:
                 sep = "\t"
                 prev.cell_x = (prev.cell_x or [prev.x0]) + ln.cell_x
+                prev.gap_em = min(prev.gap_em, ln.gap_em, gap / size)
             else:
                 sep = " " if gap > 0.15 * size else ""
                 prev.cell_x = (prev.cell_x or [prev.x0]) + ln.cell_x[1:]
+                prev.gap_em = min(prev.gap_em, ln.gap_em)
             prev.text = prev.text + sep + ln.text
             prev.x1 = ln.x1
             prev.bottom = max(prev.bottom, ln.bottom)
@@ -321,7 +323,9 @@ class PageBlocks:
         relief of acute" / "bronchospasm ...")."""
         first = row.first
         size = max(first.size, line.size)
-        return (len(row.lines) == 1 and first.gap_em < 2.5 and abs(line.x0 - first.x0) <= 0.6 * size
+        aligned = abs(line.x0 - first.x0) <= 0.6 * size or (
+            enumerator(first.text) is not None and first.x0 + 0.5 * size <= line.x0 <= first.x0 + 4.0 * size)
+        return (len(row.lines) == 1 and first.gap_em < 2.5 and aligned
                 and "\t" not in line.text and first.x1 >= self.edges.get(id(first), self.edge) - 2 * size
                 and 0.5 * size < line.top - first.last_top <= self.geometry.line_pitch(size) * 1.3 + 1.0)
 
@@ -379,7 +383,9 @@ class PageBlocks:
             return False
         tol = 0.6 * size
         if block.kind == "item" and line.x0 < block.first.x0 - tol:
-            return False  # back left of the bullet: the list is over
+            # back left of the bullet: the list is over, unless its sentence runs on there
+            # ("• Epidiolex (cannabidiol oral solution)" / "is(are) covered as medically ...")
+            return line.text[:1].islower() and not ends_sentence(prev.text)
         if len(block.lines) >= 2:
             if abs(line.x0 - prev.x0) > tol:
                 return False

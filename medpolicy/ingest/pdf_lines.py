@@ -206,17 +206,23 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
                page_left: float) -> VLine:
     fl, ft, _fr, fb = _loose_box(textpage, a)
     _ll, lt, lr, lb = _loose_box(textpage, b - 1)
-    # Size and position from the median of five characters (first, last and three between): a
-    # bullet from a symbol font, a superscript at either end, or the capitals of fake small
-    # caps would each misreport the line if measured alone.
-    samples = [(ft - fb, ft, fb), (lt - lb, lt, lb)]
+    # Size and position from the characters that sit lowest, on the baseline: five samples
+    # (first, last, three between), leaving out a bullet (a symbol font's glyph is taller) and
+    # superscripts (raised), and preferring the larger of fake small caps' two sizes so that
+    # every line of such a paragraph measures alike.
+    samples = []
+    if text[a].isalnum() and not (b - a > 2 and text[a + 1] == " "):  # not "o" used as a bullet
+        samples.append((fb, ft))
+    if text[b - 1].isalnum():
+        samples.append((lb, lt))
     for k in (1, 2, 3):
         i = a + (b - a) * k // 4
-        while i < b - 1 and text[i].isspace():
+        while i < b - 1 and not text[i].isalnum():
             i += 1
         _ml, mt, _mr, mb = _loose_box(textpage, i)
-        samples.append((mt - mb, mt, mb))
-    rt, rb = sorted(samples)[2][1:]
+        samples.append((mb, mt))
+    base = min(bt for bt, _t in samples)  # PDF space: the lowest bottom
+    rb, rt = max(((bt, t) for bt, t in samples if bt - base < 0.5), key=lambda s: s[1] - s[0])
     top, bottom, size = page_top - rt, page_top - min(fb, lb, rb), max(1.0, rt - rb)
     tail_top = None
     if lt < fb:  # the last character sits below the first one's baseline: two visual lines
