@@ -292,16 +292,17 @@ def _run_ingest(store, files: list[str], jobs: int, key: str | None, timeout: fl
 
 
 def _print_record(policy, key: str, edition: str, commit: str) -> None:
-    click.echo(_style(policy.title or "(untitled)", bold=True))
+    from ..store.history import one_line as clean  # document text must not drive the terminal
+
+    click.echo(_style(clean(policy.title) or "(untitled)", bold=True))
     click.echo(f"{key} · edition effective {edition} · commit {commit[:10]}")
-    click.echo(f"policy {policy.policy_id or '-'} · payer {policy.payer or '-'} · {policy.source.format} source "
-               f"{policy.source.path} (sha256 {policy.source.sha256[:12]})")
+    click.echo(f"policy {clean(policy.policy_id) or '-'} · payer {clean(policy.payer) or '-'} · "
+               f"{policy.source.format} source {clean(policy.source.path)} (sha256 {policy.source.sha256[:12]})")
     dates = {k: v for k, v in policy.dates.model_dump().items() if v}
     if dates:
-        click.echo("dates: " + ", ".join(f"{k} {v}" for k, v in dates.items()))
+        click.echo("dates: " + ", ".join(f"{k} {clean(v)}" for k, v in dates.items()))
     for s in policy.statements:
         if s.position.value != "other":
-            text = s.text if len(s.text) <= 200 else s.text[:200] + "…"
-            click.echo(f"  {_style(s.position.value, fg='cyan')}: {text}")
+            click.echo(f"  {_style(s.position.value, fg='cyan')}: {clean(s.text, 200)}")
     click.echo(f"{len(policy.codes)} codes, {len(policy.history)} history rows, {len(policy.references)} references, "
                f"{len(policy.related_policies)} related policies, {len(policy.sections)} sections")

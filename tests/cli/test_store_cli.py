@@ -133,3 +133,17 @@ def test_store_from_environment_and_default(tmp_path):
     assert (tmp_path / "env-store" / "HEAD").is_file()
     proc = subprocess.run([*MEDPOLICY, "list", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.returncode == 0 and json.loads(proc.stdout) == []
+
+
+def test_document_text_cannot_drive_the_terminal(store, capsys, tmp_path):
+    from medpolicy.store import PolicyStore
+    from tests.store.docs import record
+
+    s = PolicyStore.open(store)
+    policy, data = record(title="Evil \x1b[2J\x1b]0;pwned\x07 title\nsecond line", payer="Acme\x1b[31m")
+    key = s.put(policy, data, "evil\x1b[1m.txt").key
+    s.close()
+    for argv in (["list"], ["log", key], ["show", key]):
+        code, out, err = run_main(capsys, "--store", str(store), *argv)
+        assert code == 0, err
+        assert "\x1b" not in out and "\x07" not in out, argv
