@@ -391,8 +391,11 @@ class PageBlocks:
                 return False
         elif block.kind == "item":
             # a list item wraps to its hanging indent, right of its bullet or number; a line
-            # back at the bullet's position is the next paragraph
-            if not (prev.x0 + 0.5 * size <= line.x0 <= prev.x0 + 4.0 * size):
+            # back at the bullet's position is the next paragraph, unless the item's line ran
+            # to the margin in mid-sentence (a list without hanging indents)
+            flush = abs(line.x0 - prev.x0) <= tol and not ends_sentence(prev.text) and not _stopped_short(
+                prev, line, self.edges.get(id(prev), self.edge))
+            if not (flush or prev.x0 + 0.5 * size <= line.x0 <= prev.x0 + 4.0 * size):
                 return False
         elif not (prev.x0 - 3.0 * size <= line.x0 <= prev.x0 + 2.5 * size):
             return False

@@ -195,6 +195,14 @@ def test_enumerated_items(tmp_path, marks):
     assert got == [f"{m} {flat(t)}" for m, t in zip(marks, texts)]
 
 
+def test_item_wrapped_without_hanging_indent(tmp_path):
+    item = ("A) Initial Therapy. Approve for 1 year if the patient meets the following criteria, all of which "
+            "are listed below (i, ii, and iii):")
+    rows = wrap_text(item, WIDTH)
+    ops = lines_of(LEFT, 80, rows) + lines_of(LEFT + 18, 80 + 12.5 * len(rows), ["i. Patient is 1 year of age or older; AND"])
+    assert lines(extract(tmp_path, [ops])[0]) == [item, "i. Patient is 1 year of age or older; AND"]
+
+
 def test_indented_number_in_a_reference_continues_it(tmp_path):
     entry = ("Everson RG, Hugo W, Sun L, et al. TLR agonists polarize interferon responses in conjunction "
              "with dendritic cell vaccination in malignant glioma: a randomized phase II trial. Nat Commun. "
