@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
 
+from .pdf_layout import enumerator, join_text
 from .pdf_lines import VLine, page_text, read_lines
 from .pdf_tables import FoundTable, find_tables, page_edges
 from .pdf_text import clean_chars
@@ -54,8 +55,6 @@ def _bounded_text(textpage, box: tuple[float, float, float, float], page_top: fl
 
 def _cell_text(raw: str) -> str:
     """The lines of a cell as one line: wrapped lines joined, split words marked for later."""
-    from .pdf_layout import join_text
-
     out = ""
     for piece in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         piece = clean_chars(piece.replace("\t", " "))
@@ -166,8 +165,6 @@ _LEADER = re.compile(r"\s*(?:\.{4,}|(?:\. ){3,}\.?|…{2,})\s*")
 def _tidy(line: VLine) -> bool:
     """Clean a line's characters; a bullet or number set apart by a tab stop is joined to its
     text ("o<TAB>Stroke" -> "o Stroke"); dot leaders become a TAB. False when nothing is left."""
-    from .pdf_layout import enumerator
-
     text = _LEADER.sub("\t", line.text) if (".." in line.text or ". ." in line.text or "…" in line.text) else line.text
     pieces = [clean_chars(p) for p in text.split("\t")]
     xs = line.cell_x if len(line.cell_x) == len(pieces) else [line.x0] + [line.x1] * (len(pieces) - 1)
