@@ -63,8 +63,10 @@ _POLICY_SECTION_KINDS = {"policy", "coding", "history"}
 def _looks_like_policy(meta, statements, codes, history, sections: list[SectionSpan]) -> bool:
     """A policy says something about coverage or billing: positioned statements, codes, a revision
     history, or a policy id with a dated header; prose with none of these is not a policy."""
-    positioned = [s for s in statements if s.position.value != "other"]
     kinds = {s.kind for s in sections if s.heading}
+    # statements found outside any policy section (prose that says "investigational") are too weak
+    # to make a document a policy on their own
+    positioned = [s for s in statements if s.position.value != "other"] if "policy" in kinds else []
     dated = any(v for v in meta["dates"].model_dump().values())
     signals = sum([bool(positioned), bool(codes), bool(history), bool(meta["policy_id"]) and dated,
                    len(kinds & _POLICY_SECTION_KINDS) >= 2])
