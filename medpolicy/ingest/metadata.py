@@ -114,24 +114,41 @@ def _values_after(label: str, lines: list[Line], midline: bool = False):
                 yield _clip(rest), ln
 
 
+@lru_cache(maxsize=16)
+def _any_of(labels: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a field's labels (longest first), so each line is scanned once per field."""
+    alt = "|".join(r"\s+".join(re.escape(w) for w in lb.split()) for lb in labels)
+    return re.compile(rf"{_BOUNDARY}(?P<label>{alt})(?:\(s\))?\.?{_SEP}", re.I)
+
+
+def _field_values(labels: tuple[str, ...], lines: list[Line]):
+    """(value, line) for every occurrence of any of `labels`, in document order."""
+    pat = _any_of(labels)
+    for i, ln in enumerate(lines):
+        if _LIST_ITEM.match(ln.text):
+            continue
+        for m in pat.finditer(ln.text):
+            rest = ln.text[m.end():]
+            if not rest.strip() and i + 1 < len(lines):
+                label = m.group("label")
+                if ln.text.rstrip().endswith(":") or (len(label.split()) > 1 and not match_heading(label)):
+                    yield _clip(lines[i + 1].text), lines[i + 1]
+            else:
+                yield _clip(rest), ln
+
+
 def extract_dates(doc: Document, sections: list[SectionSpan]) -> PolicyDates:
+    """Each date field from its labels: the first labelled value that is a date, in the header
+    first, then anywhere outside history, references and evidence."""
     r = rules()
     found: dict[str, str] = {}
     scopes = (header_lines(doc, sections), metadata_lines(doc, sections))
     for key, labels in r.date_labels.items():
         for scope in scopes:
-            if key in found:
+            iso = next((v for v in (_date_value(value) for value, _ln in _field_values(labels, scope)) if v), None)
+            if iso:
+                found[key] = iso
                 break
-            best: tuple[int, str] | None = None
-            for label in labels:
-                for value, line in _values_after(label, scope):
-                    iso = _date_value(value)
-                    if iso:
-                        if best is None or line.start < best[0]:
-                            best = (line.start, iso)
-                        break
-            if best:
-                found[key] = best[1]
     if "approved" not in found:
         m = _APPROVED.search("\n".join(ln.text for ln in doc.lines))
         if m:

@@ -71,6 +71,15 @@ def heading_key(text: str) -> str:
     return s.strip().lower()
 
 
+@lru_cache(maxsize=1)
+def _rule_groups() -> tuple[HeadingRule, ...]:
+    """The rules of each kind joined into one pattern, in file order (first match wins)."""
+    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/headings.json").read_text("utf-8"))
+    return tuple(HeadingRule(r["kind"], int(r["level"]), re.compile("|".join(f"(?:{p})" for p in r["patterns"]), re.I))
+                 for r in data["rules"])
+
+
+@lru_cache(maxsize=8192)
 def match_heading(text: str) -> HeadingRule | None:
     key = heading_key(text)
     if not key or len(key) > 90:
@@ -78,8 +87,9 @@ def match_heading(text: str) -> HeadingRule | None:
     candidates = [key]
     if re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
         candidates.append(key[:-1])
+    heading_rules()  # validates the kinds
     for cand in candidates:
-        for rule in heading_rules():
+        for rule in _rule_groups():
             if rule.pattern.fullmatch(cand):
                 return rule
     return None

@@ -60,9 +60,13 @@ _NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
 
 def classify(span) -> str:
     """The position of one spaCy sentence span (see module doc for the rule)."""
-    nlp, matcher = _nlp()
+    _nlp_, matcher = _nlp()
     doc = span.as_doc() if hasattr(span, "as_doc") else span
-    text = doc.text
+    return _position(doc.text, _matches(doc, matcher))
+
+
+def _position(text: str, matches: list[tuple[str, int]]) -> str:
+    """Position from the predicates found in a sentence (label, char offset in `text`)."""
     start_char = 0
     lead = _LEAD_LABEL.match(text)
     if lead:
@@ -71,7 +75,6 @@ def classify(span) -> str:
         comma = text.find(", ", start_char)
         if comma > 0:
             start_char = comma + 2
-    matches = _matches(doc, matcher)
     main = [m for m in matches if m[1] >= start_char] or matches
     if not main:
         return Position.OTHER.value
@@ -82,11 +85,12 @@ def classify(span) -> str:
 
 
 def _matches(doc, matcher) -> list[tuple[str, int]]:
+    """Predicate matches of a doc, longest where they overlap, in order: (label, start char)."""
     from spacy.util import filter_spans
 
-    spans = [doc[s:e] for _id, s, e in matcher(doc)]
-    labels = {(s, e): doc.vocab.strings[_id] for _id, s, e in matcher(doc)}
-    kept = sorted(filter_spans(spans), key=lambda sp: sp.start)
+    found = matcher(doc)
+    labels = {(s, e): doc.vocab.strings[_id] for _id, s, e in found}
+    kept = sorted(filter_spans([doc[s:e] for _id, s, e in found]), key=lambda sp: sp.start)
     return [(labels[(sp.start, sp.end)], sp.start_char) for sp in kept]
 
 
@@ -160,7 +164,7 @@ def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list
 
 
 def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
-    nlp, _matcher = _nlp()
+    nlp, matcher = _nlp()
     units = _units(sections)
     out: list[Statement] = []
     texts = [u.text for u in units]
@@ -169,10 +173,12 @@ def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
     attached: dict[int, str] = {}
     for ui, (unit, sdoc) in enumerate(zip(units, nlp.pipe(texts))):
         sents = list(sdoc.sents)
+        doc_matches = _matches(sdoc, matcher)  # one Matcher pass per paragraph, not per sentence
         for si, sent in enumerate(sents):
             if len([t for t in sent if not t.is_punct]) < 4:
                 continue
-            position = classify(sent)
+            rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
+            position = _position(sent.text, rel)
             if position == Position.OTHER.value or attached.get(ui) == position:
                 continue
             text = sent.text.strip()
