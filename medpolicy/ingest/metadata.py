@@ -23,7 +23,6 @@ class MetadataRules:
     id_labels: tuple[str, ...]
     title_labels: tuple[str, ...]
     not_titles: frozenset[str]
-    payers: tuple[tuple[re.Pattern, str], ...]
     payer_not: frozenset[str]
 
 
@@ -33,10 +32,8 @@ def rules() -> MetadataRules:
     dates = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in data["dates"].items()}
     if set(dates) - set(PolicyDates.model_fields):
         raise ValueError(f"metadata.json: unknown date keys {set(dates) - set(PolicyDates.model_fields)}")
-    payers = tuple((re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.I if name.lower() != name else 0), canon)
-                   for name, canon in sorted(data["payers"], key=lambda p: len(p[0]), reverse=True))
     return MetadataRules(dates, tuple(data["policy_id"]), tuple(sorted(data["title"], key=len, reverse=True)),
-                         frozenset(t.lower() for t in data["not_titles"]), payers,
+                         frozenset(t.lower() for t in data["not_titles"]),
                          frozenset(p.lower() for p in data["payer_not"]))
 
 
@@ -101,9 +98,10 @@ _LIST_ITEM = re.compile(r"^\s*[-•▪●◦·*]\s")
 def _values_after(label: str, lines: list[Line], midline: bool = False):
     """Yield (value text, line) for every occurrence of `label` in `lines`."""
     pat = _label_re(label, midline)
+    first = label.split()[0].lower()
     for i, ln in enumerate(lines):
-        if _LIST_ITEM.match(ln.text):
-            continue  # a table of contents or a list, not a field
+        if first not in ln.text.lower() or _LIST_ITEM.match(ln.text):
+            continue  # no label here; or a table of contents or a list, not a field
         for m in pat.finditer(ln.text):
             rest = ln.text[m.end():]
             if not rest.strip() and i + 1 < len(lines):
@@ -124,8 +122,10 @@ def _any_of(labels: tuple[str, ...]) -> re.Pattern:
 def _field_values(labels: tuple[str, ...], lines: list[Line]):
     """(value, line) for every occurrence of any of `labels`, in document order."""
     pat = _any_of(labels)
+    firsts = {lb.split()[0].lower() for lb in labels}
     for i, ln in enumerate(lines):
-        if _LIST_ITEM.match(ln.text):
+        low = ln.text.lower()
+        if not any(f in low for f in firsts) or _LIST_ITEM.match(ln.text):
             continue
         for m in pat.finditer(ln.text):
             rest = ln.text[m.end():]
@@ -238,7 +238,7 @@ def _titleish(text: str, r: MetadataRules, payer: str | None) -> bool:
         return False
     if payer and (low in payer.lower() or payer.lower() in low):
         return False
-    if any(p.search(s) for p, _ in r.payers) and len(s.split()) > 1 and _mentions_org(s):
+    if payer_in(s) and len(s.split()) > 1 and _mentions_org(s):
         return False
     return not s.startswith(("- ", "• ", "http", "www.", "©", "(")) and "copyright" not in low
 
@@ -292,22 +292,42 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–
 _LICENSEE = re.compile(r"([A-Z][\w&.' -]{3,80}?) is an independent licensee", re.I)
 
 
+@lru_cache(maxsize=1)
+def _payer_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """All payer names in two patterns (mixed-case names match any case; all-caps acronyms like
+    'FEP' only as written), longest first so the fullest name wins at a position."""
+    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/metadata.json").read_text("utf-8"))
+    names = sorted(data["payers"], key=lambda p: len(p[0]), reverse=True)
+    canon = {n.lower(): c for n, c in names}
+
+    def build(group, flags):
+        alt = "|".join(re.escape(n) for n, _ in group) or "(?!)"
+        return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", flags)
+
+    return (build([p for p in names if p[0] != p[0].upper()], re.I),
+            build([p for p in names if p[0] == p[0].upper()], 0), canon)
+
+
+def payer_in(text: str) -> str | None:
+    """The canonical payer whose name occurs first in `text`, or None."""
+    ci, cs, canon = _payer_patterns()
+    hits = [m for m in (ci.search(text), cs.search(text)) if m]
+    if not hits:
+        return None
+    m = min(hits, key=lambda m: (m.start(), -len(m.group(0))))
+    return canon[m.group(0).lower()]
+
+
 def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
     r = rules()
     where = ("boilerplate", "metadata", "other", "guidelines", "toc")
     scope = [ln for s in sections if s.kind in where for ln in ([s.heading_line] if s.heading_line else []) + s.lines]
     scope += [ln for ln in doc.lines if _APPROVED.search(ln.text)]
     scope.sort(key=lambda ln: ln.start)
-    best: tuple[int, int, str] | None = None
-    for ln in scope:
-        for pat, canon in r.payers:
-            m = pat.search(ln.text)
-            if m:
-                key = (ln.start + m.start(), -len(m.group(0)))
-                if best is None or key < best[:2]:
-                    best = (key[0], key[1], canon)
-    if best:
-        return best[2]
+    for ln in scope:  # the earliest known payer name wins
+        found = payer_in(ln.text)
+        if found:
+            return found
     for ln in doc.lines[:6]:  # a letterhead line that is an organisation's name
         m = _LETTERHEAD.fullmatch(ln.text.strip().rstrip("®™ "))
         if m and m.group(0).lower() not in r.payer_not:
@@ -318,10 +338,7 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
             if m:
                 name = m.group(1).strip(" .,-")
                 if name and name.lower() not in r.payer_not and not any(n in name.lower() for n in ("american medical", "american dental", "centers for medicare")):
-                    for p, canon in r.payers:
-                        if p.search(name):
-                            return canon
-                    return name
+                    return payer_in(name) or name
     return None
 
 
