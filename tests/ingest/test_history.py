@@ -3,27 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from medpolicy.ingest.document import Document, SourceDocument
 from medpolicy.ingest.history import extract_history
-from medpolicy.ingest.sections import SectionSpan
+from tests.helpers import build_sections
 
 
-def build(*blocks: tuple[str | None, str, list[str | tuple[str, int]]]):
-    items: list[tuple[str, int | None]] = []
-    marks = []
-    for heading, kind, lines in blocks:
-        start = len(items)
-        if heading:
-            items.append((heading, 1))
-        for ln in lines:
-            items.append(ln if isinstance(ln, tuple) else (ln, 1))
-        marks.append((heading, kind, start, len(items)))
-    doc = Document.from_lines(SourceDocument("test.txt", "0" * 64, "text", []), items)
-    sections = []
-    for heading, kind, start, end in marks:
-        head = doc.lines[start] if heading else None
-        sections.append(SectionSpan(heading, kind, 1, head, doc.lines[start + 1 if heading else start:end]))
-    return doc, sections
+build = build_sections
 
 
 def rows(lines, heading="History", kind="history"):
