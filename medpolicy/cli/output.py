@@ -49,3 +49,30 @@ def stdout_console():
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=True)
+
+
+def style(text: str, **kw) -> str:
+    return click.style(text, **kw)  # click.echo drops the colour when stdout is not a terminal
+
+
+def echo_policy(policy, where: str | None = None) -> None:
+    """A readable summary of one record. Document text is flattened to one line and stripped of
+    control characters, so a document cannot drive the terminal."""
+    from ..store.history import one_line as clean
+
+    click.echo(style(clean(policy.title) or "(untitled)", bold=True))
+    if where:
+        click.echo(where)
+    pages = f", {policy.source.pages} page(s)" if policy.source.pages else ""
+    click.echo(f"policy {clean(policy.policy_id) or '-'} · payer {clean(policy.payer) or '-'} · "
+               f"{policy.source.format} source {clean(policy.source.path)}{pages} (sha256 {policy.source.sha256[:12]})")
+    dates = {k: v for k, v in policy.dates.model_dump().items() if v}
+    if dates:
+        click.echo("dates: " + ", ".join(f"{k} {clean(v)}" for k, v in dates.items()))
+    for s in policy.statements:
+        if s.position.value != "other":
+            click.echo(f"  {style(s.position.value, fg='cyan')}: {clean(s.text, 200)}")
+    click.echo(f"{len(policy.codes)} codes, {len(policy.history)} history rows, {len(policy.references)} references, "
+               f"{len(policy.related_policies)} related policies, {len(policy.sections)} sections")
+    for w in policy.warnings:
+        click.echo(style("warning: ", fg="yellow") + clean(w))

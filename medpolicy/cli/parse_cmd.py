@@ -6,32 +6,7 @@ import json
 import click
 
 from ..errors import MedpolicyError
-from .output import echo_json_line, error, format_option, stdout_console
-
-
-def _print_text(policy) -> None:
-    from rich.table import Table
-
-    console = stdout_console()
-    console.print(f"[bold]{policy.title or '(untitled)'}[/bold]")
-    console.print(f"policy {policy.policy_id or '-'} · payer {policy.payer or '-'} · {policy.source.format}, "
-                  f"{policy.source.pages or '-'} page(s)")
-    dates = {k: v for k, v in policy.dates.model_dump().items() if v}
-    if dates:
-        console.print("dates: " + ", ".join(f"{k} {v}" for k, v in dates.items()))
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("position")
-    table.add_column("statement")
-    for s in policy.statements:
-        if s.position.value != "other":
-            table.add_row(s.position.value, s.text[:200] + ("…" if len(s.text) > 200 else ""))
-    if table.row_count:
-        console.print(table)
-    console.print(f"{len(policy.codes)} codes, {len(policy.history)} history rows, "
-                  f"{len(policy.references)} references, {len(policy.related_policies)} related policies, "
-                  f"{len(policy.sections)} sections")
-    for w in policy.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
+from .output import echo_json_line, echo_policy, error, format_option
 
 
 def register(cli: click.Group) -> None:
@@ -73,7 +48,7 @@ def register(cli: click.Group) -> None:
             else:
                 if i:
                     click.echo()
-                _print_text(policy)
+                echo_policy(policy)
         return 2 if failed else 0
 
     @cli.command("schema")

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .output import echo_json, error, format_option, warn
+from .output import echo_json, echo_policy, error, format_option, warn
 
 DEFAULT_STORE = "./policy-store"
 AS_KNOWN_AT = click.option("--as-known-at", "as_known_at", metavar="DATE",
@@ -292,17 +292,4 @@ def _run_ingest(store, files: list[str], jobs: int, key: str | None, timeout: fl
 
 
 def _print_record(policy, key: str, edition: str, commit: str) -> None:
-    from ..store.history import one_line as clean  # document text must not drive the terminal
-
-    click.echo(_style(clean(policy.title) or "(untitled)", bold=True))
-    click.echo(f"{key} · edition effective {edition} · commit {commit[:10]}")
-    click.echo(f"policy {clean(policy.policy_id) or '-'} · payer {clean(policy.payer) or '-'} · "
-               f"{policy.source.format} source {clean(policy.source.path)} (sha256 {policy.source.sha256[:12]})")
-    dates = {k: v for k, v in policy.dates.model_dump().items() if v}
-    if dates:
-        click.echo("dates: " + ", ".join(f"{k} {clean(v)}" for k, v in dates.items()))
-    for s in policy.statements:
-        if s.position.value != "other":
-            click.echo(f"  {_style(s.position.value, fg='cyan')}: {clean(s.text, 200)}")
-    click.echo(f"{len(policy.codes)} codes, {len(policy.history)} history rows, {len(policy.references)} references, "
-               f"{len(policy.related_policies)} related policies, {len(policy.sections)} sections")
+    echo_policy(policy, f"{key} · edition effective {edition} · commit {commit[:10]}")
