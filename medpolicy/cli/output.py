@@ -45,12 +45,6 @@ def stderr_console():
     return Console(stderr=True)
 
 
-def stdout_console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
-
-
 def style(text: str, **kw) -> str:
     return click.style(text, **kw)  # click.echo drops the colour when stdout is not a terminal
 
