@@ -70,3 +70,30 @@ def echo_policy(policy, where: str | None = None) -> None:
                f"{len(policy.related_policies)} related policies, {len(policy.sections)} sections")
     for w in policy.warnings:
         click.echo(style("warning: ", fg="yellow") + clean(w))
+
+
+class progress:
+    """A progress bar on stderr for `total` items, shown only when stderr is a terminal and there
+    is more than one item; `advance()` is a no-op otherwise. Use as a context manager."""
+
+    def __init__(self, label: str, total: int):
+        self.label, self.total, self._bar, self._task = label, total, None, None
+
+    def __enter__(self) -> "progress":
+        console = stderr_console()
+        if self.total > 1 and console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                 console=console, transient=True, redirect_stdout=False, redirect_stderr=False)
+            self._task = self._bar.add_task(self.label, total=self.total)
+            self._bar.start()
+        return self
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -6,7 +6,7 @@ import json
 import click
 
 from ..errors import MedpolicyError
-from .output import echo_json_line, echo_policy, error, format_option
+from .output import echo_json_line, echo_policy, error, format_option, progress
 
 
 def register(cli: click.Group) -> None:
@@ -29,26 +29,29 @@ def register(cli: click.Group) -> None:
         from ..ingest import parse_policy
 
         failed = 0
-        for i, path in enumerate(files):
-            try:
-                policy = parse_policy(path, timeout=timeout, strict=strict)
-            except MedpolicyError as exc:
-                error(str(exc) if exc.path else f"{path}: {exc}")
-                failed += 1
-                continue
-            if fmt == "json":
-                if len(files) == 1:
-                    click.echo(policy.to_json(indent=2))
-                else:
-                    echo_json_line(policy)
-            elif fmt == "markdown":
-                from ..models.markdown import policy_to_markdown
+        with progress("parse", len(files)) as bar:
+            for i, path in enumerate(files):
+                try:
+                    policy = parse_policy(path, timeout=timeout, strict=strict)
+                except MedpolicyError as exc:
+                    error(str(exc) if exc.path else f"{path}: {exc}")
+                    failed += 1
+                    continue
+                finally:
+                    bar.advance()
+                if fmt == "json":
+                    if len(files) == 1:
+                        click.echo(policy.to_json(indent=2))
+                    else:
+                        echo_json_line(policy)
+                elif fmt == "markdown":
+                    from ..models.markdown import policy_to_markdown
 
-                click.echo(policy_to_markdown(policy))
-            else:
-                if i:
-                    click.echo()
-                echo_policy(policy)
+                    click.echo(policy_to_markdown(policy))
+                else:
+                    if i:
+                        click.echo()
+                    echo_policy(policy)
         return 2 if failed else 0
 
     @cli.command("schema")

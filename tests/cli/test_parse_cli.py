@@ -72,3 +72,10 @@ def test_format_by_content_not_extension(tmp_path):
     r = run("parse", str(f), "--format", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["source"]["format"] == "html"
+
+
+def test_document_text_cannot_drive_the_terminal(tmp_path):
+    f = tmp_path / "p.txt"
+    f.write_text(POLICY.replace("Widget Therapy\n", "Widget \x1b[2JTherapy\n", 1))
+    r = run("parse", str(f))
+    assert r.returncode == 0 and "\x1b" not in r.stdout
