@@ -25,6 +25,9 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 # --- markup removal ----------------------------------------------------------------------------
+# Deliberately independent of medpolicy.ingest.normalize.strip_markup: the seed-PDF tests compare
+# the parser's reading of a text with its reading of this rendering, and a shared helper would make
+# a markup bug in the parser invisible on both sides of that comparison.
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
