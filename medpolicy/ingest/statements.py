@@ -143,6 +143,7 @@ def _merge_repeated(statements: list[Statement]) -> list[Statement]:
             merged[key] = st
             continue
         first.text = first.text + ("\n\n" + rest if rest else "")
+        first.criteria = first.criteria + st.criteria
         if first.provenance and st.provenance and st.provenance.end:
             first.provenance = first.provenance.model_copy(update={"end": st.provenance.end})
     out = list(merged.values())
@@ -186,6 +187,7 @@ def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
             text = _ENUM.sub("", text) if si == 0 else text
             start = unit.line.start + unit.offset + sent.start_char
             end = unit.line.start + unit.offset + sent.end_char
+            criteria: list[str] = []
             if si == len(sents) - 1 and text.rstrip().endswith(":"):
                 criteria, last_end = _criteria(units, ui)
                 for k in range(ui + 1, ui + 1 + len(criteria)):
@@ -194,7 +196,7 @@ def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
                     text = text + "\n" + "\n".join(criteria)
                     end = last_end
             out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(position),
-                                 section=unit.section.heading,
+                                 section=unit.section.heading, criteria=criteria,
                                  provenance=Provenance(page=unit.line.page, start=start, end=end)))
     return out
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from pydantic import Field
+
 from .base import Provenance, Record
 
 
@@ -18,13 +20,22 @@ class Position(str, Enum):
 
 
 class Statement(Record):
-    """One coverage statement, with any criteria list under it kept in `text`.
+    """One coverage statement: its lead sentence and the criteria list that belongs to it.
 
-    Identity across editions is decided by the diff (similar text), not by `id`, which is only
-    the statement's ordinal in its own document ("S1", "S2", ...)."""
+    `text` is the statement as printed, lead sentence first and each criterion on a line of its
+    own after it; `criteria` holds the same criteria one item each, as printed (enumerator
+    included), whether they were printed under the lead or in a section of their own (Criteria,
+    Prior-Approval Requirements, ...). Identity across editions is decided by the diff, not by
+    `id`, which is only the statement's ordinal in its own document ("S1", "S2", ...)."""
 
     id: str
     text: str
     position: Position
     section: str | None = None
+    criteria: list[str] = Field(default_factory=list)
     provenance: Provenance | None = None
+
+    @property
+    def lead(self) -> str:
+        """The lead sentence: the statement without its criteria."""
+        return self.text.split("\n", 1)[0]
