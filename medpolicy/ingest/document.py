@@ -122,6 +122,8 @@ class Document:
     lines: list[Line]
     text: str
     warnings: list[str] = field(default_factory=list)
+    # running header/footer lines the cleaning removed, once each (a title may be printed only there)
+    furniture: list[str] = field(default_factory=list)
 
     @classmethod
     def from_lines(cls, source: SourceDocument,

@@ -1,165 +1,61 @@
-"""Header fields: policy id, title, payer and labelled dates (rules/metadata.json)."""
+"""Header fields: policy id, title, payer and labelled dates (labels in rules/metadata.json).
+
+The labelled fields are read once (fields.py); each extractor takes the values of its own labels,
+first from the document's head, then from anywhere outside the history, references and evidence
+(a sidebar, a block at the end of a web page), and last from labelled lines inside those sections
+that hold nothing but labels and dates (a "Policy History" block that prints "Last Review:" and
+"Next Review:" above its table).
+"""
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from ..models import PolicyDates
 from .dates import find_date, find_dates
-from .payer import extract_payer, payer_in
 from .document import Document, Line
-from .sections import SectionSpan, match_heading
+from .fields import Field, read_fields
+from .payer import extract_payer
+from .sections import SectionSpan
+from .title import extract_title
+from .vocab import metadata_rules
 
 # sections whose dates belong to other documents or to past editions
 _NOT_METADATA = {"history", "references", "evidence", "archive"}
 HEADER_LINES = 60
+# how far down the head a number printed alone may be the policy's own ("5.21.054", "L35041")
+BARE_ID_LINES = 15
 
 
-@dataclass(frozen=True)
-class MetadataRules:
-    date_labels: dict[str, tuple[str, ...]]
-    id_labels: tuple[str, ...]
-    title_labels: tuple[str, ...]
-    not_titles: frozenset[str]
+class Scopes:
+    """The document's fields by where they stand: the head, the body outside history/references/
+    evidence, and those excluded sections."""
 
-
-@lru_cache(maxsize=1)
-def rules() -> MetadataRules:
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/metadata.json").read_text("utf-8"))
-    dates = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in data["dates"].items()}
-    if set(dates) - set(PolicyDates.model_fields):
-        raise ValueError(f"metadata.json: unknown date keys {set(dates) - set(PolicyDates.model_fields)}")
-    return MetadataRules(dates, tuple(data["policy_id"]), tuple(sorted(data["title"], key=len, reverse=True)),
-                         frozenset(t.lower() for t in data["not_titles"]))
-
-
-# A label starts a line, a table cell, or follows a wide gap / a bar on a line of several fields.
-_BOUNDARY = r"(?:^|\t|\s{2,}|\|\s*|(?<=[\d)])\s+)"
-_SEP = r"\s*(?:[:\-–—#]\s*|\t|\s+(?=\d)|$)"
-
-
-@lru_cache(maxsize=512)
-def _label_re(label: str, midline: bool = False) -> re.Pattern:
-    """A label at a field boundary; with `midline`, also after a plain space when a colon follows
-    ("... Robotic Assisted Surgery Policy Number: CPP-137"), which only ids need: for dates it
-    would find "Effective Date:" inside "Original Effective Date:"."""
-    words = r"\s+".join(re.escape(w) for w in label.split())
-    pat = rf"{_BOUNDARY}{words}(?:\(s\))?\.?{_SEP}"
-    if midline:
-        pat = rf"(?:{pat}|(?<=[a-z)]\s){words}(?:\(s\))?\s*:\s*)"
-    return re.compile(pat, re.I)
-
-
-@lru_cache(maxsize=1)
-def _any_label() -> re.Pattern:
-    """Where another labelled field starts inside a value ("... Policy Number: X")."""
-    r = rules()
-    labels = {lb for group in r.date_labels.values() for lb in group} | set(r.id_labels[:-3])
-    alt = "|".join(r"\s+".join(re.escape(w) for w in lb.split()) for lb in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"\s(?:{alt})(?:\(s\))?\s*:", re.I)
-
-
-_VALUE_PREFIX = re.compile(r"^(?:for services (?:performed|rendered|provided) on or after|on or after|effective|as of)\s*:?\s*", re.I)
-
-
-def _clip(value: str) -> str:
-    """A value ends at the next cell, bullet, or labelled field."""
-    value = value.split("\t")[0] if value.split("\t")[0].strip() else value.strip("\t").split("\t")[0]
-    value = value.split(" • ")[0]
-    m = _any_label().search(value)
-    if m:
-        value = value[: m.start()]
-    return value.strip()
+    def __init__(self, doc: Document, sections: list[SectionSpan]) -> None:
+        excluded = {id(ln) for s in sections if s.kind in _NOT_METADATA for ln in s.lines}
+        self.fields = read_fields(doc.lines)
+        head = {id(ln) for ln in doc.lines[:HEADER_LINES]}
+        self.head = [f for f in self.fields if id(f.line) in head and id(f.line) not in excluded]
+        # below the head, a label counts on a line of fields, not quoted inside a sentence
+        self.body = [f for f in self.fields if id(f.line) not in excluded and (f.lead or id(f.line) in head)]
+        self.excluded = [f for f in self.fields if id(f.line) in excluded and f.lead]
 
 
 def header_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
     """The lines where header fields live: the document's head, minus history/reference tables."""
     excluded = {id(ln) for s in sections if s.kind in _NOT_METADATA for ln in s.lines}
-    head = []
-    for ln in doc.lines[:HEADER_LINES]:
-        if id(ln) not in excluded:
-            head.append(ln)
-    return head
+    return [ln for ln in doc.lines[:HEADER_LINES] if id(ln) not in excluded]
 
 
-def metadata_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
-    """Every line outside history/references/evidence (labelled fields can sit at the end too)."""
-    excluded = {id(ln) for s in sections if s.kind in _NOT_METADATA for ln in s.lines}
-    return [ln for ln in doc.lines if id(ln) not in excluded]
+# -- dates ---------------------------------------------------------------------------------------
 
-
-_LIST_ITEM = re.compile(r"^\s*[-•▪●◦·*]\s")
-
-
-def _values_after(label: str, lines: list[Line], midline: bool = False):
-    """Yield (value text, line) for every occurrence of `label` in `lines`."""
-    pat = _label_re(label, midline)
-    first = label.split()[0].lower()
-    for i, ln in enumerate(lines):
-        if first not in ln.text.lower() or _LIST_ITEM.match(ln.text):
-            continue  # no label here; or a table of contents or a list, not a field
-        for m in pat.finditer(ln.text):
-            rest = ln.text[m.end():]
-            if not rest.strip() and i + 1 < len(lines):
-                # a label alone on its line gives the next line, unless it is just a heading ("Policy")
-                if ln.text.rstrip().endswith(":") or (len(label.split()) > 1 and not match_heading(label)):
-                    yield _clip(lines[i + 1].text), lines[i + 1]
-            else:
-                yield _clip(rest), ln
-
-
-@lru_cache(maxsize=16)
-def _any_of(labels: tuple[str, ...]) -> re.Pattern:
-    """One pattern for a field's labels (longest first), so each line is scanned once per field."""
-    alt = "|".join(r"\s+".join(re.escape(w) for w in lb.split()) for lb in labels)
-    return re.compile(rf"{_BOUNDARY}(?P<label>{alt})(?:\(s\))?\.?{_SEP}", re.I)
-
-
-def _field_values(labels: tuple[str, ...], lines: list[Line]):
-    """(value, line) for every occurrence of any of `labels`, in document order."""
-    pat = _any_of(labels)
-    firsts = {lb.split()[0].lower() for lb in labels}
-    for i, ln in enumerate(lines):
-        low = ln.text.lower()
-        if not any(f in low for f in firsts) or _LIST_ITEM.match(ln.text):
-            continue
-        for m in pat.finditer(ln.text):
-            rest = ln.text[m.end():]
-            if not rest.strip() and i + 1 < len(lines):
-                label = m.group("label")
-                if ln.text.rstrip().endswith(":") or (len(label.split()) > 1 and not match_heading(label)):
-                    yield _clip(lines[i + 1].text), lines[i + 1]
-            else:
-                yield _clip(rest), ln
-
-
-def extract_dates(doc: Document, sections: list[SectionSpan]) -> PolicyDates:
-    """Each date field from its labels: the first labelled value that is a date, in the header
-    first, then anywhere outside history, references and evidence."""
-    r = rules()
-    found: dict[str, str] = {}
-    scopes = (header_lines(doc, sections), metadata_lines(doc, sections))
-    for key, labels in r.date_labels.items():
-        for scope in scopes:
-            iso = next((v for v in (_date_value(value) for value, _ln in _field_values(labels, scope)) if v), None)
-            if iso:
-                found[key] = iso
-                break
-    if "approved" not in found:
-        m = _APPROVED.search("\n".join(ln.text for ln in doc.lines))
-        if m:
-            d = find_date(m.group(1))
-            if d:
-                found["approved"] = d.iso
-    return PolicyDates(**found)
+_VALUE_PREFIX = re.compile(r"^(?:for services (?:performed|rendered|provided) on or after|on or after|effective|as of)\s*:?\s*", re.I)
+# a numeric date printed with bars or stray spaces ("01|07|2026", "1/ 1/2024")
+_SPACED_NUMERIC = re.compile(r"\b(\d{1,2})\s?[|/]\s?(\d{1,2})\s?[|/]\s?(\d{2}|\d{4})\b")
 
 
 def _date_value(value: str) -> str | None:
     """The date a field gives: its first date, or the latest of a plain list of dates."""
-    value = _VALUE_PREFIX.sub("", value)
+    value = _SPACED_NUMERIC.sub(r"\1/\2/\3", _VALUE_PREFIX.sub("", value))
     found = find_dates(value)
     if not found or found[0].start > 2:
         return None
@@ -173,12 +69,59 @@ def _date_value(value: str) -> str | None:
     return found[0].iso
 
 
+def _only_dates(field: Field) -> bool:
+    """A field line inside a history or reference section that is a header field, not a row: it
+    starts with its label and gives a date, alone or with a colon after a label of two words."""
+    if field.line.is_row:
+        return False
+    value = _SPACED_NUMERIC.sub(r"\1/\2/\3", field.value)
+    d = find_date(value)
+    if d is None or d.start > 2:
+        return False
+    if not value[d.end:].strip(" .,;*()"):
+        return True
+    return field.explicit and len(field.label.split()) > 1
+
+
 _APPROVED = re.compile(r"approved by (?:the )?[^.\n]{0,120}?(?:committee|council|board|team)[^.\n]{0,40}? on ([^.\n]{4,40})", re.I)
+
+
+def extract_dates(doc: Document, scopes: Scopes) -> PolicyDates:
+    """Each date field from its labels: the first labelled value that is a date, in the head
+    first, then anywhere outside history, references and evidence, then from label-and-date lines
+    inside them."""
+    found: dict[str, str] = {}
+    tail = [f for f in scopes.excluded if _only_dates(f)]
+    for scope in (scopes.head, scopes.body, tail):
+        for f in scope:
+            for key in f.keys:
+                if (key in PolicyDates.model_fields or key == "review_either") and key not in found:
+                    iso = _date_value(f.value)
+                    if iso:
+                        found[key] = iso
+    either = found.pop("review_either", None)
+    if either:
+        # "Annual Review: December 2023" beside "Effective Date: January 29, 2024" is the review
+        # that was done; beside an earlier effective date it is the one to come
+        ref = found.get("effective") or found.get("issued") or found.get("published")
+        key = "last_review" if ref and either[:7] <= ref[:7] else "next_review"
+        found.setdefault(key, either)
+    if "approved" not in found:
+        m = _APPROVED.search(doc.text)
+        if m:
+            d = find_date(m.group(1))
+            if d:
+                found["approved"] = d.iso
+    return PolicyDates(**found)
+
+
+# -- policy id -------------------------------------------------------------------------------------
 
 _ID_VALUE = re.compile(r"^(?:no\.?\s*|#\s*)?([A-Za-z0-9][A-Za-z0-9.\-_/]*(?:\s[A-Za-z0-9][A-Za-z0-9.\-_/]*){0,2})")
 
 
-def _clean_id(value: str) -> str | None:
+def clean_id(value: str) -> str | None:
+    """The policy number a field value starts with, or None (a date, a word, a placeholder)."""
     m = _ID_VALUE.match(re.sub(r"(?<=[A-Za-z0-9])\s*[-–]\s+(?=\d)", "-", value.strip()))
     if not m:
         return None
@@ -203,95 +146,58 @@ def _clean_id(value: str) -> str | None:
     return cand
 
 
-_BARE_ID = re.compile(r"^\(?(?:[A-Z]{1,6}[.\-]?\s?)?\d[\dA-Z]*(?:\s?[.\-–]\s?[\dA-Z]+)+\)?$|^[A-Z]{1,3}\d{4,6}$")
-
-
+# A number printed alone at the top, as letterheads do: "5.21.054", "02-33000-28", "L35041",
+# "MOL.TS.194.A", "BSC_CON_2.04", "BSC2.18". Not a version ("v1.0.2026"), a section number
+# ("2.0"), a phone number or a date.
+_BARE_ID = re.compile(r"^\(?(?![vV]\d)(?=[\w.\-]*\d)(?:[A-Z][A-Za-z]*[._\-]?)*[A-Z0-9]*\d[\w]*(?:\s?[._\-–]\s?[A-Za-z0-9]+)*\)?$")
 _PHONE = re.compile(r"\b\d{3}[.\-\s]\d{3}[.\-\s]\d{4}\b|\(\d{3}\)")
 
 
-def extract_policy_id(doc: Document, sections: list[SectionSpan]) -> str | None:
-    head = header_lines(doc, sections)
-    for label in rules().id_labels:
-        for value, _line in _values_after(label, head, midline=len(label.split()) > 1):
-            pid = _clean_id(value)
-            if pid:
-                return pid
-    # a number printed alone at the top, as letterheads do ("5.21.054", "02-33000-28", "L35041")
-    for ln in head[:15]:
-        text = ln.text.strip()
-        if _BARE_ID.match(text) and not _PHONE.search(text) and not (find_date(text) and find_date(text).start == 0):
-            return _clean_id(text.strip("()"))
+def bare_id(text: str) -> str | None:
+    """The id when `text` is a policy number and nothing else."""
+    s = text.strip().strip("()")
+    if not _BARE_ID.match(s) or _PHONE.search(s) or len(s) > 30:
+        return None
+    d = find_date(s)
+    if d is not None and d.start == 0:
+        return None
+    letters = re.search(r"[A-Za-z]", s)
+    parts = re.split(r"[._\-–]", s)
+    if not letters and len(parts) < 3:
+        return None  # "2.0", "12-3": a section or a count, not a policy number
+    if letters and len(parts) < 2 and not re.fullmatch(r"[A-Z]{1,4}\d{3,6}[A-Z]{0,3}|\d{4}[A-Z]\d{4}[A-Z]{1,3}", s):
+        return None  # a word with a digit; keep "L35041", "2026T0588MM"
+    return clean_id(s)
+
+
+def _weak(field: Field) -> bool:
+    return "policy_id" not in field.keys or " ".join(field.label.lower().split()) in {" ".join(w.split()) for w in metadata_rules().weak}
+
+
+def extract_policy_id(doc: Document, sections: list[SectionSpan], scopes: Scopes) -> str | None:
+    ids = [f for f in scopes.head if "policy_id" in f.keys or "type" in f.keys]
+    for f in sorted(ids, key=_weak):  # "Policy Number: X" before a bare "Policy: X"
+        pid = clean_id(f.value)
+        if pid:
+            return pid
+    for ln in header_lines(doc, sections)[:BARE_ID_LINES]:
+        pid = bare_id(ln.text)
+        if pid:
+            return pid
     return None
-
-
-def _titleish(text: str, r: MetadataRules, payer: str | None) -> bool:
-    s = text.strip()
-    low = s.lower().rstrip(":")
-    if not (3 <= len(s) <= 220) or "\t" in s or s.endswith((".", ",", ";")) or low in r.not_titles:
-        return False
-    if not re.search(r"[A-Za-z]{3,}", s) or _starts_with_label(s):
-        return False
-    if " " not in s and re.search(r"\d", s):
-        return False  # an id or a form number ("CMS-1500")
-    if match_heading(s) or find_date(s) and find_date(s).start == 0:
-        return False
-    if payer and (low in payer.lower() or payer.lower() in low):
-        return False
-    if payer_in(s) and len(s.split()) > 1 and _mentions_org(s):
-        return False
-    return not s.startswith(("- ", "• ", "http", "www.", "©", "(")) and "copyright" not in low
-
-
-def _starts_with_label(s: str) -> bool:
-    m = re.match(r"^([A-Za-z][\w/&(). '-]{0,40}):\s*\S", s)
-    if not m:
-        return False
-    r = rules()
-    known = {lb for g in r.date_labels.values() for lb in g} | set(r.id_labels) | set(r.title_labels)
-    return re.sub(r"\(s\)", "", m.group(1)).strip().lower() in known
-
-
-def _mentions_org(s: str) -> bool:
-    return bool(re.search(r"\b(licensee|association|inc\b|corporation|company|®|™)", s, re.I)) or len(s.split()) <= 4
-
-
-def extract_title(doc: Document, sections: list[SectionSpan], payer: str | None = None,
-                  policy_id: str | None = None) -> str | None:
-    r = rules()
-    head = header_lines(doc, sections)
-    for label in r.title_labels:
-        for value, _line in _values_after(label, head):
-            if value and _titleish(value, r, None):
-                return value.strip()
-    lines = head[:25]
-    for ln in lines:  # a line the source marked up as a heading comes first
-        if ln.is_heading and _titleish(ln.text, r, payer):
-            return ln.text.strip()
-    for ln in lines:
-        if policy_id and policy_id in ln.text:
-            continue  # "MEDICAL POLICY – 8.01.01": the id's own label line
-        if _titleish(ln.text, r, payer) and not _has_id_label(ln.text):
-            return _strip_id_prefix(ln.text.strip())
-    return None
-
-
-def _has_id_label(text: str) -> bool:
-    return any(_label_re(label).search(text) for label in rules().id_labels[:6])
-
-
-def _strip_id_prefix(text: str) -> str:
-    return re.sub(r"^(?:[A-Z]{1,4}[.\-]?)?\d+(?:[.\-]\d+)+\s+", "", text)
 
 
 def extract_metadata(doc: Document, sections: list[SectionSpan]) -> tuple[dict, list[str]]:
     """policy_id, title, payer and dates, with a warning for each field not found."""
+    scopes = Scopes(doc, sections)
     payer = extract_payer(doc, sections)
-    policy_id = extract_policy_id(doc, sections)
+    policy_id = extract_policy_id(doc, sections, scopes)
+    title, printed_id = extract_title(doc, sections, scopes.head, payer, policy_id)
     meta = {
-        "policy_id": policy_id,
-        "title": extract_title(doc, sections, payer, policy_id),
+        "policy_id": policy_id or printed_id,
+        "title": title,
         "payer": payer,
-        "dates": extract_dates(doc, sections),
+        "dates": extract_dates(doc, scopes),
     }
     warnings = [f"no {name.replace('_', ' ')} found" for name in ("policy_id", "title", "payer") if not meta[name]]
     if not meta["dates"].effective:

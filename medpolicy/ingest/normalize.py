@@ -228,12 +228,18 @@ def _raw_lines(source: SourceDocument) -> list[_Raw]:
 
 def build_document(source: SourceDocument) -> Document:
     items = _raw_lines(source)
+    furniture: list[str] = []
     if not source.furniture_removed:
         if all(b.page is None for b in source.blocks):
             _assign_pages(items)
-        items = remove_furniture(items)
+        kept = remove_furniture(items)
+        ids = {id(it) for it in kept}
+        furniture = list(dict.fromkeys(it.text for it in items if id(it) not in ids and not PAGE_MARKER.match(it.text)))
+        items = kept
     items = join_broken_blocks(items)
-    return Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
+    doc = Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
+    doc.furniture = furniture
+    return doc
 
 
 __all__ = ["build_document", "join_broken_blocks", "remove_furniture", "strip_markup", "unify_characters",

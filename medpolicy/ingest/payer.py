@@ -20,6 +20,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from .document import Document, Line
+from .phrases import PhraseIndex
 from .sections import SectionSpan
 from .vocab import Payer, payer_rules
 
@@ -35,6 +36,7 @@ _NOT_SCANNED = {"references", "evidence", "history", "archive"}
 _APPROVED = re.compile(r"approved by (?:the )?(?P<org>[^.\n]{2,160}?(?:committee|council|board|team))", re.I)
 _LICENSEE = re.compile(r"(?P<org>[A-Z][\w&.' -]{3,80}?),? (?:is )?an independent licensee", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<org>[A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
+_SELF_STATEMENTS = ((_APPROVED, ("approved by",)), (_LICENSEE, ("licensee",)), (_COPYRIGHT, ("©", "(c)", "copyright")))
 _SUBJECT_VERB = r"\s+(?:considers?|covers?|does not|do not|will|may|requires?|reserves?|defines?|uses?|has determined)\b"
 _NCD = re.compile(r"\bnational coverage determinations?\b|\bNCD\s+\d", re.I)
 _ORG_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Health Partners|Health"
@@ -43,37 +45,47 @@ _LETTERHEAD_ORG = re.compile(rf"(?:[A-Z][\w&'.-]*\s){{1,5}}{_ORG_WORDS}(?:(?:,)?
 
 
 @lru_cache(maxsize=1)
-def _matchers() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict[str, Payer]]:
+def _matchers() -> tuple[PhraseIndex, dict[str, Payer]]:
     """Names matched case-insensitively (mixed case) or as written (all-capital abbreviations
-    like 'FEP' or 'CMS'), longest first; and web domains."""
+    like 'FEP' or 'CMS'), longest first; and web domains; found by their first word."""
     owner: dict[str, Payer] = {}
     for p in payer_rules().payers:
         for n in p.names:
             owner.setdefault(n.lower(), p)
         for d in p.domains:
             owner.setdefault(d.lower(), p)
-    names = sorted({n for p in payer_rules().payers for n in p.names}, key=len, reverse=True)
+    names = {n for p in payer_rules().payers for n in p.names}
+    domains = {d for p in payer_rules().payers for d in p.domains}
 
-    def alt(group: list[str]) -> str:
-        return "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in group) or "(?!)"
+    def build(group: list[str]) -> re.Pattern:
+        mixed = [n for n in group if n in names and n != n.upper()]
+        caps = [n for n in group if n in names and n == n.upper()]
+        doms = [d for d in group if d in domains]
+        alts = []
+        if mixed:
+            alts.append("(?i:" + "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in mixed) + r")(?![\w-])")
+        if doms:
+            alts.append("(?i:" + "|".join(re.escape(d) for d in doms) + r")\b")
+        if caps:
+            alts.append("(?:" + "|".join(re.escape(n) for n in caps) + r")(?![\w-])")
+        return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + ")")
 
-    mixed = [n for n in names if n != n.upper()]
-    caps = [n for n in names if n == n.upper()]
-    domains = sorted({d for p in payer_rules().payers for d in p.domains}, key=len, reverse=True)
-    return (re.compile(rf"(?<![\w-])(?:{alt(mixed)})(?![\w-])", re.I),
-            re.compile(rf"(?<![\w-])(?:{alt(caps)})(?![\w-])"),
-            re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(d) for d in domains)})\b", re.I), owner)
+    return PhraseIndex(names | domains, build), owner
 
 
 def names_in(text: str) -> list[tuple[re.Match, Payer]]:
-    """Every known organisation name or domain in `text`, with the organisation."""
-    mixed, caps, domains, owner = _matchers()
+    """Every known organisation name or domain in `text`, with the organisation (the longest
+    where names overlap)."""
+    index, owner = _matchers()
     out = []
-    for pat in (mixed, caps, domains):
-        for m in pat.finditer(text):
-            p = owner.get(" ".join(m.group(0).split()).lower())
-            if p is not None:
-                out.append((m, p))
+    pos = 0
+    for m in index.matches(text):
+        if m.start() < pos:
+            continue
+        p = owner.get(" ".join(m.group(0).split()).lower())
+        if p is not None:
+            out.append((m, p))
+            pos = m.end()
     return out
 
 
@@ -142,7 +154,10 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
         if id(ln) in skip:
             continue
         text = ln.text
-        for pat in (_APPROVED, _LICENSEE, _COPYRIGHT):
+        low = text.lower()
+        for pat, word in _SELF_STATEMENTS:
+            if not any(w in low for w in word):
+                continue  # these patterns backtrack at every character: only where their word is
             for m in pat.finditer(text):
                 for n, p in names_in(m.group("org")):
                     ev.add(p, SELF_STATEMENT, n.group(0))

@@ -80,6 +80,56 @@ def payer_family(name: str | None) -> str | None:
     return p.family if p else None
 
 
+# -- header fields --------------------------------------------------------------------------------
+
+DateKey = Literal["effective", "original_effective", "last_revised", "last_review", "next_review",
+                  "published", "issued", "approved"]
+
+
+class MetadataRules(_Rules):
+    """rules/metadata.json: the labels of the header fields, in named groups, and the words that
+    name a kind of document or page chrome rather than a policy's title."""
+
+    dates: dict[DateKey, tuple[str, ...]]
+    review_either: tuple[str, ...]
+    policy_id: tuple[str, ...]
+    title: tuple[str, ...]
+    other: tuple[str, ...]
+    weak: tuple[str, ...]
+    type_names: tuple[str, ...]
+    not_titles: tuple[str, ...]
+    lines_of_business: tuple[str, ...]
+
+    def labels(self) -> dict[str, tuple[str, ...]]:
+        """Every label (lower case) and the fields it may name: date keys, "review_either",
+        "policy_id", "title", "type" (a document type: "Clinical Policy: X" labels a title,
+        "Medical Coverage Policy: 0052" a number) or "" (a field no extractor keeps, which still
+        ends the value before it). A label in several groups names each of them ("Policy: X" is
+        a number or a title, by what X is)."""
+        out: dict[str, tuple[str, ...]] = {}
+        groups = [*self.dates.items(), ("review_either", self.review_either), ("policy_id", self.policy_id),
+                  ("title", self.title), ("type", self.type_names), ("", self.other)]
+        for key, labels in groups:
+            for label in labels:
+                label = " ".join(label.lower().split())
+                if "*" in label:
+                    continue  # a pattern of type names ("* management guidelines"), not a label
+                if key not in out.get(label, ()):
+                    out[label] = (*out.get(label, ()), key)
+        return out
+
+
+@lru_cache(maxsize=1)
+def metadata_rules() -> MetadataRules:
+    rules = MetadataRules.model_validate(_load("metadata.json"))
+    known = set(rules.labels())
+    unknown = [w for w in rules.weak if " ".join(w.lower().split()) not in known]
+    # a document type is a plain phrase: a label only before a colon (weak) in every case
+    if unknown:
+        raise ValueError(f"metadata.json: weak labels that are no field's label: {unknown}")
+    return rules
+
+
 # -- kinds of non-policy documents --------------------------------------------------------------
 
 class DocTypeRules(_Rules):

@@ -1,0 +1,337 @@
+"""The policy's title (vocabulary in rules/metadata.json).
+
+In order: a labelled title ("Subject: X", "Medical Policy Title" over its value, a document-type
+prefix used as a label: "Clinical Policy: X", "Appropriate Use Criteria: X"); else the first line
+of the document's head that is not page chrome; else the title that a running header or footer
+prints (a title may be printed only there).
+
+Page chrome is never a title: a document-type line ("Medical Policy", "Lab Management
+Guidelines V1.0.2026"), a status banner ("Retired Policy"), the plan's name or a line that
+speaks of it, a line of products ("Commercial and Individual Exchange"), a street address,
+phone, web address or copyright line, a navigation bar or breadcrumb, a running header made of
+the policy number and a page number, a labelled field, a date, a section heading, a sentence.
+
+A title printed over several lines is joined while each next line could continue it (it is
+not chrome and does not end a sentence), and kept as long as the wrap is evident (the line
+before ends with a connecting word or a hyphen, a bracket is open, the next line starts in lower
+case or with a bracket, or the line before ran to a wrapping width), or as long as the joined
+title is printed again elsewhere (the table of contents, a running header, the body): a title is
+repeated, a stray heading is not. Of several head candidates the first one printed again wins.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .dates import find_date
+from .document import Document, Line
+from .fields import Field, labels_in
+from .normalize import PAGE_MARKER
+from .payer import names_in
+from .sections import SectionSpan, match_heading
+from .vocab import metadata_rules
+
+TITLE_LINES = 25  # the head: where a title is printed, at most
+MAX_TITLE_LINES = 5  # a title wrapped over more lines is prose
+WRAP_WIDTH = 40  # a line this long that stops mid-title was wrapped by the layout
+MAX_TITLE_CHARS = 300
+# sections whose heading ends the head: the body has begun
+_BODY_KINDS = {"toc", "policy", "description", "coding", "history", "references", "evidence", "guidelines", "related",
+               "boilerplate", "background", "archive"}
+_CONNECTORS = {"a", "an", "and", "or", "of", "for", "the", "in", "on", "to", "with", "without", "by", "at",
+               "from", "using", "via", "vs", "versus", "including", "&", "-", "–", "—", "/", "and/or"}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], re.Pattern]:
+    rules = metadata_rules()
+
+    def alt(words) -> str:
+        # "*" stands for one or two words: "* management guidelines" is any benefit manager's program
+        return "|".join(r"\s+".join(r"[\w&/-]+(?:\s+[\w&/-]+)?" if w == "*" else re.escape(w) for w in t.split())
+                        for t in sorted(words, key=len, reverse=True))
+
+    type_line = re.compile(rf"^(?:{alt(rules.type_names)})$", re.I)
+    type_prefix = re.compile(rf"^(?:{alt(rules.type_names)})\s*(?:[:|–—]|\s-)\s*", re.I)
+    bar_title = re.compile(rf"(?:^|\s)(?:{alt(rules.type_names)})\s*\|\s*(?P<title>[^|]{{3,{MAX_TITLE_CHARS}}}?)\s*$", re.I)
+    return (type_line, type_prefix, frozenset(t.lower() for t in rules.not_titles),
+            frozenset(t.lower() for t in rules.lines_of_business), bar_title)
+
+
+_VERSION = re.compile(r"\s*(?:\b[vV]|(?<=[a-z])V)(?:ersion\s*)?\d+(?:\.\d+)+\b")
+_PAGE_TAIL = re.compile(r"\s*(?:\||\bpage\b:?)\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\b.*$", re.I)
+_BAR_NUMBER = re.compile(r"\s*\|\s*\d{1,4}\s*$")
+_ADDRESS = re.compile(
+    r"\b\d{1,6}(?:\s+[A-Z0-9][\w.']*){0,4}\s+(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|"
+    r"Parkway|Pkwy|Place|Pl|Suite|Ste|Court|Ct|Plaza|Square|Circle|Highway|Hwy)\b\.?|"
+    r",\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\bP\.?\s?O\.?\s+Box\b|^\s*(?:Street|Avenue|Road|Suite)\b", re.I)
+_CONTACT = re.compile(r"\(\d{3}\)|\b\d{3}[.\-\s]\d{3}[.\-\s]\d{4}\b|https?://|\bwww\.|@\w|^[\w.-]+\.(?:com|org|net|gov|edu)\b",
+                      re.I)
+_PROSE = re.compile(r"[\w)\]]{2}[.;] [A-Z][a-z]|[a-z]{3}[.!?]$")
+_ORG_WORDS = re.compile(r"\b(?:licensee|association|inc\b|corporation|company|independent member|®|™)", re.I)
+# the end of an organisation's name ("... Shield Association" left over from a wrapped line)
+_ORG_NAME_END = re.compile(r"\b(?:association|inc|corporation|company|llc|l\.l\.c)\.?$", re.I)
+# a line that speaks of an organisation whatever its name: "An independent member of the ..."
+_ORG_STATEMENT = re.compile(r"\bindependent (?:licensee|member)s?\b|\blicensees? of the\b|\bmember of the\b.*\bassociation\b"
+                            r"|\bregistered (?:trademark|service mark)s?\b", re.I)
+# "Home > Policies > X", "Home 9 Current 9 X" (an icon font's arrow), "A | B | C"
+_NAV_SEP = re.compile(r"\s(?:[>»›|/•·]|\d)\s")
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    doc: Document
+    payer: str | None
+    policy_id: str | None
+    flat: str  # the document's text, lower case, whitespace collapsed
+    furniture: tuple[str, ...]
+
+    lines: frozenset[str]  # the document's lines, lower case, whitespace collapsed
+
+    def printed_again(self, title: str) -> bool:
+        """The title is printed again: as a line of its own, in a running header or footer, or
+        (four words or more: not a common phrase) anywhere in the text."""
+        t = " ".join(title.lower().split())
+        if any(t in " ".join(f.lower().split()) for f in self.furniture):
+            return True
+        return (len(t.split()) >= 4 and self.flat.count(t) >= 2) or (t in self.lines and self.flat.count(t) >= 2)
+
+
+def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[Field], payer: str | None = None,
+                  policy_id: str | None = None) -> tuple[str | None, str | None]:
+    """(title, the policy number printed in front of it, if any: "FEP 2.04.141 Title")."""
+    ctx = _Ctx(doc, payer, policy_id, " ".join(doc.text.lower().split()), tuple(doc.furniture),
+               frozenset(" ".join(ln.text.lower().split()) for ln in doc.lines))
+    toc = {id(ln) for s in sections if s.kind == "toc" for ln in s.lines}
+    for f in head_fields:
+        if not {"title", "type"} & set(f.keys) or id(f.line) in toc:
+            continue
+        if "title" not in f.keys and not f.colon:
+            continue  # "Clinical Policy: X" titles X; "Coverage Policy <TAB> 2" is a contents row
+        at_end = f.own_line or f.line.text.rstrip().endswith(f.value)
+        found = _choose(ctx, f.index, f.value, at_end)
+        if found[0]:
+            return found
+    head = _head(doc, sections)
+    candidates: list[tuple[str, str | None, bool]] = []
+    skip_to = -1
+    for i in head:
+        text = doc.lines[i].text
+        if candidates and len(text) > 80 and _PROSE.search(text):
+            break  # the body's prose has begun: later lines are not the title
+        if i <= skip_to or _chrome(ctx, text):
+            continue
+        title, pid, last = _choose_span(ctx, i, doc.lines[i].text, True)
+        skip_to = last
+        if title:
+            candidates.append((title, pid, ctx.printed_again(title) or _anchored(ctx, i, last)))
+    confirmed = next((c for c in candidates if c[2]), None)
+    if confirmed:
+        return confirmed[0], confirmed[1]
+    for title, pid in _running_titles(ctx):
+        return title, pid
+    return (candidates[0][0], candidates[0][1]) if candidates else (None, None)
+
+
+def _running_titles(ctx: _Ctx):
+    """Titles printed by a running header or footer: the lines the cleaning removed as such, and
+    "Medical Coverage Policy | Title" run into a paragraph by a text layer."""
+    for text in ctx.doc.furniture:
+        if not _chrome(ctx, text) and not re.match(r"\d+\s", text):  # "2 Coding Information": a contents line
+            title, pid = _clean(ctx, text)
+            if title:
+                yield title, pid
+    bar_title = _patterns()[4]
+    for ln in ctx.doc.lines:
+        if "|" in ln.text:
+            m = bar_title.search(ln.text)
+            if m and not _chrome(ctx, m.group("title")):
+                title, pid = _clean(ctx, m.group("title"))
+                if title:
+                    yield title, pid
+
+
+def _anchored(ctx: _Ctx, first: int, last: int) -> bool:
+    """The lines just above or below the candidate are the policy number or the document type
+    printed alone: the letterhead's title slot."""
+    type_line = _patterns()[0]
+    from .metadata import bare_id
+
+    lines = ctx.doc.lines
+    for j in (first - 1, last + 1):
+        if 0 <= j < len(lines):
+            t = _VERSION.sub("", lines[j].text).strip(" :|")
+            if bare_id(t) or type_line.match(t) or type_line.match(_no_payer(t)):
+                return True
+    return False
+
+
+def _head(doc: Document, sections: list[SectionSpan]) -> list[int]:
+    """Indexes of the head's lines: the first lines, up to the first heading of the body."""
+    heads = {id(s.heading_line) for s in sections if s.heading_line is not None and s.kind in _BODY_KINDS}
+    type_line = _patterns()[0]
+    out = []
+    for i, ln in enumerate(doc.lines[:TITLE_LINES]):
+        if id(ln) in heads:
+            rule = match_heading(ln.text)
+            if rule is not None and rule.kind in _BODY_KINDS and not type_line.match(ln.text.strip(" :")):
+                break  # "Description", "Disclaimer"; not "REIMBURSEMENT POLICY", a letterhead's type line
+        out.append(i)
+    return out
+
+
+def _choose(ctx: _Ctx, i: int, text: str, wraps: bool) -> tuple[str | None, str | None]:
+    title, pid, _last = _choose_span(ctx, i, text, wraps)
+    return title, pid
+
+
+def _choose_span(ctx: _Ctx, i: int, text: str, wraps: bool) -> tuple[str | None, str | None, int]:
+    """The title starting with `text` (line `i`), joined with the lines it wraps onto; and the
+    index of the last line used."""
+    joins = [(text, i, True)]
+    if wraps:
+        lines = ctx.doc.lines
+        strict = True
+        j = i + 1
+        while j < len(lines) and j - i < MAX_TITLE_LINES and j < TITLE_LINES + MAX_TITLE_LINES:
+            prev, nxt = joins[-1][0], lines[j].text.strip()
+            if not _may_continue(ctx, prev, lines[j - 1].text, lines[j]):
+                break
+            strict = strict and _wraps(prev, lines[j - 1].text, nxt)
+            joins.append((prev + " " + nxt, j, strict))
+            j += 1
+    longest = " ".join(joins[-1][0].split())
+    if len(joins) > 1 and (_names_org(ctx, longest) or _PROSE.search(longest)):
+        # the lines read together as a sentence about the organisation ("Reproduction without
+        # authorization from / Blue Shield of California is prohibited"): chrome, however split
+        return None, None, joins[-1][1]
+    for joined, last, _strict in reversed(joins):
+        title, pid = _clean(ctx, joined)
+        if title and ctx.printed_again(title):
+            return title, pid, last
+    # not printed again: as far as the wrap is evident; a span whose text reads as chrome
+    # ("Reproduction without authorization from / X is prohibited") is no title at all
+    joined, last, _strict = [j for j in joins if j[2]][-1]
+    title, pid = _clean(ctx, joined)
+    return title, pid, joins[-1][1]
+
+
+def _may_continue(ctx: _Ctx, prev: str, prev_line: str, nxt: Line) -> bool:
+    s = nxt.text.strip()
+    if not s or nxt.is_row or prev.rstrip().endswith((".", ";", ":", "!", "?")) or len(s) > 150:
+        return False
+    return not s.endswith(".") and not _chrome(ctx, s) and not re.match(r"^[-•▪●◦·*]\s", s)
+
+
+def _wraps(prev: str, prev_line: str, nxt: str) -> bool:
+    """The layout evidently wrapped the title between `prev` and `nxt`."""
+    last = prev.split()[-1].lower() if prev.split() else ""
+    first = nxt.split()[0].lower()
+    return (last in _CONNECTORS or prev.endswith(("-", ",")) or prev.count("(") > prev.count(")")
+            or nxt[:1].islower() or nxt.startswith("(") or first in _CONNECTORS or len(prev_line.strip()) >= WRAP_WIDTH)
+
+
+def _chrome(ctx: _Ctx, text: str) -> bool:
+    """Page chrome: a line that is never a title (see the module doc)."""
+    s = text.strip()
+    low = s.lower().strip(" .:|*-–—")
+    if not re.search(r"[A-Za-z]{3,}", s) or len(s) > MAX_TITLE_CHARS + 40 or "\t" in s:
+        return True
+    type_line, _prefix, not_titles, business, _bar = _patterns()
+    core = _PAGE_TAIL.sub("", _VERSION.sub("", s)).strip(" .:|*-–—")
+    if low in not_titles or core.lower() in not_titles or type_line.match(core) or type_line.match(_no_payer(core)):
+        return True
+    words = re.findall(r"[a-z][a-z\-]*", low)
+    if words and all(w in business or w in ("and", "or", "&") for w in words):
+        return True
+    hits = labels_in(s)
+    if hits and hits[0].start == 0:
+        return True  # a labelled field
+    d = find_date(s)
+    if d is not None and d.start == 0:
+        return True
+    if _ADDRESS.search(s) or _CONTACT.search(s) or PAGE_MARKER.match(s):
+        return True
+    if "copyright" in low or s.startswith(("©", "(c)")) or "all rights reserved" in low or low.startswith("proprietary"):
+        return True
+    if _PROSE.search(s):
+        return True
+    if _nav(s) or match_heading(s) or re.match(r"^[-•▪●◦·*]\s", s):
+        return True
+    if _running_id(ctx, s) or _ORG_STATEMENT.search(s) or (len(s.split()) <= 4 and _ORG_NAME_END.search(s)):
+        return True
+    return _names_org(ctx, s)
+
+
+def _no_payer(text: str) -> str:
+    """`text` without the organisation names it holds ("Highmark Medical Policy" -> "Medical Policy")."""
+    for m, _p in sorted(names_in(text), key=lambda mp: -mp[0].start()):
+        text = text[: m.start()] + text[m.end():]
+    return " ".join(text.split()).strip(" .:|-–—®™")
+
+
+def _names_org(ctx: _Ctx, s: str) -> bool:
+    """The organisation's name, or a line that speaks of an organisation ("An independent member of
+    the Blue Shield Association", "Reproduction without authorization from X is prohibited")."""
+    found = names_in(s)
+    if ctx.payer and (ctx.payer.lower() in s.lower() or s.lower() in ctx.payer.lower()):
+        return True  # the name, or a piece of a logo printed over lines ("MASSACHUSETTS")
+    if not found:
+        return False
+    rest = _no_payer(s)
+    return not re.search(r"[A-Za-z]{3,}", rest) or bool(_ORG_WORDS.search(s)) or len(s.split()) <= 4 or \
+        bool(re.search(r"\b(?:is|are|from|by|of the)\b", s))
+
+
+def _running_id(ctx: _Ctx, s: str) -> bool:
+    """A running header of the policy number (and a page number): "CG-GENE-13", "2.02.56 | 5"."""
+    from .metadata import bare_id  # metadata imports this module
+
+    core = _BAR_NUMBER.sub("", _PAGE_TAIL.sub("", s)).strip()
+    return bool(core) and (bare_id(core) is not None or (ctx.policy_id is not None and core == ctx.policy_id))
+
+
+def _nav(s: str) -> bool:
+    """A navigation bar or breadcrumb: section names run together or parted by separators."""
+    if len(_NAV_SEP.findall(f" {s} ")) >= 2 and re.match(r"(?i)home\b", s):
+        return True
+    parts = [p for p in re.split(r"\s*[|>»›•·]\s*|(?<=[a-z])(?=[A-Z][a-z])", s) if p.strip()]
+    if len(parts) >= 3 and sum(1 for p in parts if match_heading(p) or p.strip().lower() in _patterns()[2]) >= 2:
+        return True
+    return False
+
+
+def _clean(ctx: _Ctx, text: str) -> tuple[str | None, str | None]:
+    """The title in a candidate text, without the page furniture, labels, version, document-type
+    prefix or policy number printed around it; and that policy number."""
+    from .metadata import bare_id
+
+    s = " ".join(text.split())
+    hits = [h for h in labels_in(s) if h.start > 0]
+    if hits:
+        s = s[: hits[0].start]
+    s = _BAR_NUMBER.sub("", _PAGE_TAIL.sub("", s))
+    s = _VERSION.sub("", s).strip(" :|-–—")
+    type_prefix = _patterns()[1]
+    pid = None
+    for _ in range(3):
+        before = s
+        s = type_prefix.sub("", s)
+        m = re.match(r"^(?:([A-Z]{2,6})\s+)?(\S+)\s+(?=\S)", s)
+        if m and bare_id(m.group(2)):  # "8.01.01 Title", "FEP 2.04.141 Title"
+            pid, s = bare_id(m.group(2)), s[m.end():]
+        s = s.strip(" :|-–—")
+        if s == before:
+            break
+    if not _titleish(ctx, s):
+        return None, None
+    return s, pid
+
+
+def _titleish(ctx: _Ctx, s: str) -> bool:
+    if not (3 <= len(s) <= MAX_TITLE_CHARS) or s.endswith((".", ",", ";")):
+        return False
+    if " " not in s and re.search(r"\d", s):
+        return False  # an id or a form number ("CMS-1500")
+    return not _chrome(ctx, s)

@@ -1,0 +1,80 @@
+"""The title, never page chrome (issue 7, class 1): snippets of our own in the layouts of real
+letterheads and web pages."""
+import pytest
+
+from medpolicy.ingest.metadata import extract_metadata
+from tests.helpers import doc_from_text
+
+
+def meta(text):
+    doc, secs = doc_from_text(text)
+    return extract_metadata(doc, secs)[0]
+
+
+@pytest.mark.parametrize("text, title", [
+    # a navigation bar of section links run together, then the title
+    ("PolicyCodingBackgroundReferences\n\nKnee Orthoses\n\nNumber: 0123\n\nPolicy\n\nKnee orthoses are covered.",
+     "Knee Orthoses"),
+    # a breadcrumb of a web page
+    ("Home > Providers > Policies\n\nHome Sleep Testing\n\nEffective Date: 01/01/2024", "Home Sleep Testing"),
+    # a logo line, a street address and a phone/web line above the title
+    ("Acme Health Plan\n\n100 Main Street, Springfield, IL 62701\n\n(555) 123-4567 WWW.ACMEHEALTH.COM\n\n"
+     "Cochlear Implants\n\nEffective Date: 01/01/2024", "Cochlear Implants"),
+    # a running header made of the policy number and a page number
+    ("AB-1234 | 1\n\nMedical Policy\n\nGait Trainers\n\nPolicy Number: AB-1234", "Gait Trainers"),
+    # the document-type line, with a version glued on, before the title and the number
+    ("Radiology Management GuidelinesV2.0.2031\n\nCardiac Imaging\n\nRAD.CD.101.B\n\nv2.0.2031",
+     "Cardiac Imaging"),
+    # a status banner above the title
+    ("Retired Policy\n\nSpinal Cord Stimulation\n\nPolicy # 00555\n\nOriginal Effective Date: 03/03/2013",
+     "Spinal Cord Stimulation"),
+    # a line of products above the document type
+    ("Zenith Health\n\nCommercial and Individual Exchange\n\nMedical Policy\n\nBone Growth Stimulators\n\n"
+     "Policy Number: 2031T0001A", "Bone Growth Stimulators"),
+    # a statement about the organisation, wrapped over two lines
+    ("Acme Blue Shield\n\nAn independent member of the Blue\n\nShield Association\n\nQQ_CON_1.01\n\n"
+     "Wound Care Products", "Wound Care Products"),
+])
+def test_chrome_is_never_the_title(text, title):
+    assert meta(text)["title"] == title
+
+
+@pytest.mark.parametrize("text, title", [
+    # a type prefix before the title, used as its label
+    ("Clinical Policy: Robotic Surgery for\n\nGallbladder Disease\n\nReference Number: ZZ.MP.01", "Robotic Surgery for Gallbladder Disease"),
+    ("Appropriate Use Criteria: Imaging of\n\nthe Knee\n\nProprietary", "Imaging of the Knee"),
+    ("Appropriate Use Criteria:\n\nImaging of the Heart\n\nProprietary", "Imaging of the Heart"),
+    # the number of another program printed before the title
+    ("Program Manual\n\nXYZ 9.01.11 Wearable Cardioverter Defibrillators for Adults\n\n(External Devices)\n\n"
+     "Annual Effective Policy Date: May 1, 2024", "Wearable Cardioverter Defibrillators for Adults (External Devices)"),
+    # a title printed over three lines, its wrap evident (a connecting word, an open bracket)
+    ("Medical Policy\n\nTitle: Continuous Glucose Monitors and\n\nInsulin Pumps for Adults and Children (Type 1\n\n"
+     "Diabetes)\n\nDescription\n\nText.", "Continuous Glucose Monitors and Insulin Pumps for Adults and Children (Type 1 Diabetes)"),
+    # a title over two lines, labelled by a line of its own
+    ("Medical Policy Title\n\nTranscatheter Valve Repair for Mitral Regurgitation in Adults With\n\nHeart Failure\n\n"
+     "Policy Number 9.09.09", "Transcatheter Valve Repair for Mitral Regurgitation in Adults With Heart Failure"),
+    # a title followed by its version and another field in a running header line
+    ("Bariatric Surgery Series: Gastric Bypass V3.2030 Date of Last Revision: 10/2029\n\n1\n\nPolicy\n\nText.",
+     "Bariatric Surgery Series: Gastric Bypass"),
+])
+def test_title_prefix_and_wrap(text, title):
+    assert meta(text)["title"] == title
+
+
+def test_the_number_printed_before_the_title_is_the_id():
+    m = meta("Program Manual\n\nXYZ 9.01.11 Wearable Defibrillators\n\nAnnual Effective Policy Date: May 1, 2024")
+    assert (m["policy_id"], m["title"]) == ("9.01.11", "Wearable Defibrillators")
+
+
+def test_title_only_in_a_running_header():
+    pages = [f"Infusion Pumps\nPage: {n} of 3\nText of page {n} about pumps and their use at home." for n in (1, 2, 3)]
+    text = ("Disclaimer\n\nThis policy does not replace a member's contract.\n\nEffective Date: 01/01/2024\n"
+            "Policy Number: AB-0001\n\f" + "\f".join(pages))
+    assert meta(text)["title"] == "Infusion Pumps"
+
+
+def test_title_only_in_a_footer_run_into_a_paragraph():
+    text = ("1 MAIN STREET, SPRINGFIELD, IL 62701 MEDICAL COVERAGE POLICY | 1\n\nEFFECTIVE DATE: 01|01|2024\n\n"
+            "OVERVIEW\n\nPumps are used at home, and the details are given in the coverage section. Medical Coverage "
+            "Policy | Infusion Pumps for Home Use")
+    assert meta(text)["title"] == "Infusion Pumps for Home Use"
