@@ -8,10 +8,17 @@ guideline vendors and journals. So a name found is evidence with a weight, by wh
 - a sentence in which the document speaks as the organisation: an approval ("approved by the
   X Medical Policy Committee"), an "X is an independent licensee" line, a copyright line, or
   the name as the subject of a coverage verb ("X considers ...", "X does not cover ...");
+- the name before a word for its documents ("Related Anthem Document", "X Medical Policy"):
+  weaker, since a plan also cites another's ("follow FEP guidelines");
 - a plain mention anywhere outside references, evidence and history (weak, but a plan names
-  itself often).
-The organisation with the most evidence wins. A national coverage determination is issued by
-Medicare. A document whose letterhead names an organisation we do not know gets that name.
+  itself often), counted once per distinct line (a disclaimer repeated on every page is one
+  mention); a benefit manager's name (kind "vendor") counts half, since plans send their
+  members to it ("prior authorization via X").
+A letterhead line is short: a sentence in the first lines (a disclaimer) only mentions names.
+An `ambiguous` alias ("NGS", next-generation sequencing) counts only in a letterhead or a self
+statement. The organisation with the most evidence wins, a plan before a vendor on a tie. A
+national coverage determination is issued by Medicare. A document whose letterhead names an
+organisation we do not know gets that name.
 """
 from __future__ import annotations
 
@@ -27,7 +34,9 @@ from .vocab import Payer, payer_rules
 # Weights of the kinds of evidence (see the module doc).
 LETTERHEAD = 6
 SELF_STATEMENT = 4
+DOCUMENTS = 2
 MENTION = 1
+VENDOR_MENTION = 0.5
 MENTION_CAP = 5  # a name repeated in every paragraph does not outweigh a letterhead
 # How many lines from the top may be letterhead, at most (a web page's menus come first).
 LETTERHEAD_LINES = 12
@@ -38,6 +47,10 @@ _LICENSEE = re.compile(r"(?P<org>[A-Z][\w&.' -]{3,80}?),? (?:is )?an independent
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<org>[A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
 _SELF_STATEMENTS = ((_APPROVED, ("approved by",)), (_LICENSEE, ("licensee",)), (_COPYRIGHT, ("©", "(c)", "copyright")))
 _SUBJECT_VERB = r"\s+(?:considers?|covers?|does not|do not|will|may|requires?|reserves?|defines?|uses?|has determined)\b"
+_DOCUMENT_NOUN = re.compile(r"(?:'s)?\s+(?:(?:medical|clinical|coverage|reimbursement|payment|pharmacy|um)\s+)*"
+                            r"(?:polic(?:y|ies)|documents?|guidelines?|bulletins?)\b", re.I)
+# a letterhead line is not a sentence: a disclaimer in the first lines only mentions names
+LETTERHEAD_MAX_WORDS = 14
 _NCD = re.compile(r"\bnational coverage determinations?\b|\bNCD\s+\d", re.I)
 _ORG_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Health Partners|Health"
               r"|Insurance(?: Company)?|Blue\s?Cross(?: (?:and |& )?Blue\s?Shield)?|Blue\s?Shield|Assurance|Mutual|HMO|Medical Group)")
@@ -99,37 +112,46 @@ class _Evidence:
     def __init__(self) -> None:
         self.score: dict[str, float] = defaultdict(float)
         self.mentions: dict[str, int] = defaultdict(int)
-        self.printed: dict[str, set[str]] = defaultdict(set)
+        self.printed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.payers: dict[str, Payer] = {}
 
     def add(self, payer: Payer, weight: float, printed: str | None = None) -> None:
         self.payers[payer.name] = payer
         self.score[payer.name] += weight
         if printed:
-            self.printed[payer.name].add(" ".join(printed.split()))
+            self.printed[payer.name][" ".join(printed.split())] += 1
 
     def mention(self, payer: Payer, printed: str) -> None:
-        if payer.self_only:
+        if payer.self_only or printed in payer.ambiguous:
             return
         self.mentions[payer.name] += 1
         if self.mentions[payer.name] <= MENTION_CAP:
-            self.add(payer, MENTION, printed)
+            self.add(payer, VENDOR_MENTION if payer.kind == "vendor" else MENTION, printed)
         else:
-            self.printed[payer.name].add(" ".join(printed.split()))
+            self.printed[payer.name][" ".join(printed.split())] += 1
 
     def best(self) -> str | None:
         if not self.score:
             return None
-        name = max(self.score, key=lambda n: (self.score[n], self.mentions[n]))
+        name = max(self.score, key=lambda n: (self.score[n], self.payers[n].kind == "payer", self.mentions[n]))
         return _display(self.payers[name], self.printed[name])
 
 
-def _display(payer: Payer, printed: set[str]) -> str:
-    """The name as the document prints it in full, else the canonical name (a document that
-    names itself only 'BCBSRI' or by its web domain)."""
-    full = [p for p in printed if p != p.upper() and len(p.split()) >= 2 and "." not in p
-            and p.lower() in {n.lower() for n in payer.names}]
-    return max(full, key=len) if full else payer.name
+def _display(payer: Payer, printed: dict[str, int]) -> str:
+    """The fullest name the document prints that holds the canonical one ("Noridian Healthcare
+    Solutions", "Aetna Inc"); else the canonical name, when printed or when the document prints
+    only forms it holds ("Premera" of "Premera Blue Cross", 'BCBSRI', a web domain); else the
+    longest name printed. A brand and a legal entity that hold neither the other
+    ("UnitedHealthcare", "United HealthCare Services") give the canonical one."""
+    names = {n.lower() for n in payer.names}
+    full = [p for p in printed if p not in (p.upper(), p.lower()) and "." not in p and p.lower() in names]
+    canonical = payer.name.lower()
+    holding = [p for p in full if canonical in p.lower()]
+    if holding:
+        return max(holding, key=lambda p: (len(p), printed[p]))
+    if all(p.lower() in canonical for p in full):
+        return payer.name
+    return max(full, key=lambda p: (len(p), printed[p]))
 
 
 def _letterhead(doc: Document, sections: list[SectionSpan]) -> list[Line]:
@@ -144,15 +166,21 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
     skip = {id(ln) for s in sections if s.kind in _NOT_SCANNED for ln in s.lines}
     head = _letterhead(doc, sections)
     head_ids = {id(ln) for ln in head}
+    head = [ln for ln in head if len(ln.text.split()) <= LETTERHEAD_MAX_WORDS]
+    head_ids = {id(ln) for ln in head}
     for ln in head:
         for m, p in names_in(ln.text):
             # the CMS or the BCBS Association head only their own documents: a line that is
             # their name alone, not "BCBSA Ref. Policy: 8.01.01" in a plan's header
             if not p.self_only or len(m.group(0)) >= len(ln.text.strip(" .,:;-®™")) - 1:
                 ev.add(p, LETTERHEAD, m.group(0))
+    seen: set[str] = set()
     for ln in doc.lines:
         if id(ln) in skip:
             continue
+        if ln.text in seen:
+            continue  # boilerplate repeated on every page: one mention
+        seen.add(ln.text)
         text = ln.text
         low = text.lower()
         for pat, word in _SELF_STATEMENTS:
@@ -164,8 +192,11 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
         if id(ln) in head_ids:
             continue
         for m, p in names_in(text):
-            if not p.self_only and re.match(_SUBJECT_VERB, text[m.end():]):
+            ambiguous = m.group(0) in p.ambiguous
+            if not p.self_only and not ambiguous and re.match(_SUBJECT_VERB, text[m.end():]):
                 ev.add(p, SELF_STATEMENT, m.group(0))
+            elif not p.self_only and not ambiguous and _DOCUMENT_NOUN.match(text, m.end()):
+                ev.add(p, DOCUMENTS, m.group(0))
             else:
                 ev.mention(p, m.group(0))
     if any(_NCD.search(ln.text) for ln in head):

@@ -33,6 +33,9 @@ class Payer(BaseModel):
 
     name: str
     aliases: tuple[str, ...] = ()
+    # aliases that are also common words of policies ("NGS": next-generation sequencing), counted
+    # only where a document speaks as the organisation
+    ambiguous: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
     family: str
     self_only: bool = False
@@ -40,7 +43,7 @@ class Payer(BaseModel):
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
+        return (self.name, *self.aliases, *self.ambiguous)
 
 
 class PayerRules(_Rules):

@@ -1,0 +1,67 @@
+"""The payer (issue 7, class 3) from the evidence a document gives: snippets of our own."""
+import pytest
+
+from medpolicy.ingest.payer import extract_payer
+from medpolicy.ingest.vocab import payer_family
+from tests.helpers import doc_from_text
+
+
+def payer(text):
+    doc, secs = doc_from_text(text)
+    return extract_payer(doc, secs)
+
+
+@pytest.mark.parametrize("text, name", [
+    # named only by an abbreviation in the letterhead
+    ("BCBSRI\n\nKnee Bracing\n\nEffective Date: 01/01/2024\n\nPolicy\n\nKnee braces are covered.",
+     "Blue Cross & Blue Shield of Rhode Island"),
+    # named only by a web domain in a running line
+    ("(555) 274-0000 WWW.BCBSRI.COM\n\nKnee Bracing\n\nPolicy\n\nKnee braces are covered.",
+     "Blue Cross & Blue Shield of Rhode Island"),
+    # a short form in the text, the full name never printed
+    ("Knee Bracing\n\nPolicy\n\nBCBSM and BCN cover knee braces when criteria are met.",
+     "Blue Cross Blue Shield of Michigan"),
+    # the fullest printed form that holds the canonical name
+    ("Knee Bracing\n\nPolicy\n\nNoridian Healthcare Solutions covers knee braces.", "Noridian Healthcare Solutions"),
+    # a brand and a legal entity: the brand (canonical)
+    ("UnitedHealthcare\n\nKnee Bracing\n\nPolicy\n\nUnitedHealthcare covers knee braces.\n\n"
+     "Proprietary Information of UnitedHealthcare. Copyright 2030 United HealthCare Services, Inc.", "UnitedHealthcare"),
+])
+def test_short_forms_and_domains(text, name):
+    assert payer(text) == name
+
+
+def test_medicare_issues_a_national_coverage_determination():
+    text = ("National Coverage Determination (NCD) for Knee Orthoses (280.99)\n\nPublication Number 100-3\n\n"
+            "Indications and Limitations of Coverage\n\nKnee orthoses are covered when reasonable and necessary.")
+    assert payer_family(payer(text)) == "Medicare"
+
+
+def test_an_ambiguous_abbreviation_is_not_a_mention():
+    # "NGS" is next-generation sequencing in a genetics policy, not the Medicare contractor
+    text = ("Gene Panels\n\nPolicy\n\nNGS panels are covered by BCBSM. NGS testing of tumors.\n\n"
+            "Rationale\n\nNGS panels detect variants. NGS results vary.")
+    assert payer(text) == "Blue Cross Blue Shield of Michigan"
+
+
+def test_a_disclaimer_in_the_first_lines_is_not_a_letterhead():
+    text = ("Clinical Guideline\n\nCommercial or FEP plans may use this guideline for provider education, and each "
+            "plan may choose whether to implement it for its members and its lines of business.\n\n"
+            "Subject: Gene Panels\n\nDescription\n\nSee the Related Anthem Document table below.")
+    assert payer(text) == "Anthem"
+
+
+def test_a_plan_before_the_benefit_manager_it_names():
+    text = ("Medical Policy\n\nGene Panels\n\nPolicy\n\nThe BCBSMA program requires prior authorization via "
+            "AIM Specialty Health. Request it from AIM Specialty Health.")
+    assert payer(text) == "Blue Cross Blue Shield of Massachusetts"
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Louisiana Blue", "Blue Cross and Blue Shield of Louisiana"),
+    ("Anthem Blue Cross", "Elevance Health"),
+    ("Excellus", "Excellus BlueCross BlueShield"),
+])
+def test_a_letterhead_change_keeps_the_family(old, new):
+    # the store keys a policy by payer family, so a renamed letterhead is the same policy library
+    assert payer_family(old) == payer_family(new) is not None
