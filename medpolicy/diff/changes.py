@@ -59,7 +59,7 @@ def _label(kind: str, op: str, item: Any) -> str:
         num = f"{record.number}. " if record.number is not None else ""
         return f"{num}{short(record.text, 90)}{what}"
     if kind == "related_policies":
-        return f"{record.policy_id}" + (f" {record.title}" if record.title else "")
+        return " ".join(p for p in (record.policy_id, record.title) if p)
     raise ValueError(kind)
 
 

@@ -325,15 +325,15 @@ def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> Refer
 def diff_related(old: Sequence[RelatedPolicy], new: Sequence[RelatedPolicy]) -> RelatedDiff:
     a = {}
     for r in old:
-        a.setdefault(_id_key(r.policy_id), r)
+        a.setdefault(r.key(), r)
     b = {}
     for r in new:
-        b.setdefault(_id_key(r.policy_id), r)
+        b.setdefault(r.key(), r)
     result = RelatedDiff()
     for k, r in a.items():
         if k not in b:
             result.removed.append(r)
-        elif loose_key(r.title) != loose_key(b[k].title):
+        elif b[k].policy_id and loose_key(r.title) != loose_key(b[k].title):
             result.modified.append(RelatedChange(policy_id=b[k].policy_id, old=r, new=b[k]))
     result.added = [r for k, r in b.items() if k not in a]
     return result

@@ -124,7 +124,10 @@ def _accept(text: str, m: re.Match, vocab: _Vocab) -> _Hit | None:
     before = text[: m.start()]
     strong = bool(_STRONG_BEFORE.search(before))
     dash = bool(re.search(r"[-–—]", sep))
-    if label in vocab.weak and not (colon or "\t" in sep or "#" in label or (strong and dash)):
+    # "MEDICAL POLICY – 8.01.01", "Medical Policy 9.99.001": a document type and its number alone
+    numbered = strong and bool(keys) and keys[0] in ("policy_id", "type") and not before.strip() and \
+        len(text[m.end():].split()) == 1 and text[m.end():m.end() + 1].isdigit()
+    if label in vocab.weak and not (colon or "\t" in sep or "#" in label or (strong and dash) or numbered):
         return None
     if keys == ("type",) and not strong:
         return None  # "RELATED MEDICAL POLICIES:" is a heading, not a "Medical Policies:" field

@@ -102,6 +102,7 @@ class MetadataRules(_Rules):
     type_names: tuple[str, ...]
     not_titles: tuple[str, ...]
     lines_of_business: tuple[str, ...]
+    related_leads: tuple[str, ...]
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         """Every label (lower case) and the fields it may name: date keys, "review_either",

@@ -19,7 +19,7 @@ def policy_to_markdown(policy: Policy) -> str:
     out.append(f"| Source | {_cell(policy.source.path.rsplit('/', 1)[-1])} ({policy.source.format}, sha256 {policy.source.sha256[:12]}) |\n")
     if policy.related_policies:
         out.append("## Related policies\n")
-        out.extend(f"- {r.policy_id}" + (f" {r.title}" if r.title else "") for r in policy.related_policies)
+        out.extend("- " + " ".join(p for p in (r.policy_id, r.title) if p) for r in policy.related_policies)
         out.append("")
     if policy.statements:
         out.append("## Coverage statements\n")

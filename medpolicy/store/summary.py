@@ -61,7 +61,7 @@ def _summarize(old: Policy, new: Policy) -> str:
     parts += _count("code", old.codes, new.codes, lambda c: (c.system.value, c.code, c.code_end))
     parts += _count("history row", old.history, new.history, lambda h: (h.date, _norm(h.summary)))
     parts += _count("reference", old.references, new.references, _reference_id)
-    parts += _count("related policy", old.related_policies, new.related_policies, lambda r: r.policy_id)
+    parts += _count("related policy", old.related_policies, new.related_policies, lambda r: r.key())
     fields = [f"dates.{k}" for k in DATE_KEYS if getattr(old.dates, k) != getattr(new.dates, k)]
     fields += [k for k in ("policy_id", "title", "payer") if _norm(getattr(old, k)) != _norm(getattr(new, k))]
     line = ", ".join(parts)

@@ -88,6 +88,7 @@ def test_date_labels(text, key, iso):
     ("Reference Number: QQ.MP.12 Coding Implications", "QQ.MP.12"),
     ("Policy #     00123", "00123"),
     ("Medical Coverage Policy: 0099", "0099"),
+    ("Medical Policy 7.70.070", "7.70.070"),  # a document type and its number alone on a line
 ])
 def test_id_labels(text, pid):
     assert meta("Sleep Studies\n\n" + text)["policy_id"] == pid

@@ -19,3 +19,67 @@ def test_related_title_from_labelled_line():
     doc, secs = doc_from_text("CROSS REFERENCES\n\nStem Cell Transplants, Transplant, Policy No. M-45")
     r = extract_related(doc, secs)[0][0]
     assert r.title == "Stem Cell Transplants"
+
+
+def related(text, policy_id=None):
+    doc, secs = doc_from_text(text)
+    return [r.policy_id or r.title for r in extract_related(doc, secs, policy_id)[0]]
+
+
+@pytest.mark.parametrize("text, ids", [
+    # a sending-elsewhere phrase, then a list (bullets of several kinds, one run into a line)
+    ("Description\n\nThis document does not address panels. Please refer to:\n\no QQ.00011 Gene Panels for Cancer\n\n"
+     "o QQ.00012 Exome Sequencing\n\n• When another document exists, it applies.", ["QQ.00011", "QQ.00012"]),
+    ("Description\n\nFor those tests, please see the following:\n\n− QQ.00021 Exome Sequencing, Gene Panels and Molecular\n\n"
+     "Profiling − QQ.00022 Tumor DNA Panels", ["QQ.00021", "QQ.00022"]),
+    ("Description\n\nOther related documents include:\n\nZZ-GENE-31 Hereditary Colon Cancer Testing\n\n"
+     "Syndromes\n\nZZ-MED-40 Prenatal Screening\n\nPosition Statement\n\nTesting is covered.", ["ZZ-GENE-31", "ZZ-MED-40"]),
+    # the number on the rest of the sentence
+    ("Description\n\nFor inherited diseases, see ZZ-GENE-31 Hereditary Testing. Counseling is advised.", ["ZZ-GENE-31"]),
+    ("Description\n\nSee also QQ.00031 for imaging of the knee.", ["QQ.00031"]),
+    # Medicare documents by their numbers
+    ("Coverage Guidance\n\nThe contractor's LCD L12345 and billing article A54321 apply, with NCD 110.2.",
+     ["L12345", "A54321", "110.2"]),
+])
+def test_related_without_a_heading(text, ids):
+    assert related(text) == ids
+
+
+@pytest.mark.parametrize("text, policy_id, ids", [
+    # a series abbreviation before each number: kept only where the policy's own number has it
+    ("Related Policies\n\nXYZ 0140 - Genetic Testing\n\nXYZ 0227 - Knee Testing", "0352", ["0140", "0227"]),
+    ("Related Policies\n\nCAM 342 Tumor Markers\n\nCAM 241 Gene Panels", "CAM 273", ["CAM 342", "CAM 241"]),
+    # the number after a hash at the end of a title that runs on into the next text
+    ("Related Policies\n\nBiomarkers for the Diagnosis of Prostate Cancer, #336 Policy 1 Commercial Members: X\n\n"
+     "Plasma testing is considered medically necessary for patients with advanced lung cancer when tissue is short:",
+     None, ["336"]),
+    # printed by title only: a plain list, a bulleted list with wrapped titles and what they are for
+    ("Related Policies\n\nBiomarker Testing Mandate\n\nGenetic Testing Services\n\nLaboratory Analyses (PLA)\n\nPUBLISHED\n\n"
+     "Provider Update, May 2031", None, ["Biomarker Testing Mandate", "Genetic Testing Services", "Laboratory Analyses (PLA)"]),
+    ("Other Related Policies\n\nFor other testing, please refer to:\n\n● Oncology: Tumor Testing for Solid Tumors for\n\n"
+     "criteria related to DNA testing of a tumor.\n\n● Genetic Testing: Hereditary Syndromes and Family\n\n"
+     "History for criteria related to inherited risk.\n\nback to top",
+     None, ["Oncology: Tumor Testing for Solid Tumors", "Genetic Testing: Hereditary Syndromes and Family History"]),
+    # a list whose numbers are codes, a gene, a code system: none is a policy
+    ("Related Policies\n\n• Genetic Testing for Rare Syndromes\n\nEstablished codes:\n\n81201 81202 81203\n\nS3854",
+     None, ["Genetic Testing for Rare Syndromes"]),
+    ("Related Policies\n\nNone\n\nPolicy\n\nCommercial Members: Managed Care", None, []),
+])
+def test_related_lists(text, policy_id, ids):
+    assert related(text, policy_id) == ids
+
+
+def test_a_related_box_run_into_the_text_beside_it():
+    text = ("Coverage Rationale\n\nThe test is covered for adults with all of:\n\n"
+            "• Stage I cancer; and\n\n• No prior therapy or Related Commercial Policies\n\n"
+            "• Gene Expression Tests for Breast Cancer Diagnosis and\n\nTreatment Decisions\n\n"
+            "Community Plan Policy\n\n• Genetic Testing for Hereditary Cancer\n\n"
+            "The test is unproven and not medically necessary for all other indications of this kind.")
+    assert related(text) == ["Gene Expression Tests for Breast Cancer Diagnosis and Treatment Decisions",
+                             "Genetic Testing for Hereditary Cancer"]
+
+
+def test_title_only_entries_have_no_number_and_an_identity():
+    doc, secs = doc_from_text("Related Policies\n\nBiomarker Testing Mandate\n\nGenetic Testing Services")
+    r = extract_related(doc, secs)[0][0]
+    assert r.policy_id is None and r.key() == "title:biomarker testing mandate"
