@@ -111,8 +111,9 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", s) if len(s) <= 60 else s
 
 
-def remove_furniture(items: list[_Raw]) -> list[_Raw]:
-    """Drop page markers and the short lines that repeat beside them on most pages."""
+def remove_furniture(items: list[_Raw], removed: list[str] | None = None) -> list[_Raw]:
+    """Drop page markers and the short lines that repeat beside them on most pages (appended,
+    once each, to `removed` when given)."""
     marker_idx = [i for i, it in enumerate(items) if "\t" not in it.text and PAGE_MARKER.match(it.text)]
     if not marker_idx:
         return items
@@ -131,6 +132,8 @@ def remove_furniture(items: list[_Raw]) -> list[_Raw]:
     for i, it in enumerate(items):
         if i in markers or ("\t" not in it.text and _mask(it.text) in furniture):
             dropped = True
+            if removed is not None and i not in markers and it.text not in removed:
+                removed.append(it.text)
             continue
         if dropped:
             it.furniture_before = True
@@ -228,18 +231,12 @@ def _raw_lines(source: SourceDocument) -> list[_Raw]:
 
 def build_document(source: SourceDocument) -> Document:
     items = _raw_lines(source)
-    furniture: list[str] = []
     if not source.furniture_removed:
         if all(b.page is None for b in source.blocks):
             _assign_pages(items)
-        kept = remove_furniture(items)
-        ids = {id(it) for it in kept}
-        furniture = list(dict.fromkeys(it.text for it in items if id(it) not in ids and not PAGE_MARKER.match(it.text)))
-        items = kept
+        items = remove_furniture(items, source.furniture)
     items = join_broken_blocks(items)
-    doc = Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
-    doc.furniture = furniture
-    return doc
+    return Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
 
 
 __all__ = ["build_document", "join_broken_blocks", "remove_furniture", "strip_markup", "unify_characters",

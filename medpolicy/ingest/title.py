@@ -101,7 +101,7 @@ class _Ctx:
 def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[Field], payer: str | None = None,
                   policy_id: str | None = None) -> tuple[str | None, str | None]:
     """(title, the policy number printed in front of it, if any: "FEP 2.04.141 Title")."""
-    ctx = _Ctx(doc, payer, policy_id, " ".join(doc.text.lower().split()), tuple(doc.furniture),
+    ctx = _Ctx(doc, payer, policy_id, " ".join(doc.text.lower().split()), tuple(doc.source.furniture),
                frozenset(" ".join(ln.text.lower().split()) for ln in doc.lines))
     toc = {id(ln) for s in sections if s.kind == "toc" for ln in s.lines}
     for f in head_fields:
@@ -137,7 +137,7 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
 def _running_titles(ctx: _Ctx):
     """Titles printed by a running header or footer: the lines the cleaning removed as such, and
     "Medical Coverage Policy | Title" run into a paragraph by a text layer."""
-    for text in ctx.doc.furniture:
+    for text in ctx.doc.source.furniture:
         if not _chrome(ctx, text) and not re.match(r"\d+\s", text):  # "2 Coding Information": a contents line
             title, pid = _clean(ctx, text)
             if title:
