@@ -9,6 +9,8 @@ that hold nothing but labels and dates (a "Policy History" block that prints "La
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from ..models import PolicyDates
 from .dates import find_date, find_dates
@@ -24,6 +26,31 @@ _NOT_METADATA = {"history", "references", "evidence", "archive"}
 HEADER_LINES = 60
 # how far down the head a number printed alone may be the policy's own ("5.21.054", "L35041")
 BARE_ID_LINES = 15
+
+
+@dataclass(frozen=True)
+class LabelVocabulary:
+    """The header labels by field, lower case (longest first), and the lines that are never a
+    title (document types included): the view of rules/metadata.json that the loaders use to
+    split header fields run together on one line of web text (flat.py)."""
+
+    date_labels: dict[str, tuple[str, ...]]
+    id_labels: tuple[str, ...]
+    title_labels: tuple[str, ...]
+    not_titles: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> LabelVocabulary:
+    r = metadata_rules()
+
+    def longest_first(labels) -> tuple[str, ...]:
+        return tuple(sorted((" ".join(lb.lower().split()) for lb in labels if "*" not in lb), key=len, reverse=True))
+
+    dates = {k: longest_first(v) for k, v in r.dates.items()}
+    dates["last_review"] = longest_first((*r.dates.get("last_review", ()), *r.review_either))
+    return LabelVocabulary(dates, longest_first(r.policy_id), longest_first((*r.title, *r.type_names)),
+                           frozenset(t.lower() for t in (*r.not_titles, *r.type_names) if "*" not in t))
 
 
 class Scopes:

@@ -46,3 +46,10 @@ def test_dates(text, key, iso):
 def test_dates_never_from_history_rows():
     m = meta("Sleep Studies\n\nPolicy History\n\nDate\tAction\n1/1/2012\tEffective Date: 1/1/2012 new policy")
     assert m["dates"].effective is None
+
+
+def test_label_vocabulary_view_for_the_loaders():
+    from medpolicy.ingest.metadata import rules
+    r = rules()
+    assert "document #" in r.id_labels and "most recent review date" in r.date_labels["last_review"]
+    assert "subject" in r.title_labels and "medical policy" in r.not_titles  # a document type is never a title
