@@ -177,6 +177,7 @@ def clean_id(value: str) -> str | None:
 # "MOL.TS.194.A", "BSC_CON_2.04", "BSC2.18". Not a version ("v1.0.2026"), a section number
 # ("2.0"), a phone number or a date.
 _BARE_ID = re.compile(r"^\(?(?![vV]\d)(?=[\w.\-]*\d)(?:[A-Z][A-Za-z]*[._\-]?)*[A-Z0-9]*\d[\w]*(?:\s?[._\-–]\s?[A-Za-z0-9]+)*\)?$")
+_VERSION_TAIL = re.compile(r"\s+[vV](?:ersion\s*)?\d+(?:\.\d+)+\s*$")
 _PHONE = re.compile(r"\b\d{3}[.\-\s]\d{3}[.\-\s]\d{4}\b|\(\d{3}\)")
 
 
@@ -208,7 +209,7 @@ def extract_policy_id(doc: Document, sections: list[SectionSpan], scopes: Scopes
         if pid:
             return pid
     for ln in header_lines(doc, sections)[:BARE_ID_LINES]:
-        pid = bare_id(ln.text)
+        pid = bare_id(_VERSION_TAIL.sub("", ln.text))  # "MOL.TS.194.A v1.0.2026"
         if pid:
             return pid
     return None

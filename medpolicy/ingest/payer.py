@@ -202,7 +202,19 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
     if any(_NCD.search(ln.text) for ln in head):
         medicare = next(p for p in payer_rules().payers if p.family == "Medicare" and p.self_only)
         ev.add(medicare, LETTERHEAD)
-    return ev.best() or _unknown_organisation(doc)
+    return ev.best() or _in_history(doc, sections) or _unknown_organisation(doc)
+
+
+def _in_history(doc: Document, sections: list[SectionSpan]) -> str | None:
+    """With no other evidence, the organisation a revision history names (a plan's own history:
+    "Pre-merger X policy ... reviewed"); references are never evidence, they cite others."""
+    ev = _Evidence()
+    for s in sections:
+        if s.kind == "history":
+            for ln in s.lines:
+                for m, p in names_in(ln.text):
+                    ev.mention(p, m.group(0))
+    return ev.best()
 
 
 def _unknown_organisation(doc: Document) -> str | None:

@@ -22,6 +22,7 @@ from ..models import Provenance, RelatedPolicy
 from .dates import find_date
 from .document import Document, Line
 from .sections import SectionSpan, match_heading
+from .title import is_type_line
 from .vocab import metadata_rules
 
 # "Policy No. M-149", "Policy #12.3", "Policy Number: 7.01.02" inside a line
@@ -148,8 +149,8 @@ def _sidebars(doc: Document, sections: list[SectionSpan]) -> list[list[Line]]:
             continue
         box = []
         for nxt in lines[i + 1:i + 1 + SIDEBAR_MAX_LINES]:
-            if _PAGE_FURNITURE.search(nxt.text):
-                continue  # a running footer the cleaning left between the heading and the list
+            if _PAGE_FURNITURE.search(nxt.text) or is_type_line(nxt.text):
+                continue  # a running header or footer the cleaning left between the heading and the list
             if len(nxt.text.split()) > TITLE_MAX_WORDS or nxt.is_row or (
                     match_heading(nxt.text) and not _names_products(nxt.text)):
                 break  # the text the box was printed beside resumes

@@ -35,6 +35,7 @@ from .vocab import metadata_rules
 TITLE_LINES = 25  # the head: where a title is printed, at most
 MAX_TITLE_LINES = 5  # a title wrapped over more lines is prose
 WRAP_WIDTH = 40  # a line this long that stops mid-title was wrapped by the layout
+MAX_WRAP_WORDS = 12  # the rest of a wrapped title is short
 MAX_TITLE_CHARS = 300
 # sections whose heading ends the head: the body has begun
 _BODY_KINDS = {"toc", "policy", "description", "coding", "history", "references", "evidence", "guidelines", "related",
@@ -44,7 +45,7 @@ _CONNECTORS = {"a", "an", "and", "or", "of", "for", "the", "in", "on", "to", "wi
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], re.Pattern, re.Pattern]:
     rules = metadata_rules()
 
     def alt(words) -> str:
@@ -55,13 +56,16 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str],
     type_line = re.compile(rf"^(?:{alt(rules.type_names)})$", re.I)
     type_prefix = re.compile(rf"^(?:{alt(rules.type_names)})\s*(?:[:|–—]|\s-)\s*", re.I)
     bar_title = re.compile(rf"(?:^|\s)(?:{alt(rules.type_names)})\s*\|\s*(?P<title>[^|]{{3,{MAX_TITLE_CHARS}}}?)\s*$", re.I)
+    ui = re.compile(rf"^(?:{alt(rules.chrome_starts)})\b", re.I)
     return (type_line, type_prefix, frozenset(t.lower() for t in rules.not_titles),
-            frozenset(t.lower() for t in rules.lines_of_business), bar_title)
+            frozenset(t.lower() for t in rules.lines_of_business), bar_title, ui)
 
 
 _VERSION = re.compile(r"\s*(?:\b[vV]|(?<=[a-z])V)(?:ersion\s*)?\d+(?:\.\d+)+\b")
 _PAGE_TAIL = re.compile(r"\s*(?:\||\bpage\b:?)\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\b.*$", re.I)
 _BAR_NUMBER = re.compile(r"\s*\|\s*\d{1,4}\s*$")
+# a policy number printed after the title: letters, a space or a spaced dash, digits
+_TRAILING_ID = re.compile(r"(?:\s+[-–—])?\s+(?P<id>[A-Z]{2,6}(?:\s?[-–]\s?[A-Z]{0,2}|\s)\d{2,}[A-Z0-9.\-]*)$")
 _ADDRESS = re.compile(
     r"\b\d{1,6}(?:\s+[A-Z0-9][\w.']*){0,4}\s+(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|"
     r"Parkway|Pkwy|Place|Pl|Suite|Ste|Court|Ct|Plaza|Square|Circle|Highway|Hwy)\b\.?|"
@@ -120,12 +124,13 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
         text = doc.lines[i].text
         if candidates and len(text) > 80 and _PROSE.search(text):
             break  # the body's prose has begun: later lines are not the title
+        text = _page_title(ctx, text)
         if i <= skip_to or _chrome(ctx, text):
             continue
-        title, pid, last = _choose_span(ctx, i, doc.lines[i].text, True)
+        title, pid, last = _choose_span(ctx, i, text, True)
         skip_to = last
         if title:
-            candidates.append((title, pid, ctx.printed_again(title) or _anchored(ctx, i, last)))
+            candidates.append((title, pid, pid is not None or ctx.printed_again(title) or _anchored(ctx, i, last)))
     confirmed = next((c for c in candidates if c[2]), None)
     if confirmed:
         return confirmed[0], confirmed[1]
@@ -137,7 +142,7 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
 def _running_titles(ctx: _Ctx):
     """Titles printed by a running header or footer: the lines the cleaning removed as such, and
     "Medical Coverage Policy | Title" run into a paragraph by a text layer."""
-    for text in ctx.doc.source.furniture:
+    for text in _joined_furniture(ctx):
         if not _chrome(ctx, text) and not re.match(r"\d+\s", text):  # "2 Coding Information": a contents line
             title, pid = _clean(ctx, text)
             if title:
@@ -150,6 +155,36 @@ def _running_titles(ctx: _Ctx):
                 title, pid = _clean(ctx, m.group("title"))
                 if title:
                     yield title, pid
+
+
+def _joined_furniture(ctx: _Ctx) -> list[str]:
+    """The running lines, a title the header wrapped over two lines joined again (they were
+    removed in order, so its lines follow each other)."""
+    out: list[str] = []
+    for text in ctx.doc.source.furniture:
+        t = " ".join(text.split())
+        if out and not _chrome(ctx, out[-1]) and not _chrome(ctx, t) and _wraps(out[-1], out[-1], t) \
+                and not out[-1].endswith((".", ":", ";")) and len(t.split()) <= MAX_WRAP_WORDS:
+            out[-1] = out[-1] + " " + t
+        else:
+            out.append(t)
+    return out
+
+
+def _page_title(ctx: _Ctx, text: str) -> str:
+    """A web page's title line without the site's chrome after it: "Title | Section | Site"
+    (the rest may run on with the site's menus)."""
+    if " | " not in text:
+        return text
+    parts = [p.strip() for p in text.split(" | ")]
+    if all(_chrome(ctx, p) or len(p.split()) <= 2 or _starts_with_org(p) for p in parts[1:]):
+        return parts[0]
+    return text
+
+
+def _starts_with_org(text: str) -> bool:
+    found = names_in(text)
+    return bool(found) and found[0][0].start() == 0
 
 
 def _anchored(ctx: _Ctx, first: int, last: int) -> bool:
@@ -238,10 +273,12 @@ def _chrome(ctx: _Ctx, text: str) -> bool:
     low = s.lower().strip(" .:|*-–—")
     if not re.search(r"[A-Za-z]{3,}", s) or len(s) > MAX_TITLE_CHARS + 40 or "\t" in s:
         return True
-    type_line, _prefix, not_titles, business, _bar = _patterns()
+    type_line, _prefix, not_titles, business, _bar, ui = _patterns()
     core = _PAGE_TAIL.sub("", _VERSION.sub("", s)).strip(" .:|*-–—")
     if low in not_titles or core.lower() in not_titles or type_line.match(core) or type_line.match(_no_payer(core)):
         return True
+    if ui.match(s):
+        return True  # an instruction or a button of the page ("CLICK THE ENVELOPE ICON BELOW ...")
     words = re.findall(r"[a-z][a-z\-]*", low)
     if words and all(w in business or w in ("and", "or", "&") for w in words):
         return True
@@ -262,6 +299,13 @@ def _chrome(ctx: _Ctx, text: str) -> bool:
     if _running_id(ctx, s) or _ORG_STATEMENT.search(s) or (len(s.split()) <= 4 and _ORG_NAME_END.search(s)):
         return True
     return _names_org(ctx, s)
+
+
+def is_type_line(text: str) -> bool:
+    """A line that names a kind of document ("Corporate Medical Policy", "Lab Management
+    Guidelines V1.0"), the letterhead's, never a title or an entry of a list."""
+    core = _PAGE_TAIL.sub("", _VERSION.sub("", text.strip())).strip(" .:|*-–—")
+    return bool(_patterns()[0].match(core) or _patterns()[0].match(_no_payer(core)))
 
 
 def _no_payer(text: str) -> str:
@@ -324,6 +368,16 @@ def _clean(ctx: _Ctx, text: str) -> tuple[str | None, str | None]:
         s = s.strip(" :|-–—")
         if s == before:
             break
+    s = _page_title(ctx, s)
+    m = _TRAILING_ID.search(s)
+    if m and pid is None:
+        # "Liquid Biopsy AHS - G2054", "Liquid Biopsy - CAM 273": the number after the title
+        pid = re.sub(r"\s*[-–]\s*", "-", m.group("id"))
+        s = s[: m.start()].strip(" -–—|")
+    words = s.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        s = " ".join(words[:half])  # a page title and the heading run together: "X Y X Y"
     if not _titleish(ctx, s):
         return None, None
     return s, pid

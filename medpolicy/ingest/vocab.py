@@ -103,6 +103,7 @@ class MetadataRules(_Rules):
     not_titles: tuple[str, ...]
     lines_of_business: tuple[str, ...]
     related_leads: tuple[str, ...]
+    chrome_starts: tuple[str, ...]
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         """Every label (lower case) and the fields it may name: date keys, "review_either",

@@ -65,3 +65,9 @@ def test_a_plan_before_the_benefit_manager_it_names():
 def test_a_letterhead_change_keeps_the_family(old, new):
     # the store keys a policy by payer family, so a renamed letterhead is the same policy library
     assert payer_family(old) == payer_family(new) is not None
+
+
+def test_with_no_other_evidence_the_plan_its_own_history_names():
+    text = ("Knee Braces\n\nPolicy\n\nKnee braces are covered.\n\nHistory\n\n"
+            "01/01/2020\tPre-merger Excellus policy reviewed; no changes.\n\nReferences\n\n1. Aetna. Braces. 2019.")
+    assert payer(text) == "Excellus BlueCross BlueShield"

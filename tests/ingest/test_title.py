@@ -61,6 +61,31 @@ def test_title_prefix_and_wrap(text, title):
     assert meta(text)["title"] == title
 
 
+@pytest.mark.parametrize("text, pid, title", [
+    # the number printed after the title, a page title and its heading run together
+    ("Knee Braces XYZ - K1234 | Members | Wellmark Skip to content Find a doctor\n\nDescription\n\nText.",
+     "XYZ-K1234", "Knee Braces"),
+    ("Knee Braces Knee Braces - QRS 321\n\nDescription\n\nText.", "QRS 321", "Knee Braces"),
+    # the number alone under the title, a version after it
+    ("Knee Braces\n\nRAD.KN.101.B v3.0.2031\n\nIntroduction\n\nText.", "RAD.KN.101.B", "Knee Braces"),
+])
+def test_the_number_printed_beside_the_title(text, pid, title):
+    m = meta(text)
+    assert (m["policy_id"], m["title"]) == (pid, title)
+
+
+def test_page_instructions_are_not_titles():
+    assert meta("CLICK THE ICON BELOW TO SEND COMMENTS\n\nBack to list Home\n\nKnee Braces\n\n"
+                "Effective Date: 01/01/2024")["title"] == "Knee Braces"
+
+
+def test_a_running_title_wrapped_over_two_lines():
+    pages = [f"Knee Braces and Orthoses for Adults and Children With\nLigament Injuries\nPage {n} of 3\n"
+             f"Text of page {n}, about braces." for n in (1, 2, 3)]
+    text = "Date of Last Revision: 01/2030\n\nRevision Log\n\nText.\n\f" + "\f".join(pages)
+    assert meta(text)["title"] == "Knee Braces and Orthoses for Adults and Children With Ligament Injuries"
+
+
 def test_the_number_printed_before_the_title_is_the_id():
     m = meta("Program Manual\n\nXYZ 9.01.11 Wearable Defibrillators\n\nAnnual Effective Policy Date: May 1, 2024")
     assert (m["policy_id"], m["title"]) == ("9.01.11", "Wearable Defibrillators")
