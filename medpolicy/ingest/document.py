@@ -72,6 +72,10 @@ class SourceDocument:
     # True when the loader already removed running headers/footers (PDF geometry)
     furniture_removed: bool = False
     warnings: list[str] = field(default_factory=list)
+    # The distinct running-header/footer and chrome lines a loader or normalize removed, in
+    # order of first appearance: not the policy's text, but still the letterhead of every page
+    # ("Proprietary Information of X", "(c) 2025 X"), evidence of who issues the document.
+    furniture: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> list[str]:

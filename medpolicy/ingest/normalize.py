@@ -25,8 +25,17 @@ _CHAR_MAP = str.maketrans({
     "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-",
+    "\u2010": "-", "\u2011": "-", "\u2212": "-",
 })
+# Symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...),
+# as PDF text layers keep them; the rest of the Private Use Area is glyph noise (icons).
+PUA_BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF076: "•", 0xF0FC: "✓", 0xF0A8: "•",
+               0xF06E: "▪", 0xF071: "•", 0xF0E0: "•", 0xF09F: "•", 0xF0BE: "–", 0xF02D: "-"}
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+             "\ufb05": "st", "\ufb06": "st"}
+_CHAR_MAP.update(dict.fromkeys(range(0xF000, 0xF100)))  # symbol-font glyphs (icons, arrows)
+_CHAR_MAP.update(PUA_BULLETS)
+_CHAR_MAP.update({ord(k): v for k, v in LIGATURES.items()})
 
 
 def unify_characters(text: str) -> str:
@@ -111,8 +120,9 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", s) if len(s) <= 60 else s
 
 
-def remove_furniture(items: list[_Raw]) -> list[_Raw]:
-    """Drop page markers and the short lines that repeat beside them on most pages."""
+def remove_furniture(items: list[_Raw], removed: list[str] | None = None) -> list[_Raw]:
+    """Drop page markers and the short lines that repeat beside them on most pages (appended,
+    once each, to `removed` when given)."""
     marker_idx = [i for i, it in enumerate(items) if "\t" not in it.text and PAGE_MARKER.match(it.text)]
     if not marker_idx:
         return items
@@ -131,6 +141,8 @@ def remove_furniture(items: list[_Raw]) -> list[_Raw]:
     for i, it in enumerate(items):
         if i in markers or ("\t" not in it.text and _mask(it.text) in furniture):
             dropped = True
+            if removed is not None and i not in markers and it.text not in removed:
+                removed.append(it.text)
             continue
         if dropped:
             it.furniture_before = True
@@ -231,7 +243,7 @@ def build_document(source: SourceDocument) -> Document:
     if not source.furniture_removed:
         if all(b.page is None for b in source.blocks):
             _assign_pages(items)
-        items = remove_furniture(items)
+        items = remove_furniture(items, source.furniture)
     items = join_broken_blocks(items)
     return Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
 

@@ -90,4 +90,6 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
         return SourceDocument(spath, sha, "html", html_to_blocks(text, path=spath), len(data))
     from .text import text_to_blocks
 
-    return SourceDocument(spath, sha, "text", text_to_blocks(text), len(data))
+    furniture: list[str] = []
+    blocks = text_to_blocks(text, furniture=furniture)
+    return SourceDocument(spath, sha, "text", blocks, len(data), furniture=furniture)
