@@ -80,12 +80,14 @@ def _rule_groups() -> tuple[HeadingRule, ...]:
 
 
 @lru_cache(maxsize=8192)
-def match_heading(text: str) -> HeadingRule | None:
+def match_heading(text: str, *, exact: bool = False) -> HeadingRule | None:
+    """The rule naming a heading. `exact` does not try the text without a last letter (a
+    footnote mark glued on): for a phrase inside running text, where "Updated" is a word."""
     key = heading_key(text)
     if not key or len(key) > 90:
         return None
     candidates = [key]
-    if re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
+    if not exact and re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
         candidates.append(key[:-1])
     heading_rules()  # validates the kinds
     for cand in candidates:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .document import Block, BlockKind
+from .flat import flat_to_blocks, is_flattened
 from .normalize import unify_characters
 from .text_pages import split_pages, strip_page_furniture
 
@@ -30,6 +31,8 @@ def text_to_blocks(text: str, *, unwrap_paragraphs: bool = True, furniture: list
     line, such as a snippet). The running headers and footers removed are appended to
     `furniture` when a list is given."""
     text = unify_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if unwrap_paragraphs and is_flattened(text):
+        return flat_to_blocks(text, furniture)
     layer = unwrap_paragraphs and ends_with_spaces(text.split("\n"))
     pages = text_to_pages(text, furniture) if unwrap_paragraphs else text.split("\f")
     paged = len(pages) > 1
