@@ -20,6 +20,7 @@ _LEADING_ID = re.compile(r"^\s*(?:[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s"
                          r"|(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d{2}(?:\.\d{1,4})?)\s+[A-Z])")
 # "Guideline#: CG-GENE-14 Publish Date: ...": a labelled field starts its own line
 _FIELD = re.compile(r"^[A-Z][\w#/&()'-]*(?: [\w#/&()'-]+){0,3}:\s+[A-Z0-9]")
+_LEADING_CODE = re.compile(r"^\s*(?:\d{4}[0-9A-Z]|[A-Z]\d{4})\s+[A-Z(]")
 _LEADER = re.compile(r"(?:\.\s?){4,}")
 
 
@@ -178,7 +179,10 @@ def unwrap(text: str, width: int | None = None) -> str:
         label = (t.endswith(":") and t[:1].isupper() and len(t.split()) <= 4 and "." not in t) or bool(_FIELD.match(t))
         url_next = t.startswith(("http", "<http", "www."))
         wrapped = (last >= 0.6 * width or (t[:1].islower() and not prev.endswith(_CLAUSE_END))
-                   or (url_next and prev.endswith(":")))
+                   or (url_next and prev.endswith(":"))
+                   # a code table's row runs on until the next code: "0231U Oncology ... insertions" /
+                   # "GeneScan(R) SMN1 Analysis, Acme Labs" (the test's name, printed under it)
+                   or (bool(_LEADING_CODE.match(prev)) and not prev.endswith(_CLAUSE_END[1:]) and not _FIELD.match(t)))
         if _LEADER.search(s) or _LEADER.search(prev):
             wrapped = False  # "Effective Date ...... 7/15/2026": a label and its value, a row
         if (prev and "\t" not in prev and "\t" not in s and wrapped
