@@ -41,7 +41,9 @@ MAX_LABEL_WORDS = 5
 FIELD_RUN_WORDS = 14  # a further label within this many words of a field continues the header
 # inside a reference list, a heading only ends it when it opens one of these (sections.py's rule)
 _AFTER_REFERENCES = {"history", "coding", "policy", "related", "archive"}
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\$\{\w+\}")
+# template expressions and identifiers a page's code leaves in its text ("{{ item.title }}",
+# "${title}", "{}", "Medical_Policy_Bulletin")
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\$\{\w+\}|\{\s*\}|(?<!\S)[A-Za-z]+(?:_[A-Za-z0-9]+){2,}(?!\S)")
 _CLAUSE_END = re.compile(r"[.:;!?)\]\"”’]$")
 _CONTENT_START = re.compile(r"^[A-Z0-9\"“‘'(•\-–]")
 # a heading that is one title-case word inline is too often a word of the sentence for these kinds
@@ -80,8 +82,10 @@ def flat_to_blocks(text: str, furniture: list[str] | None = None) -> list[Block]
             except DocumentError:  # a fragment without text
                 piece = html.unescape(piece)
         plain = _collapse_repeats(html.unescape(piece), removed)
-        plain, junk_end = _without_junk(plain)
-        blocks += _plain_blocks(plain, junk_end=junk_end)
+        plain, junk_end, footer_from = _without_junk(plain)
+        found = _plain_blocks(plain, junk_end=junk_end, footer_from=footer_from)
+        removed += [b.text for b in found if b.gap == -2]
+        blocks += [b for b in found if b.gap != -2]
     # blocks marked -1 end before the last tag residue of the site's header
     chrome_until = max((k + 1 for k, b in enumerate(blocks) if b.gap == -1), default=0)
     blocks = [Block(b.kind, b.text, b.cells, b.page, b.level, max(b.gap, 1)) for b in blocks]
@@ -95,11 +99,11 @@ def flat_to_blocks(text: str, furniture: list[str] | None = None) -> list[Block]
 
 # -- residue of templates and tags ---------------------------------------------------------------
 
-def _without_junk(text: str) -> tuple[str, int | None]:
+def _without_junk(text: str) -> tuple[str, int | None, int | None]:
     """The text without template expressions and tag tails; and where (in the returned text) the
-    last of them in the first half of the text stood (the end of the site's header: residue in
-    the second half is the footer's), None when there were none."""
-    last = None
+    last of them in the first half of the text stood (the end of the site's header) and the first
+    in the second half (the start of its footer); None when there are none."""
+    last = first_late = None
     out: list[str] = []
     pos = length = 0
     for m in sorted([*TAG_TAIL.finditer(text), *_TEMPLATE.finditer(text)], key=lambda m: m.start()):
@@ -110,8 +114,10 @@ def _without_junk(text: str) -> tuple[str, int | None]:
         pos = m.end()
         if m.start() < len(text) / 2:
             last = length
+        elif first_late is None:
+            first_late = length - 1
     out.append(text[pos:])
-    return "".join(out), last
+    return "".join(out), last, first_late
 
 
 # -- inline headings and fields ------------------------------------------------------------------
@@ -267,9 +273,10 @@ def _heading_at(words: list[_Word], i: int, context: str, boundary: bool) -> tup
     return None
 
 
-def _plain_blocks(text: str, *, junk_end: int | None = None) -> list[Block]:
-    """Blocks of a flattened plain text. A block that ends before `junk_end` (the last tag or
-    template residue) is marked with gap -1: site chrome, removed by the caller."""
+def _plain_blocks(text: str, *, junk_end: int | None = None, footer_from: int | None = None) -> list[Block]:
+    """Blocks of a flattened plain text. A block that starts before `junk_end` (the last tag or
+    template residue of the site's header) is marked with gap -1, one from `footer_from` on with
+    gap -2: site chrome, removed by the caller."""
     words = [_Word(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     units: list[tuple[BlockKind, int, int]] = []  # kind, first word, end word
     cur = 0
@@ -310,8 +317,10 @@ def _plain_blocks(text: str, *, junk_end: int | None = None) -> list[Block]:
         i += 1
     if cur < len(words):
         units.append((BlockKind.PARAGRAPH, cur, len(words)))
-    if junk_end is not None:  # the site's header ends at its last residue: a break there
-        cut = next((k for k, w in enumerate(words) if w.start >= junk_end), len(words))
+    for at in (junk_end, footer_from):  # the site's header ends, its footer starts, at residue
+        if at is None:
+            continue
+        cut = next((k for k, w in enumerate(words) if w.start >= at), len(words))
         units = [part for kind, a, b in units
                  for part in (((kind, a, cut), (kind, cut, b)) if a < cut < b else ((kind, a, b),))]
     blocks = []
@@ -319,6 +328,8 @@ def _plain_blocks(text: str, *, junk_end: int | None = None) -> list[Block]:
         piece = text[words[a].start:words[b - 1].end]
         level = 1 if kind is BlockKind.HEADING and _caps(words[a].text) else 2
         gap = -1 if junk_end is not None and words[a].start < junk_end else 1
+        if footer_from is not None and words[a].start >= footer_from:
+            gap = -2
         blocks.append(Block(kind, piece.rstrip(":") if kind is BlockKind.HEADING else piece,
                             level=level if kind is BlockKind.HEADING else 0, gap=gap))
     return blocks

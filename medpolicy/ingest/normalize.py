@@ -238,8 +238,23 @@ def _raw_lines(source: SourceDocument) -> list[_Raw]:
     return items
 
 
+def remove_chrome(items: list[_Raw], source: SourceDocument) -> list[_Raw]:
+    """Drop a website's control texts, glued tab menus, breadcrumbs and footer (chrome.py); the
+    footer only from a page without pages (HTML, or text that is not a PDF's text layer)."""
+    from .chrome import strip_chrome  # noqa: PLC0415 (chrome reads the heading rules: sections)
+    from .furniture import strip_chrome_phrases  # noqa: PLC0415
+
+    web = source.format == "html" or (source.format == "text" and all(it.page is None for it in items))
+    for it in items:
+        if it.kind is not BlockKind.ROW:
+            it.text = strip_chrome_phrases(it.text)
+    keep = set(strip_chrome([it.text for it in items], web=web))
+    source.furniture.extend(it.text for k, it in enumerate(items) if k not in keep and it.text)
+    return [it for k, it in enumerate(items) if k in keep and it.text]
+
+
 def build_document(source: SourceDocument) -> Document:
-    items = _raw_lines(source)
+    items = remove_chrome(_raw_lines(source), source)
     if not source.furniture_removed:
         if all(b.page is None for b in source.blocks):
             _assign_pages(items)

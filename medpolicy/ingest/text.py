@@ -11,6 +11,7 @@ import re
 
 from .document import Block, BlockKind
 from .flat import flat_to_blocks, is_flattened
+from .furniture import is_chrome_line
 from .normalize import unify_characters
 from .text_pages import split_pages, strip_page_furniture
 
@@ -183,8 +184,8 @@ def unwrap(text: str, width: int | None = None) -> str:
                    # a code table's row runs on until the next code: "0231U Oncology ... insertions" /
                    # "GeneScan(R) SMN1 Analysis, Acme Labs" (the test's name, printed under it)
                    or (bool(_LEADING_CODE.match(prev)) and not prev.endswith(_CLAUSE_END[1:]) and not _FIELD.match(t)))
-        if _LEADER.search(s) or _LEADER.search(prev):
-            wrapped = False  # "Effective Date ...... 7/15/2026": a label and its value, a row
+        if _LEADER.search(s) or _LEADER.search(prev) or is_chrome_line(t):
+            wrapped = False  # "Effective Date ...... 7/15/2026": a label and its value, a row; "back to top"
         if (prev and "\t" not in prev and "\t" not in s and wrapped
                 and not _BULLET.match(s) and not _LEADING_ID.match(s) and not label and (url_next or not prev.endswith(":"))):
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
