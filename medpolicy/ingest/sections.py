@@ -276,6 +276,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
     sections = [SectionSpan(None, "metadata", 0, None)]
     parent_kind = "metadata"
     archive_from = later_edition_start(doc)
+    seen: set[str] = set()  # the keys of the headings met so far
     for i, line in enumerate(doc.lines):
         if i == archive_from:
             sections.append(SectionSpan("Earlier edition", "archive", 1, None))
@@ -293,6 +294,8 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             parent_kind = row_rule.kind
             continue
         found = _heading_for(doc, i, parent_kind)
+        if found and parent_kind == "history" and not line.is_heading and heading_key(line.text) in seen:
+            found = None  # a revision row naming the section it changed ("Coverage Rationale" / "Added ...")
         if found is None:
             split = _split_prefix_heading(line)
             if split:
@@ -309,6 +312,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
         else:
             kind = kind or parent_kind
         sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), kind, level, line))
+        seen.add(heading_key(line.text))
     return [s for s in sections if s.heading is not None or s.lines]
 
 

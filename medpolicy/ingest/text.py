@@ -17,7 +17,7 @@ from .text_pages import split_pages, strip_page_furniture
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪●◦·o§–■□➢►✓]\s+|\(?[0-9]{1,3}[.)]\s+|\(?[A-Za-z][.)]\s+|\(?[ivxIVX]{1,5}[.)]\s+)")
 # a line that starts a new entry: a policy or code id first ("MP-1.120 Title", "C43.0-C43.9 ...")
-_LEADING_ID = re.compile(r"^\s*(?:[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s"
+_LEADING_ID = re.compile(r"^\s*(?:[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s|[A-Z]{2,6}[-.]\d{3,}\s"
                          r"|(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d{2}(?:\.\d{1,4})?)\s+[A-Z])")
 # "Guideline#: CG-GENE-14 Publish Date: ...": a labelled field starts its own line
 _FIELD = re.compile(r"^[A-Z][\w#/&()'-]*(?: [\w#/&()'-]+){0,3}:\s+[A-Z0-9]")
@@ -159,6 +159,12 @@ def wrap_width(text: str) -> int:
 _CLAUSE_END = (".", ";", ":", "?", "!")
 
 
+def _known_heading(text: str) -> bool:
+    from .sections import match_heading  # noqa: PLC0415 (sections imports document only)
+
+    return len(text) <= 60 and text[:1].isupper() and match_heading(text, exact=True) is not None
+
+
 def unwrap(text: str, width: int | None = None) -> str:
     """Join hard-wrapped lines of a paragraph; keep list items, table rows and short lines apart.
     A line is wrapped when it reaches most of the width, or when the next line goes on in lower
@@ -184,8 +190,10 @@ def unwrap(text: str, width: int | None = None) -> str:
                    # a code table's row runs on until the next code: "0231U Oncology ... insertions" /
                    # "GeneScan(R) SMN1 Analysis, Acme Labs" (the test's name, printed under it)
                    or (bool(_LEADING_CODE.match(prev)) and not prev.endswith(_CLAUSE_END[1:]) and not _FIELD.match(t)))
-        if _LEADER.search(s) or _LEADER.search(prev) or is_chrome_line(t):
-            wrapped = False  # "Effective Date ...... 7/15/2026": a label and its value, a row; "back to top"
+        if _LEADER.search(s) or _LEADER.search(prev) or is_chrome_line(t) or _known_heading(t):
+            # "Effective Date ...... 7/15/2026": a label and its value, a row; "back to top";
+            # "Position Statement": a known section heading never continues a sentence
+            wrapped = False
         if (prev and "\t" not in prev and "\t" not in s and wrapped
                 and not _BULLET.match(s) and not _LEADING_ID.match(s) and not label and (url_next or not prev.endswith(":"))):
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():

@@ -101,3 +101,11 @@ def test_an_edition_comparison_is_archive():
             "An old test was medically necessary.")
     kinds = _kinds(text)
     assert kinds[-1][1] == "archive" and ("Policy Statement", "policy") in kinds
+
+
+def test_a_history_row_naming_a_section_is_not_a_heading():
+    text = ("Coverage Rationale\n\nScans are medically necessary.\n\nPolicy History/Revision Information\n\n"
+            "Date Summary of Changes\n\n01/01/2026\n\nCoverage Rationale\n\n- Added language about scans\n\n"
+            "Instructions for Use\n\nThis policy helps interpret plans.")
+    kinds = _kinds(text)
+    assert [h for h, _ in kinds] == [None, "Coverage Rationale", "Policy History/Revision Information", "Instructions for Use"]

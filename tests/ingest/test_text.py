@@ -90,3 +90,13 @@ def test_unwrap_keeps_code_rows_leaders_and_fields_apart():
     assert lines[0].endswith("reported as positive or negative for each variant")
     assert lines[1].startswith("81479 ") and lines[2].startswith("Effective Date") and lines[3].startswith("Next Review")
     assert lines[5].startswith("Guideline#:")
+
+
+def test_unwrap_starts_a_known_heading_on_its_own_line():
+    text = "\n".join(["GENE.00052 A related document title that is long enough to reach the wrapping width here",
+                      "GENE.00054 Another related document title that is long enough to reach the width",
+                      "Position Statement", "Investigational and Not Medically Necessary:"] * 3)
+    lines = unwrap(text).split("\n")
+    assert lines[:4] == ["GENE.00052 A related document title that is long enough to reach the wrapping width here",
+                         "GENE.00054 Another related document title that is long enough to reach the width",
+                         "Position Statement", "Investigational and Not Medically Necessary:"]
