@@ -108,4 +108,4 @@ def test_a_history_row_naming_a_section_is_not_a_heading():
             "Date Summary of Changes\n\n01/01/2026\n\nCoverage Rationale\n\n- Added language about scans\n\n"
             "Instructions for Use\n\nThis policy helps interpret plans.")
     kinds = _kinds(text)
-    assert [h for h, _ in kinds] == [None, "Coverage Rationale", "Policy History/Revision Information", "Instructions for Use"]
+    assert [h for h, _ in kinds] == ["Coverage Rationale", "Policy History/Revision Information", "Instructions for Use"]
