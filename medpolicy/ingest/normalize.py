@@ -25,8 +25,17 @@ _CHAR_MAP = str.maketrans({
     "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-",
+    "\u2010": "-", "\u2011": "-", "\u2212": "-",
 })
+# Symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...),
+# as PDF text layers keep them; the rest of the Private Use Area is glyph noise (icons).
+PUA_BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF076: "•", 0xF0FC: "✓", 0xF0A8: "•",
+               0xF06E: "▪", 0xF071: "•", 0xF0E0: "•", 0xF09F: "•", 0xF0BE: "–", 0xF02D: "-"}
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+             "\ufb05": "st", "\ufb06": "st"}
+_CHAR_MAP.update(dict.fromkeys(range(0xF000, 0xF100)))  # symbol-font glyphs (icons, arrows)
+_CHAR_MAP.update(PUA_BULLETS)
+_CHAR_MAP.update({ord(k): v for k, v in LIGATURES.items()})
 
 
 def unify_characters(text: str) -> str:
@@ -229,8 +238,23 @@ def _raw_lines(source: SourceDocument) -> list[_Raw]:
     return items
 
 
+def remove_chrome(items: list[_Raw], source: SourceDocument) -> list[_Raw]:
+    """Drop a website's control texts, glued tab menus, breadcrumbs and footer (chrome.py); the
+    footer only from a page without pages (HTML, or text that is not a PDF's text layer)."""
+    from .chrome import strip_chrome  # noqa: PLC0415 (chrome reads the heading rules: sections)
+    from .furniture import strip_chrome_phrases  # noqa: PLC0415
+
+    web = source.format == "html" or (source.format == "text" and all(it.page is None for it in items))
+    for it in items:
+        if it.kind is not BlockKind.ROW:
+            it.text = strip_chrome_phrases(it.text)
+    keep = set(strip_chrome([it.text for it in items], web=web))
+    source.furniture.extend(it.text for k, it in enumerate(items) if k not in keep and it.text)
+    return [it for k, it in enumerate(items) if k in keep and it.text]
+
+
 def build_document(source: SourceDocument) -> Document:
-    items = _raw_lines(source)
+    items = remove_chrome(_raw_lines(source), source)
     if not source.furniture_removed:
         if all(b.page is None for b in source.blocks):
             _assign_pages(items)

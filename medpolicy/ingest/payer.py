@@ -174,6 +174,12 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
             # their name alone, not "BCBSA Ref. Policy: 8.01.01" in a plan's header
             if not p.self_only or len(m.group(0)) >= len(ln.text.strip(" .,:;-®™")) - 1:
                 ev.add(p, LETTERHEAD, m.group(0))
+    for text in doc.source.furniture:
+        # a running header or footer is the letterhead of every page, even once removed from
+        # the text ("Proprietary Information of X", "(c)2025 X"): once per distinct line
+        for p in {p.name: p for m, p in names_in(text)
+                  if not p.self_only or len(m.group(0)) >= len(text.strip(" .,:;-®™")) - 1}.values():
+            ev.add(p, LETTERHEAD, None)
     seen: set[str] = set()
     for ln in doc.lines:
         if id(ln) in skip:

@@ -15,53 +15,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from .furniture import is_page_marker, signature
 from .pdf_lines import VLine
 
 # Bands, as fractions of the page height, where running headers and footers live.
 TOP_BAND = 0.15
 BOTTOM_BAND = 0.86
 
-_PAGE_OF = re.compile(
-    r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b"        # Page 2 of 10, Page: 2 of 10, page 2/10
-    r"|^\s*\d+\s*\|\s*page\s*$"                    # 2 | Page
-    r"|^\s*page\s*\|?\s*\d+\s*$",                  # Page 2, Page | 2
-    re.IGNORECASE,
-)
-_BARE_NUMBER = re.compile(r"^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$")    # 7, - 7 -
-_N_OF_M = re.compile(r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$")            # 3/36 (browser print footers)
-_STAMP = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\b", re.IGNORECASE)
-
-
 # A running footer is kept on page 1 only when it states the document's own data ("Original
 # Effective Date: ... - Revised: ..."); a copyright or confidentiality line is not metadata.
 _METADATA = re.compile(r"\b(?:date|effective|revised|reviewed|review|version|policy\s+(?:number|no\.?|#))\b",
                        re.IGNORECASE)
 
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _signature(text: str) -> str:
-    """A line's text with digits and spacing evened out: page 2's header equals page 3's."""
-    return " ".join(_DIGITS.sub("#", text.lower()).split())
+_signature = signature
 
 
 def _pieces(line: VLine) -> list[str]:
     return [p for p in (s.strip() for s in line.text.split("\t")) if p]
-
-
-def is_page_marker(text: str, *, outermost: bool = False) -> bool:
-    """A page number or a print time stamp. "Page 2 of 10" may share its line with a title;
-    a bare number must be the whole line, or an end piece of the line nearest the page edge
-    ("Company confidential<TAB>7"; "50" in a table row higher up is a count), and "3/36" the
-    last piece of its line. A printed URL alone is not a marker: a reference's URL may end a
-    page, and the browser's URL footer repeats anyway."""
-    pieces = [p.strip() for p in text.split("\t") if p.strip()] or [text]
-    if _BARE_NUMBER.match(text) or _N_OF_M.match(pieces[-1]) or _STAMP.match(pieces[0]):
-        return True
-    if outermost and (_BARE_NUMBER.match(pieces[-1]) or _BARE_NUMBER.match(pieces[0])):
-        return True
-    return any(_PAGE_OF.search(p) for p in pieces)
 
 
 _PAGE_LABEL = re.compile(r"^\s*page\s*:?\s*\d+\s*(?:of|/)\s*\d+\s*$", re.IGNORECASE)

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import re
 
+from .normalize import LIGATURES, PUA_BULLETS
 from .pdf_layout import HYPHEN_MARK
 
-# Symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...)
-_PUA_BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF076: "•", 0xF0FC: "✓", 0xF0A8: "•",
-                0xF06E: "▪", 0xF071: "•", 0xF0E0: "•", 0xF09F: "•", 0xF0BE: "–", 0xF02D: "-"}
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-              "\ufb05": "st", "\ufb06": "st"}
+_PUA_BULLETS = PUA_BULLETS
+_LIGATURES = LIGATURES
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 
 

@@ -80,18 +80,26 @@ def _rule_groups() -> tuple[HeadingRule, ...]:
 
 
 @lru_cache(maxsize=8192)
-def match_heading(text: str) -> HeadingRule | None:
+def match_heading(text: str, *, exact: bool = False) -> HeadingRule | None:
+    """The rule naming a heading. `exact` does not try the text without a last letter (a
+    footnote mark glued on): for a phrase inside running text, where "Updated" is a word."""
     key = heading_key(text)
     if not key or len(key) > 90:
         return None
     candidates = [key]
-    if re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
+    if not exact and re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
         candidates.append(key[:-1])
     heading_rules()  # validates the kinds
     for cand in candidates:
         for rule in _rule_groups():
             if rule.pattern.fullmatch(cand):
                 return rule
+    if "/" in key:
+        # "Discussion/General Information", "Background/Overview", "Billing/Coding/Physician
+        # Documentation": two section names in one heading, the first names its kind
+        first = key.split("/")[0].strip()
+        if len(first) >= 4:
+            return match_heading(first, exact=exact)
     return None
 
 
@@ -153,12 +161,45 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
         return None
     if hinted:
         return "", 1 if _is_caps(text) else 2
-    if _is_caps(text) and len(text.split()) <= 10:
-        return "other", 1
+    if parent_kind in _LIST_KINDS and not line.is_row:
+        return None  # in a reference list, a revision history or a code table: an entry or a cell
+    if _is_caps(text):
+        if len(text.split()) <= 10 and _CAPS_HEADING.fullmatch(text):
+            # an unknown heading in capitals: a section of its own, or a sub-heading of the
+            # policy's criteria ("SINGLE GENE TESTS VIA CIRCULATING TUMOR DNA" under "CRITERIA")
+            return ("", 2) if parent_kind in _SUBHEADED_KINDS else ("other", 1)
+        return None  # an acronym, a list of gene symbols, a code
     nxt = doc.lines[i + 1].text if i + 1 < len(doc.lines) else ""
-    if _is_titleish(text) and len(text.split()) <= 8 and len(nxt) > len(text) and not nxt[:1].islower():
+    if (_is_titleish(text) and len(text.split()) <= 8 and len(nxt) > len(text) and not nxt[:1].islower()
+            and _after_break(doc, i) and not _unbalanced(text)):
         return "", 2
     return None
+
+
+# Sections whose unknown lines are entries, rows or cells, never sub-headings
+_LIST_KINDS = {"references", "history", "coding"}
+# Sections whose unknown headings in capitals are sub-headings, not sections of their own
+_SUBHEADED_KINDS = {"policy", "related"}
+# A heading in capitals is words of letters (no list of gene symbols "EGFR, KRAS", no code, no
+# vendor in brackets "(QIAGEN)"), at least five letters ("ATM", "CRC", "NCD" are acronyms)
+_CAPS_HEADING = re.compile(r"(?=(?:[^A-Za-z]*[A-Za-z]){5})[A-Z][A-Za-z&/'’ :-]*(?:\([A-Za-z &/-]+\))?[A-Za-z:)]?")
+_CLAUSE_END = (".", ":", ";", "?", "!", ")", '"', "'")
+
+
+def _after_break(doc: Document, i: int) -> bool:
+    """Line i follows the end of a sentence, a heading or a page break: a title-case line after
+    an unfinished one is the rest of a wrapped cell or item ("Cancer Diagnosis, Prognosis, and
+    Treatment" / "Decisions")."""
+    if i == 0:
+        return True
+    prev, line = doc.lines[i - 1], doc.lines[i]
+    return prev.is_heading or prev.is_row or prev.page != line.page or prev.text.rstrip().endswith(_CLAUSE_END) \
+        or bool(match_heading(prev.text))
+
+
+def _unbalanced(text: str) -> bool:
+    """"Laboratories)", "Inc)": the end of a wrapped vendor name, not a heading."""
+    return text.count("(") != text.count(")")
 
 
 _PREFIX_KINDS = {"policy"}
@@ -235,6 +276,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
     sections = [SectionSpan(None, "metadata", 0, None)]
     parent_kind = "metadata"
     archive_from = later_edition_start(doc)
+    seen: set[str] = set()  # the keys of the headings met so far
     for i, line in enumerate(doc.lines):
         if i == archive_from:
             sections.append(SectionSpan("Earlier edition", "archive", 1, None))
@@ -252,6 +294,8 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             parent_kind = row_rule.kind
             continue
         found = _heading_for(doc, i, parent_kind)
+        if found and parent_kind == "history" and not line.is_heading and heading_key(line.text) in seen:
+            found = None  # a revision row naming the section it changed ("Coverage Rationale" / "Added ...")
         if found is None:
             split = _split_prefix_heading(line)
             if split:
@@ -268,6 +312,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
         else:
             kind = kind or parent_kind
         sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), kind, level, line))
+        seen.add(heading_key(line.text))
     return [s for s in sections if s.heading is not None or s.lines]
 
 

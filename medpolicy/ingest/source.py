@@ -24,6 +24,11 @@ def sniff_format(data: bytes, path: str | None = None) -> str:
     tags = sum(lowered.count(t) for t in ("<p>", "<p ", "<div", "<table", "<tr", "<li", "<h1", "<h2", "<br"))
     lines = max(1, lowered.count("\n"))
     if tags >= 5 and tags >= lines / 4:
+        from .residue import TAG_TAIL
+
+        if lines < 3 and TAG_TAIL.search(text):
+            # page text on one line with escaped HTML and tag tails left in it: text (flat.py)
+            return "text"
         return "html"
     return "text"
 
@@ -90,4 +95,6 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
         return SourceDocument(spath, sha, "html", html_to_blocks(text, path=spath), len(data))
     from .text import text_to_blocks
 
-    return SourceDocument(spath, sha, "text", text_to_blocks(text), len(data))
+    furniture: list[str] = []
+    blocks = text_to_blocks(text, furniture=furniture)
+    return SourceDocument(spath, sha, "text", blocks, len(data), furniture=furniture)

@@ -154,3 +154,25 @@ def doctype_rules() -> DocTypeRules:
     for pat in (*rules.error_page, *rules.bulletin_title, rules.bulletin_entry):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
+
+
+# -- page furniture and site chrome -------------------------------------------------------------
+
+class FurnitureRules(_Rules):
+    edge_notices: tuple[str, ...]
+    chrome_lines: tuple[str, ...]
+    chrome_phrases: tuple[str, ...]
+    footer_terms: tuple[str, ...]
+    footer_min_terms: int
+    footer_starts: tuple[str, ...]
+    repeated_chrome_min_words: int
+    repeated_chrome_min_times: int
+
+
+@lru_cache(maxsize=1)
+def furniture_rules() -> FurnitureRules:
+    rules = FurnitureRules.model_validate(_load("furniture.json"))
+    for pat in (*rules.edge_notices, *rules.chrome_lines, *rules.chrome_phrases, *rules.footer_terms,
+                *rules.footer_starts):
+        re.compile(pat)
+    return rules

@@ -13,6 +13,10 @@ from tests.helpers import doc_from_text
     ("Reviews, Revisions, and Approvals", "history"), ("VII. References", "references"),
     ("Bibliography", "references"), ("Related Policies", "related"), ("CROSS REFERENCES", "related"),
     ("Description", "description"), ("Summary of Evidence", "evidence"), ("Disclaimer", "boilerplate"),
+    ("Discussion/General Information", "evidence"), ("Background/Overview", "description"),
+    ("Billing/Coding/Physician Documentation Information", "coding"), ("Description/Scope", "description"),
+    ("Policy Implementation/Update Information", "history"), ("Scientific Background and Reference Sources", "references"),
+    ("Denial Statements", "policy"), ("Place of Service", "guidelines"), ("BEFORE AFTER", "archive"),
 ])
 def test_heading_rules(heading, kind):
     rule = match_heading(heading)
@@ -57,3 +61,51 @@ def test_older_edition_in_the_same_file_is_archive():
     first_archive = kinds.index("archive")
     assert any("99213" in ln.text for s in secs[:first_archive] for ln in s.lines)
     assert all(s.kind == "archive" for s in secs[first_archive:])
+
+
+def _kinds(text):
+    return [(s.heading, s.kind) for s in doc_from_text(text)[1]]
+
+
+@pytest.mark.parametrize("kind_heading, cell", [
+    ("References", "Oncology Group"),          # a wrapped entry line
+    ("Policy History", "Template Update"),     # a row's first words on their own line
+    ("Coding", "Tumor Profile Panel Tests"),   # a table cell
+])
+def test_unknown_lines_in_lists_and_tables_are_not_headings(kind_heading, cell):
+    text = f"Intro paragraph of the policy.\n\n{kind_heading}\n\n01/01/2026\n\n{cell}\n\nA longer line that follows the cell here."
+    assert [h for h, _ in _kinds(text)] == [None, kind_heading]
+
+
+@pytest.mark.parametrize("line", ["ATM", "(ACMEGEN)", "EGFR, KRAS, BRAF", "V1.2025", "Laboratories)"])
+def test_acronyms_gene_lists_and_cell_fragments_are_not_headings(line):
+    text = f"Intro paragraph of the policy.\n\n{line}\n\nA longer line of text that follows the fragment here."
+    assert [h for h, _ in _kinds(text)] == [None]
+
+
+def test_unknown_capitals_under_the_policy_are_sub_headings():
+    text = ("CRITERIA\n\nSINGLE GENE TESTS VIA BLOOD SAMPLES\n\nA blood test is considered medically necessary.\n\n"
+            "DOSING GUIDANCE TABLE\n\nText about doses.")
+    kinds = _kinds(text)
+    assert ("SINGLE GENE TESTS VIA BLOOD SAMPLES", "policy") in kinds
+
+
+def test_title_case_line_after_an_unfinished_line_is_not_a_heading():
+    text = ("Intro paragraph of the policy.\n\n- Molecular Testing for Solid Tumor\nCancer Diagnosis and Treatment\n"
+            "Decisions\nThe next paragraph of the policy goes on for a while.")
+    assert "Decisions" not in [h for h, _ in _kinds(text)]
+
+
+def test_an_edition_comparison_is_archive():
+    text = ("Policy Statement\n\nA test is medically necessary.\n\nAppendix A\n\nBEFORE\n\nPolicy Statement:\n\n"
+            "An old test was medically necessary.")
+    kinds = _kinds(text)
+    assert kinds[-1][1] == "archive" and ("Policy Statement", "policy") in kinds
+
+
+def test_a_history_row_naming_a_section_is_not_a_heading():
+    text = ("Coverage Rationale\n\nScans are medically necessary.\n\nPolicy History/Revision Information\n\n"
+            "Date Summary of Changes\n\n01/01/2026\n\nCoverage Rationale\n\n- Added language about scans\n\n"
+            "Instructions for Use\n\nThis policy helps interpret plans.")
+    kinds = _kinds(text)
+    assert [h for h, _ in kinds] == ["Coverage Rationale", "Policy History/Revision Information", "Instructions for Use"]

@@ -1,3 +1,5 @@
+import pytest
+
 from medpolicy.ingest.text import is_hard_wrapped, text_to_pages, unwrap
 
 WRAPPED = """This paragraph was wrapped by a tool at a fixed width so that every line
@@ -34,3 +36,67 @@ def test_unwrap_joins_paragraphs_and_keeps_fields_items_and_hyphens():
 
 def test_form_feeds_split_pages():
     assert len(text_to_pages("page one\fpage two")) == 2
+
+
+# -- text layers that end their lines with a space (pdfminer-style) --------------------------
+
+from medpolicy.ingest.document import BlockKind  # noqa: E402
+from medpolicy.ingest.text import repair_lines, text_to_blocks  # noqa: E402
+
+
+@pytest.mark.parametrize("lines, joined", [
+    (["Panels such as GenoScan", "®", " Plus are used ", "next line "], "Panels such as GenoScan® Plus are used "),
+    (["Mail to 44 Elm Avenue, 2", "nd", " Floor, Springfield "], "Mail to 44 Elm Avenue, 2nd Floor, Springfield "),
+    (["The marker was not validated.", "3", " Later studies agreed. "], "The marker was not validated.3 Later studies agreed. "),
+    (["Express", "™", ") is considered proven "], "Express™) is considered proven "),
+    (["This assay is considered in", "vestigational for all other uses. "], "This assay is considered investigational for all other uses. "),
+    (["may potentially off", "er a simpler route "], "may potentially offer a simpler route "),
+])
+def test_repair_lines_joins_marks_and_words_the_layer_broke(lines, joined):
+    assert repair_lines(lines)[0] == joined
+
+
+def test_repair_lines_keeps_lines_that_end_normally():
+    lines = ["A sentence that ends with a space ", "and goes on here. ", "81525 ", " Item with a lost bullet "]
+    assert repair_lines(lines) == lines
+
+
+def _layer_text(body: list[str]) -> str:
+    filler = [f"Filler sentence number {k} keeps the layer long enough to read as a text layer and " for k in range(20)]
+    return "\n".join(filler + ["continues here. "] + body)
+
+
+def test_text_layer_lines_with_a_lost_bullet_are_items_and_two_spaces_do_not_join():
+    blocks = text_to_blocks(_layer_text([
+        "Testing is considered medically necessary for any of the following: ",
+        " Chronic kidney disease ", " Liver disease ",
+        "Policy Number: 2026X0001  ", "Effective Date: January 1, 2026 "]))
+    texts = {b.text.strip(): b.kind for b in blocks}
+    assert texts["Chronic kidney disease"] is BlockKind.ITEM and texts["Liver disease"] is BlockKind.ITEM
+    assert "Policy Number: 2026X0001" in texts and "Effective Date: January 1, 2026" in texts
+
+
+def test_unwrap_keeps_code_rows_leaders_and_fields_apart():
+    text = "\n".join([
+        "0101U Oncology (colon), targeted sequence analysis panel of twelve genes, blood specimen, reported as",
+        "positive or negative for each variant",
+        "81479 Unlisted molecular pathology procedure that is long enough to reach the wrapping width",
+        "Effective Date ........................................................ 10/11/2025",
+        "Next Review Date ...................................................... 7/15/2026",
+        "Subject: Genetic Testing for Inherited Blood Disorders in Adults and Children Alike",
+        "Guideline#: XY-GENE-99 Publish Date: 12/28/2022",
+    ] * 2)
+    lines = unwrap(text).split("\n")
+    assert lines[0].endswith("reported as positive or negative for each variant")
+    assert lines[1].startswith("81479 ") and lines[2].startswith("Effective Date") and lines[3].startswith("Next Review")
+    assert lines[5].startswith("Guideline#:")
+
+
+def test_unwrap_starts_a_known_heading_on_its_own_line():
+    text = "\n".join(["GENE.00052 A related document title that is long enough to reach the wrapping width here",
+                      "GENE.00054 Another related document title that is long enough to reach the width",
+                      "Position Statement", "Investigational and Not Medically Necessary:"] * 3)
+    lines = unwrap(text).split("\n")
+    assert lines[:4] == ["GENE.00052 A related document title that is long enough to reach the wrapping width here",
+                         "GENE.00054 Another related document title that is long enough to reach the width",
+                         "Position Statement", "Investigational and Not Medically Necessary:"]
