@@ -148,13 +148,26 @@ def _running_titles(ctx: _Ctx):
             if title:
                 yield title, pid
     bar_title = _patterns()[4]
-    for ln in ctx.doc.lines:
+    lines = ctx.doc.lines
+    for i, ln in enumerate(lines):
         if "|" in ln.text:
             m = bar_title.search(ln.text)
             if m and not _chrome(ctx, m.group("title")):
-                title, pid = _clean(ctx, m.group("title"))
+                title, pid = _clean(ctx, _bar_title_wrapped(ctx, m.group("title"), lines[i + 1:i + 2], ln.page))
                 if title:
                     yield title, pid
+
+
+def _bar_title_wrapped(ctx: _Ctx, title: str, after: list[Line], page: int | None) -> str:
+    """The bar title with the rest of it the footer wrapped onto the next line of the same page
+    ("... for Home Use" / "(Adults)"): a text layer keeps each footer line apart, so the title's
+    last line follows the paragraph the first one ran into."""
+    nxt = after[0].text.strip() if after and after[0].page == page else ""
+    # the wrap must show in the words ("and", "(" ...): a long title before any short line is no evidence
+    if (nxt and len(nxt.split()) <= MAX_WRAP_WORDS and not title.endswith((".", ":", ";"))
+            and not nxt.endswith((".", ":", ";")) and not _chrome(ctx, nxt) and _wraps(title, "", nxt)):
+        return title + " " + nxt
+    return title
 
 
 def _joined_furniture(ctx: _Ctx) -> list[str]:

@@ -103,3 +103,17 @@ def test_title_only_in_a_footer_run_into_a_paragraph():
             "OVERVIEW\n\nPumps are used at home, and the details are given in the coverage section. Medical Coverage "
             "Policy | Infusion Pumps for Home Use")
     assert meta(text)["title"] == "Infusion Pumps for Home Use"
+
+
+@pytest.mark.parametrize("tail, title", [
+    # the footer's title wrapped onto a line of its own after the paragraph it ran into
+    ("(Home Use)", "Infusion Pumps for Adults (Home Use)"),
+    ("and Children", "Infusion Pumps for Adults and Children"),
+    # a line that does not continue the title stays apart
+    ("Background", "Infusion Pumps for Adults"),
+])
+def test_a_footer_title_run_into_a_paragraph_and_wrapped(tail, title):
+    text = ("1 MAIN STREET, SPRINGFIELD, IL 62701 MEDICAL COVERAGE POLICY | 1\n\nEFFECTIVE DATE: 01|01|2024\n\n"
+            "OVERVIEW\n\nPumps are used at home, and the details are given in the coverage section. Medical Coverage "
+            f"Policy | Infusion Pumps for Adults\n\n{tail}\n\nMore text about the pumps and their use.")
+    assert meta(text)["title"] == title
