@@ -99,3 +99,31 @@ def doctype_rules() -> DocTypeRules:
     for pat in (*rules.error_page, *rules.bulletin_title, rules.bulletin_entry):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
+
+
+# -- revision-history tables --------------------------------------------------------------------
+
+class HistoryColumns(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: tuple[str, ...]
+    summary: tuple[str, ...]
+    lead: tuple[str, ...]
+    number: tuple[str, ...]
+
+
+class HistoryRules(_Rules):
+    header_words: frozenset[str]
+    header_core: frozenset[str]
+    columns: HistoryColumns
+    empty_cells: frozenset[str]
+    date_taking_words: frozenset[str]
+    furniture: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def history_rules() -> HistoryRules:
+    rules = HistoryRules.model_validate(_load("history.json"))
+    for pat in rules.furniture:
+        re.compile(pat)
+    return rules
