@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .. import __version__
 from ..errors import MedpolicyError, NotFoundError, StoreError
-from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, find_git_dir, format_commit
+from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, check_owner, find_git_dir, format_commit
 from .history import Edition, HistoryIndex, one_line, parse_trailers, scan
 from .layout import (EDITIONS, META_DIR, META_FILE, RECORD, check_key, date_sort_key, is_key, safe_name)
 from .lock import StoreLock
@@ -129,6 +129,7 @@ class PolicyStore:
         if not target.is_dir():
             raise StoreError("no policy store here (run `medpolicy init` to create one)", path=str(target))
         git_dir, work_tree = find_git_dir(target)
+        check_owner(git_dir, work_tree)
         head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip() \
             if (git_dir / "HEAD").is_file() else ""
         if not head.startswith("ref: refs/heads/"):
