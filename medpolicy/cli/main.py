@@ -1,12 +1,13 @@
 """The `medpolicy` command group. Commands live in one module per group and stay thin."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from .. import __version__
-from ..errors import MedpolicyError
+from ..errors import MedpolicyError, os_failure
 from .output import error
 
 
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: library errors become one line on stderr and exit status 2."""
     try:
         rv = cli.main(args=argv, prog_name="medpolicy", standalone_mode=False)
+        sys.stdout.flush()  # a failure to deliver the output is an error of this command, reported here
     except click.exceptions.Abort:
         error("aborted")
         sys.exit(130)
@@ -72,4 +74,21 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         error("interrupted")
         sys.exit(130)
+    except OSError as exc:  # writing our own output failed (stdout on a full disk), or a file the library did not wrap
+        _drop_stdout()
+        failure = os_failure(exc.errno, str(exc.filename), "cannot access it") if exc.filename else \
+            os_failure(exc.errno, None, "cannot write the output")
+        error(str(failure))
+        sys.exit(failure.exit_code)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what could not be
+    written cannot fail again with a message of its own."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no stdout at all
+        pass

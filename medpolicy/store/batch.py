@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import MedpolicyError
+from ..errors import MedpolicyError, StorageError
 from .repo import PolicyStore
 from .results import PutRequest
 
@@ -104,8 +104,17 @@ class _Writer:
             requests.append(PutRequest(policy, data, path, self.key))
             paths.append(path)
         self.pending, self.bytes = [], 0
-        for path, res in zip(paths, self.store.put_many(requests)):
-            self._report(FileResult(path, res.status, res.key, res.effective, res.commit, res.summary, res.error))
+        try:
+            landed = self.store.put_many(requests)
+        except StorageError as exc:  # the disk filled up: say what did land, then stop
+            self._report_landed(paths, exc.done)
+            raise
+        self._report_landed(paths, landed)
+
+    def _report_landed(self, paths: list[str], results: list) -> None:
+        for path, res in zip(paths, results):
+            if res is not None:
+                self._report(FileResult(path, res.status, res.key, res.effective, res.commit, res.summary, res.error))
 
     def _report(self, result: FileResult) -> None:
         self.results.append(result)

@@ -21,7 +21,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotFoundError, StoreError
+from ..errors import NotFoundError, StoreError, errno_in_message, storage_errno
 
 # Variables that would make git read or write somewhere other than the store we name.
 _SCRUB = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
@@ -89,12 +89,33 @@ def find_git_dir(path: Path) -> tuple[Path, Path | None]:
 
 
 class GitError(StoreError):
-    """A git command failed; `stderr` holds git's own words."""
+    """A git command failed; `stderr` holds git's own words, `errno` the storage condition they
+    name (a full disk, a read-only file system...), if any."""
 
-    def __init__(self, message: str, *, stderr: str = "", returncode: int = 0):
+    def __init__(self, message: str, *, stderr: str = "", returncode: int = 0, probe: Path | None = None):
         super().__init__(message)
         self.stderr = stderr
         self.returncode = returncode
+        self.errno = errno_in_message(stderr)
+        if self.errno is None and probe is not None:
+            self.errno = probe_storage(probe)
+
+
+def probe_storage(folder: Path) -> int | None:
+    """Some git messages name a failed write without its reason ("couldn't write 'x.lock'"):
+    ask the file system by writing a small file into `folder`. The storage errno, if that fails."""
+    probe = folder / f".medpolicy-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, b"\0" * 64)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            probe.unlink()
+    except OSError as exc:
+        return storage_errno(exc)
+    return None
 
 
 def neutral_filters(git_dir: Path) -> tuple[tuple[str, str], ...]:

@@ -28,14 +28,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .. import __version__
-from ..errors import MedpolicyError, NotFoundError, StoreError
+from ..errors import MedpolicyError, NotFoundError, StorageError, StoreError, os_failure
 from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, check_owner, find_git_dir, format_commit
 from .history import Edition, HistoryIndex, one_line, parse_trailers, scan
 from .layout import (EDITIONS, META_DIR, META_FILE, RECORD, check_key, date_sort_key, is_key, safe_name)
@@ -102,7 +104,20 @@ class PolicyStore:
             except StoreError:
                 raise StoreError("exists and is not empty; choose a new folder", path=str(target)) from None
             raise StoreError("is already a policy store", path=str(target))
-        target.mkdir(parents=True, exist_ok=True)
+        created = False
+        try:
+            with writing(target, "cannot create the store"):
+                if not target.is_dir():
+                    target.mkdir(parents=True)
+                    created = True
+                return cls._initialise(target)
+        except StorageError:
+            if created:  # no half-made store left behind (only what this call made)
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+
+    @classmethod
+    def _initialise(cls, target: Path) -> "PolicyStore":
         git = Git(target)
         git.run("init", "--bare", "--quiet", f"--initial-branch={DEFAULT_BRANCH}", str(target))
         from .pack import PackBuilder
@@ -182,14 +197,18 @@ class PolicyStore:
                 size = 0
             chunks[-1].append(item)
             size += len(item[1].source)
-        with StoreLock(self.git_dir):
-            remove_leftovers(self.git_dir / "objects")
-            start = self._tip()
-            for chunk in chunks:
-                if chunk:
-                    for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
-                        results[i] = res
-            self._sync_work_tree(start)
+        try:
+            with writing(self.path), StoreLock(self.git_dir):
+                remove_leftovers(self.git_dir / "objects")
+                start = self._tip()
+                for chunk in chunks:
+                    if chunk:
+                        for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
+                            results[i] = res
+                self._sync_work_tree(start)
+        except StorageError as exc:
+            exc.done = list(results)  # in request order: what landed (or was refused) before it, else None
+            raise
         return [r for r in results if r is not None]
 
     def _commit_batch(self, items: list["Prepared"]) -> list[PutResult]:
@@ -234,7 +253,8 @@ class PolicyStore:
             lock = _LOCK_RE.search(err)
             if lock is None or time.monotonic() > deadline:
                 last = err.strip().splitlines()[-1] if err.strip() else "?"
-                raise GitError(f"could not move {self.ref}: {last}", stderr=err)
+                raise GitError(f"could not move {self.ref}: {last}", stderr=err,
+                               probe=(self.git_dir / self.ref).parent)
             self._remove_stale_lock(Path(lock.group(1)))
             time.sleep(0.05)
 
@@ -501,6 +521,20 @@ class PolicyStore:
         from .verify import verify_store
 
         return verify_store(self)
+
+
+@contextmanager
+def writing(path: Path, doing: str = "cannot write to the store") -> Iterator[None]:
+    """Turn a failed write (an OSError, or git naming one) into one StoreError for `path`: a
+    StorageError, exit status 3, when the disk is full or read-only."""
+    try:
+        yield
+    except OSError as exc:
+        raise os_failure(exc.errno, str(path), doing) from exc
+    except GitError as exc:
+        if exc.errno is None:
+            raise
+        raise os_failure(exc.errno, str(path), doing) from exc
 
 
 def _remove_if_older(path: Path, seconds: float) -> None:
