@@ -13,7 +13,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1  # done, and something to report: changes (diff), problems (verify), failed files (ingest)
 EXIT_ERROR = 2  # nothing done: bad arguments, no store, unknown policy, unreadable document
 EXIT_STORAGE = 3  # the store could not be written (disk full, read-only): nothing half-written
-EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
 EXIT_BROKEN_PIPE = 141  # stdout's reader went away (128 + SIGPIPE, as git and shells report it)
 
 # Reasons a write can fail that say nothing about the data: the store is fine, the disk is not.

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 
 import click
 
 from .. import __version__
-from ..errors import MedpolicyError, os_failure
+from ..errors import EXIT_INTERRUPTED, EXIT_TERMINATED, MedpolicyError, os_failure
 from .output import error
 
 
@@ -55,14 +57,30 @@ def _register() -> None:
 _register()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same cleanup runs (a pool shut down, a lock
+    released, a work tree synced) instead of the process vanishing mid-way."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: library errors become one line on stderr and exit status 2."""
+    """Entry point: library errors become one line on stderr and an exit status (errors.py)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
-        rv = cli.main(args=argv, prog_name="medpolicy", standalone_mode=False)
+        # click's own `main` would turn Ctrl-C into Abort after printing a blank line: run the
+        # command ourselves, so that every outcome is handled here, in one line
+        with cli.make_context("medpolicy", list(sys.argv[1:] if argv is None else argv)) as ctx:
+            rv = cli.invoke(ctx)
         sys.stdout.flush()  # a failure to deliver the output is an error of this command, reported here
-    except click.exceptions.Abort:
+    except click.exceptions.Exit as exc:  # --help, --version
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:  # a prompt answered with Ctrl-D
         error("aborted")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -71,9 +89,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
-    except KeyboardInterrupt:
-        error("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        error("terminated" if isinstance(exc, Terminated) else "interrupted")
+        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
     except OSError as exc:  # writing our own output failed (stdout on a full disk), or a file the library did not wrap
         _drop_stdout()
         failure = os_failure(exc.errno, str(exc.filename), "cannot access it") if exc.filename else \

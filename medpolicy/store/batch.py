@@ -143,7 +143,12 @@ def ingest_files(store: PolicyStore, files: list[str], *, jobs: int = 1, key: st
 def _parse_in_pool(files: list[str], jobs: int, timeout: float | None, strict: bool, writer: _Writer) -> None:
     queue = list(reversed(files))
     tries: dict[str, int] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    from ..lifeline import die_with_parent
+
+    def new_pool() -> ProcessPoolExecutor:  # workers die with us, even by kill -9 (lifeline.py)
+        return ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+
+    pool = new_pool()
     running: dict[Future, str] = {}
     try:
         while queue or running:
@@ -172,7 +177,7 @@ def _parse_in_pool(files: list[str], jobs: int, timeout: float | None, strict: b
                     queue.append(path)
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs)
+                pool = new_pool()
             if writer.due():
                 writer.flush()
     finally:
