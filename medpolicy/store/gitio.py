@@ -185,10 +185,12 @@ class Git:
         return base + list(config) + list(args)
 
     def run(self, *args: str, input: bytes | None = None, check: bool = True,
-            config: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+            config: tuple[str, ...] = (), detached: bool = False) -> subprocess.CompletedProcess:
+        """Run git; `detached` puts it in a session of its own, out of reach of a Ctrl-C typed
+        at the terminal (for a step that must finish: see shield.py)."""
         try:
             proc = subprocess.run(self.argv(*args, config=config), input=input, capture_output=True,
-                                  env=self.env, cwd=self.work_tree or self.git_dir)
+                                  env=self.env, cwd=self.work_tree or self.git_dir, start_new_session=detached)
         except FileNotFoundError as exc:
             raise StoreError("git is not installed or not on PATH") from exc
         if check and proc.returncode != 0:

@@ -21,7 +21,9 @@ fails if anything else moved it, in which case the batch is rebuilt on the new t
 hold an flock (lock.py) so they queue instead of racing; a killed writer leaves the branch
 where it was, and the next one removes its leftovers. A result is returned only after the pack
 and the ref are on disk. A store that is a non-bare clone gets its work tree brought up to date
-after each batch (`git read-tree -m -u`), best effort: the store itself never depends on it.
+after each batch (`git read-tree -m -u`, see `_sync_work_tree`), with Ctrl-C held off until it is
+done and completed by the next write if a kill cut it short; the store itself never depends on
+it, and `verify` reports a work tree out of step.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from .lock import StoreLock
 from .pack import fsync_dir, remove_leftovers
 from .results import PolicySummary, PutRequest, PutResult
 from .serialize import load_record
+from .shield import shielded
 from .summary import summarize
 
 if TYPE_CHECKING:  # pydantic models load only when a record is read or written
@@ -56,6 +59,7 @@ STORE_FORMAT = 1
 BATCH_BYTES = 64 * 1024 * 1024  # source bytes per pack: bounds memory for batches of large PDFs
 CAS_RETRIES = 20
 STALE_REF_LOCK = 2.0  # seconds: git holds a ref's .lock for milliseconds
+WORKTREE_MARK = "medpolicy-worktree"  # in the git dir: the commit a non-bare store's work tree is at
 STALE_MAINTENANCE_LOCK = 60.0  # seconds: writing the commit-graph of 10,000 commits takes ~4 s
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMIT_RE = re.compile(r"^[0-9a-fA-F]{4,40}$")
@@ -201,11 +205,14 @@ class PolicyStore:
             with writing(self.path), StoreLock(self.git_dir):
                 remove_leftovers(self.git_dir / "objects")
                 start = self._tip()
-                for chunk in chunks:
-                    if chunk:
-                        for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
-                            results[i] = res
-                self._sync_work_tree(start)
+                try:
+                    for chunk in chunks:
+                        if chunk:
+                            for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
+                                results[i] = res
+                finally:  # even when interrupted: a work tree must not stay behind its branch
+                    with shielded():
+                        self._sync_work_tree(start)
         except StorageError as exc:
             exc.done = list(results)  # in request order: what landed (or was refused) before it, else None
             raise
@@ -311,17 +318,53 @@ class PolicyStore:
         chunks = {head[8 + 12 * i:12 + 12 * i] for i in range(head[6])}
         return b"BIDX" in chunks and b"BDAT" in chunks
 
-    def _sync_work_tree(self, old: str | None) -> None:
-        if self.work_tree is None or old is None:
+    def _sync_work_tree(self, start: str | None) -> None:
+        """Bring the work tree of a non-bare store to the branch: a two-way merge from the commit
+        it was last brought to (recorded in the git directory, so that a sync cut short by a
+        kill is completed by the next write) to the tip. Local changes to other files are kept;
+        when they are in the way, git refuses and we say so."""
+        if self.work_tree is None:
             return
         new = self._tip()
-        if new == old:
+        mark = self.synced_commit()
+        if mark is not None and mark != new and not self._is_ancestor(mark, new):
+            mark = None  # the branch was rewritten under us: trust the start of this batch
+        old = mark or start
+        if new is None or old is None:
             return
-        git = Git(self.git_dir, self.work_tree)
-        proc = git.run("read-tree", "-m", "-u", old, new, check=False)
-        if proc.returncode != 0:
-            self.warnings.append(f"the store is up to date but its work tree {self.work_tree} is not "
-                                 f"(local changes?); `git -C {self.work_tree} status` shows what differs")
+        if old != new:
+            proc = Git(self.git_dir, self.work_tree).run("read-tree", "-m", "-u", old, new, check=False,
+                                                        detached=True)
+            if proc.returncode != 0:
+                err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+                self.warnings.append(f"the store is up to date but its work tree {self.work_tree} is not "
+                                     f"({err[-1] if err else 'git read-tree failed'}); `medpolicy verify` "
+                                     f"shows what differs")
+                return
+        if mark != new:
+            self._write_synced_mark(new)
+
+    def synced_commit(self) -> str | None:
+        """The commit the work tree was last brought to by medpolicy (None if never, or bare)."""
+        try:
+            text = (self.git_dir / WORKTREE_MARK).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if re.fullmatch(r"[0-9a-f]{40}", text) else None
+
+    def _write_synced_mark(self, commit: str) -> None:
+        mark = self.git_dir / WORKTREE_MARK
+        tmp = mark.with_name(f"{WORKTREE_MARK}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(commit + "\n", encoding="ascii")
+            os.replace(tmp, mark)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            self.warnings.append(f"could not record the work tree's commit ({exc.strerror})")
+
+    def _is_ancestor(self, old: str, new: str) -> bool:
+        return self.git.run("merge-base", "--is-ancestor", "--end-of-options", old, new,
+                            check=False).returncode == 0
 
     def _signature(self) -> Signature:
         if self._author is None:
@@ -510,6 +553,11 @@ class PolicyStore:
                 if ed.timestamp <= cutoff:
                     fold(policies, ed)
         present = set(self.keys(tip))
+        for key in sorted(set(policies) - present):  # gone, or hidden behind something not a folder
+            got = self.reader.read(f"{tip}:{key}")
+            if got is not None and got[1] != "tree":
+                self.warnings.append(f"{key}: not a folder in the store (a symbolic link?), so not listed; "
+                                     f"`medpolicy verify` reports it")
         return [PolicySummary(key=key, payer=p["payer"], policy_id=p["policy_id"], title=p["title"],
                               latest_effective=p["latest_effective"], editions=len(p["dates"]), commits=p["commits"])
                 for key, p in sorted(policies.items()) if key in present]
