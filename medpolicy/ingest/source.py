@@ -90,7 +90,7 @@ def read_file(path: str | os.PathLike) -> bytes:
 
 
 def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory_mb: int | None = None) -> SourceDocument:
-    """Read `path` and return its pages as seed-like text (see document.py).
+    """Read `path` and return its blocks (see document.py).
 
     PDFs are parsed in a child process under `timeout` seconds and `memory_mb` of address space
     (defaults in ingest.limits) so that a hostile file becomes one DocumentError."""
@@ -104,15 +104,15 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
             raise DocumentError("damaged PDF: truncated (no end-of-file marker)", path=spath)
         from .pdf import load_pdf  # imported lazily: pdf libraries are slow to import
 
-        pages, warnings = load_pdf(spath, timeout=timeout, memory_mb=memory_mb)
-        return SourceDocument(spath, sha, "pdf", pages, len(data), furniture_removed=True, warnings=warnings)
+        blocks, n_pages, warnings = load_pdf(spath, timeout=timeout, memory_mb=memory_mb)
+        return SourceDocument(spath, sha, "pdf", blocks, len(data), n_pages=n_pages, furniture_removed=True,
+                              warnings=warnings)
     text, warning = decode_text_warning(data, path=spath)
     warnings = [warning] if warning else []
     if fmt == "html":
-        from .html import html_to_pages
+        from .html import html_to_blocks
 
-        pages = html_to_pages(text, path=spath)
-        return SourceDocument(spath, sha, "html", pages, len(data), warnings=warnings)
-    from .text import text_to_pages
+        return SourceDocument(spath, sha, "html", html_to_blocks(text, path=spath), len(data), warnings=warnings)
+    from .text import text_to_blocks
 
-    return SourceDocument(spath, sha, "text", text_to_pages(text), len(data), warnings=warnings)
+    return SourceDocument(spath, sha, "text", text_to_blocks(text), len(data), warnings=warnings)
