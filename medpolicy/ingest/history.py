@@ -18,7 +18,6 @@ it (a "Committee Approval Dates" list) is not a revision.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import HistoryEntry, Provenance
@@ -26,14 +25,13 @@ from .dates import find_dates
 from .document import Document, Line
 from .history_columns import Columns, cell_columns, header_words_only, split_glued, text_columns, vocab_only
 from .history_lines import (BULLET, GLUED_DATE, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, cells_of, clean,
-                            date_list, is_empty_cell, is_furniture, is_short, part, row_start, skip_cells,
+                            date_list, is_empty_cell, is_short, part, row_start, skip_cells,
                             split_inline, takes_date, trailing_dates, whole_date)
+from .list_sections import is_furniture, repeated_lines
 from .sections import SectionSpan, match_heading
 
 # What a history section prints when it has no rows.
 _EMPTY = re.compile(r"^(?:n/?a|none|not\s+applicable)\.?$", re.I)
-# A line printed this often (and no longer than this) is a running header, footer or notice.
-REPEATED_MIN, REPEATED_MAX_CHARS = 3, 300
 
 
 @dataclass
@@ -364,13 +362,6 @@ def _entry(row: _Row) -> HistoryEntry:
                         provenance=Provenance(page=row.line.page, start=row.line.start, end=row.last_line.end))
 
 
-def _repeated_lines(doc: Document) -> frozenset[str]:
-    """Short lines printed three times or more: running headers and footers, repeated notices."""
-    counts = Counter(ln.text.strip() for ln in doc.lines if len(ln.text) <= REPEATED_MAX_CHARS)
-    # a table header repeated after each page break is read as a header, not dropped
-    return frozenset(t for t, n in counts.items() if n >= REPEATED_MIN and not header_words_only(t))
-
-
 def _only_header_words(span: SectionSpan) -> bool:
     return all(header_words_only(ln.text) for ln in span.lines)
 
@@ -473,7 +464,8 @@ def extract_history(doc: Document, sections: list[SectionSpan]) -> tuple[list[Hi
     """The revision-history rows, in the order printed."""
     entries: list[HistoryEntry] = []
     warnings: list[str] = []
-    repeated = _repeated_lines(doc)
+    # a table header repeated after each page break is read as a header, not dropped
+    repeated = repeated_lines(doc, keep=header_words_only)
     groups = _groups(sections, repeated)
     for group in groups:
         walk = _walk_group(group, repeated)

@@ -1,5 +1,5 @@
 """How a history table's rows show in lines of text: where a row starts or ends, which dates
-belong to the row's date cells and which to its sentences, what is page furniture.
+belong to the row's date cells and which to its sentences.
 
 Shared by history.py's walk; every function reads one line (or the text before it) and the
 table's columns (history_columns.Columns), never the walk's state."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .dates import DateMatch, find_dates, parse_date
 from .history_columns import Columns, header_words_only
@@ -26,15 +25,6 @@ SENTENCE_END = re.compile(r"[.;!?)\]][\"'\u201d]?\s*$")
 GLUED_DATE = re.compile(r"((?:\b\d{1,2}/\d{1,2}/\d{4})|(?:\b[A-Z][a-z]{2,8}\.? \d{4}))(?=[A-Z][a-z])")
 # A short cell line: a status ("Updated codes") or a narrow column wrapped onto lines of its own.
 _SHORT_WORDS, _SHORT_CHARS = 3, 28
-
-
-@lru_cache(maxsize=1)
-def _furniture() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p, re.I) for p in history_rules().furniture)
-
-
-def is_furniture(text: str) -> bool:
-    return any(p.search(text) for p in _furniture())
 
 
 def clean(text: str) -> str:

@@ -101,7 +101,13 @@ def doctype_rules() -> DocTypeRules:
     return rules
 
 
-# -- revision-history tables --------------------------------------------------------------------
+# -- lists: revision-history tables and reference lists -------------------------------------------
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    doc: str = Field("", alias="_doc")
+
 
 class HistoryColumns(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -112,18 +118,40 @@ class HistoryColumns(BaseModel):
     number: tuple[str, ...]
 
 
-class HistoryRules(_Rules):
+class HistoryRules(_Part):
     header_words: frozenset[str]
     header_core: frozenset[str]
     columns: HistoryColumns
     empty_cells: frozenset[str]
     date_taking_words: frozenset[str]
+
+
+class ReferenceRules(_Part):
+    tail_words: frozenset[str]
+    author_particles: tuple[str, ...]
+    note_lines: tuple[str, ...]
+    empty_entry: str
+    title_small_words: frozenset[str]
+    trailer_max_words: int
+
+
+class ListRules(_Rules):
     furniture: tuple[str, ...]
+    history: HistoryRules
+    references: ReferenceRules
 
 
 @lru_cache(maxsize=1)
-def history_rules() -> HistoryRules:
-    rules = HistoryRules.model_validate(_load("history.json"))
-    for pat in rules.furniture:
-        re.compile(pat)
+def list_rules() -> ListRules:
+    rules = ListRules.model_validate(_load("lists.json"))
+    for pat in (*rules.furniture, *rules.references.note_lines, rules.references.empty_entry):
+        re.compile(pat)  # a broken pattern fails here, at load time
     return rules
+
+
+def history_rules() -> HistoryRules:
+    return list_rules().history
+
+
+def reference_rules() -> ReferenceRules:
+    return list_rules().references

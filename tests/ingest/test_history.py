@@ -443,15 +443,17 @@ def test_a_list_of_approval_dates_is_not_a_row():
                  "11/18/21", "\u2022 Annual review."]) == [("2021-11-18", "11/18/21", "Annual review.")]
 
 
-def test_history_rules_reject_unknown_keys():
+def test_list_rules_reject_unknown_keys():
     import json
     from importlib import resources
 
     from pydantic import ValidationError
 
-    from medpolicy.ingest.vocab import HistoryRules
+    from medpolicy.ingest.vocab import ListRules
 
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/history.json").read_text("utf-8"))
-    HistoryRules.model_validate(data)
+    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/lists.json").read_text("utf-8"))
+    ListRules.model_validate(data)
     with pytest.raises(ValidationError):
-        HistoryRules.model_validate({**data, "date_takng_words": []})
+        ListRules.model_validate({**data, "history": {**data["history"], "date_takng_words": []}})
+    with pytest.raises(ValidationError):
+        ListRules.model_validate({**data, "referencs": {}})
