@@ -27,7 +27,7 @@ from .history_columns import Columns, cell_columns, header_words_only, split_glu
 from .history_lines import (BULLET, GLUED_DATE, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, cells_of, clean,
                             date_list, is_empty_cell, is_short, part, row_start, skip_cells,
                             split_inline, takes_date, trailing_dates, whole_date)
-from .list_sections import is_furniture, repeated_lines
+from .list_sections import Repeated, is_furniture, repeated_lines
 from .sections import SectionSpan, match_heading
 
 # What a history section prints when it has no rows.
@@ -377,7 +377,7 @@ def _wrapped_cell_heading(group: list[SectionSpan], span: SectionSpan) -> bool:
             and (first[0].islower() or first[0] == "(" or takes_date(heading + " ")))
 
 
-def _groups(sections: list[SectionSpan], repeated: frozenset[str]) -> list[list[SectionSpan]]:
+def _groups(sections: list[SectionSpan], repeated: Repeated) -> list[list[SectionSpan]]:
     """History sections that follow one another make one table (a sub-heading inside it, or its
     header repeated after a page break and taken for a heading). The table also goes on through
     sections headed by a header cell printed on a line of its own ("Policy", "Date", "Comments")
@@ -433,7 +433,7 @@ def _heading_of(span: SectionSpan) -> tuple[str, Line] | None:
     return span.heading_line.text, span.heading_line
 
 
-def _walk_group(group: list[SectionSpan], repeated: frozenset[str]) -> _Walk:
+def _walk_group(group: list[SectionSpan], repeated: Repeated) -> _Walk:
     date_last, alone = _orientation(group)
     walk = _Walk(date_last_hint=date_last, closes=alone)
     for span in group:
@@ -465,7 +465,7 @@ def extract_history(doc: Document, sections: list[SectionSpan]) -> tuple[list[Hi
     entries: list[HistoryEntry] = []
     warnings: list[str] = []
     # a table header repeated after each page break is read as a header, not dropped
-    repeated = repeated_lines(doc, keep=header_words_only)
+    repeated = repeated_lines(doc, sections, "history", keep=header_words_only)
     groups = _groups(sections, repeated)
     for group in groups:
         walk = _walk_group(group, repeated)

@@ -14,6 +14,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .document import Document
+from .sections import SectionSpan
 from .vocab import list_rules
 
 # A line printed this often (and no longer than this) is a running header, footer or notice.
@@ -33,8 +34,46 @@ def is_furniture(text: str) -> bool:
     return len(s) <= FURNITURE_MAX_CHARS and any(p.search(s) for p in _furniture())
 
 
-def repeated_lines(doc: Document, keep=lambda text: False) -> frozenset[str]:
-    """Short lines printed three times or more: running headers and footers, repeated notices.
-    `keep` spares lines that repeat for a reason of their own (a table header on every page)."""
-    counts = Counter(ln.text.strip() for ln in doc.lines if len(ln.text) <= REPEATED_MAX_CHARS)
-    return frozenset(t for t, n in counts.items() if n >= REPEATED_MIN and t and not keep(t))
+_PAGE_NUMBER = re.compile(r"\bpage\s*:?\s*\d+(?:\s*(?:of|/)\s*\d+)?", re.I)
+
+
+def _key(text: str) -> str:
+    """A running footer changes only its page number ("... Page 66 of 77 ..."): lines that name
+    a page are compared without their numbers; other lines exactly (a history row differs
+    from the next one by its date only)."""
+    s = text.strip()
+    return re.sub(r"\d+", "#", s) if _PAGE_NUMBER.search(s) else s
+
+
+class Repeated:
+    """Short lines printed three times or more, at least once outside the list itself: running
+    headers and footers, repeated notices. (A line that repeats only inside the list is its
+    own: "https://www.uptodate.com. Updated August 2023." under several citations, "Coding
+    Update." in several history rows.) `keep` spares lines that repeat for a reason of their
+    own (a table header on every page)."""
+
+    def __init__(self, doc: Document, inside: set[int], keep=lambda text: False) -> None:
+        counts: Counter[str] = Counter()
+        outside: Counter[str] = Counter()
+        for ln in doc.lines:
+            if len(ln.text) <= REPEATED_MAX_CHARS:
+                k = _key(ln.text)
+                counts[k] += 1
+                outside[k] += ln.start not in inside
+        # a bare mark ("®", "•") repeats as text does, not as furniture
+        self._keys = frozenset(k for k, n in counts.items()
+                               if n >= REPEATED_MIN and outside[k] and re.search(r"[A-Za-z]{3}", k) and not keep(k))
+        self._outside = frozenset(k for k, n in outside.items() if n)
+
+    def __contains__(self, text: str) -> bool:
+        return len(text) <= REPEATED_MAX_CHARS and _key(text) in self._keys
+
+    def elsewhere(self, text: str) -> bool:
+        """The line is printed outside the list too (a table cell the text layer put inside it)."""
+        return len(text) <= REPEATED_MAX_CHARS and _key(text) in self._outside
+
+
+def repeated_lines(doc: Document, sections: list[SectionSpan], kind: str, keep=lambda text: False) -> Repeated:
+    """The repeated lines of `doc` around its sections of `kind`."""
+    inside = {ln.start for s in sections if s.kind == kind for ln in s.lines}
+    return Repeated(doc, inside, keep)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from medpolicy.ingest.references import extract_references, find_doi, find_pmid, find_url
-from tests.helpers import build_sections
+from tests.helpers import build_sections, doc_from_text
 
 
 build = build_sections
@@ -223,3 +223,126 @@ def test_two_citations_run_together_in_one_paragraph_are_two_entries():
                 "Migraine trial. J Pain. 2020;21(1):142.", "Moore C. Third study. 2021."])
     assert [r.text[:8] for r in got] == ["Kim A, L", "Liang Z,", "Moore C."]
     assert got[0].text.endswith("208-13.")
+
+
+# -- layouts of PDF text layers and flattened web pages (issue 7) ---------------------------------
+
+@pytest.mark.parametrize("heading", ["References", "REFERENCES", "Sources", "Bibliography", "Citations",
+                                     "Works Cited", "Peer Reviewed Publications:",
+                                     "Government Agency, Medical Society, and Other Authoritative Publications:"])
+def test_reference_heading_variants(heading):
+    doc, sections = doc_from_text(f"Scope\n\nSome text.\n\n{heading}\n\n1. Able A, Brown B. One trial. J Test. "
+                                  "2001;1:2.\n2. Cole C. Another trial. J Test. 2002;3:4.")
+    got, _ = extract_references(doc, sections)
+    assert [(r.number, r.text[:7]) for r in got] == [(1, "Able A,"), (2, "Cole C.")]
+
+
+def test_unnumbered_one_per_line_with_name_particles_and_a_stray_tail_line():
+    got = refs([
+        "Able A, Brown B. One trial. J Test. 2001;1:2.",
+        "de Vries C, Dean D. A second trial. J Test. 2002;3:4.",
+        "van der Berg E, et al. A third trial. J Test. 2003;5:6.",
+        "Test J. 2004;7(1):8-9.",
+        "Zed Z. Last trial. J Test. 2005;10:11.",
+    ])
+    assert [r.text[:9] for r in got] == ["Able A, B", "de Vries ", "van der B", "Test J. 2", "Zed Z. La"]
+
+
+def test_unnumbered_entries_run_together_in_one_line_split_before_an_author_list():
+    got = refs(["Able A, et al. One trial. J Test. 2021 Jul;26(7):569-578. Brown B, Cole C, Dean D. Two trials. "
+                "Ann Test. 2016 Sep;27(suppl 5):v69-v82. Evans E, et al.; The Test Investigators. Three. "
+                "Test Res. 2020;1:2."])
+    assert [r.text[:8] for r in got] == ["Able A, ", "Brown B,", "Evans E,"]
+    assert got[1].text.endswith("27(suppl 5):v69-v82.")
+
+
+def test_numbered_entries_run_together_in_one_line():
+    got = refs([
+        "1. Able A, Brown B. One trial. J Test. 2008; 17(14):533-541. 2. Cole C, Dean D. Two. J Test. 2009;",
+        "4(1):1-2.",
+        "3. Evans E. Three: results from the AB CO. 17. Test Res. 2014; 20(3):744-53.",
+        "4. Fox F. Four. doi:10.1000/abc123xy 5. \"Requirements for Testing\" (Effective Date: 4/2/2024).",
+    ])
+    assert [(r.number, r.text[:8]) for r in got] == [(1, "Able A, "), (2, "Cole C, "), (3, "Evans E."),
+                                                     (4, "Fox F. F"), (5, '"Require')]
+    assert got[2].text.endswith("AB CO. 17. Test Res. 2014; 20(3):744-53.")
+
+
+def test_numbering_restarts_under_sub_lists_and_steps_back_where_printed_twice():
+    got = refs([
+        "Peer Reviewed Publications:",
+        "1. Able A. One. J Test. 2001;1:2.",
+        "2. Brown B. Two. J Test. 2002;1:2.",
+        "3. Cole C. Three. J Test. 2003;1:2.",
+        "Government Agency, Medical Society, and Other Authoritative Publications:",
+        "1. Dean D. Four. J Test. 2004;1:2.",
+        "2. Evans E. Five. J Test. 2005;1:2.",
+        "Topic Two Testing 1. Fox F. Six. J Test. 2006;1:2.",
+        "2. Gray G. Seven. J Test. 2007;1:2.",
+        "1. Hill H. Eight. J Test. 2008;1:2.",
+    ])
+    assert [r.number for r in got] == [1, 2, 3, 1, 2, 1, 2, 1]
+    assert got[5].text.startswith("Fox F.")
+
+
+@pytest.mark.parametrize("wrapped", [
+    "2014.", "691. Carrier screening for genetic conditions. Obstet Gynecol. 2017;129(3):e41.",
+    "Int J Cancer. 2010;127(4):1-9.", "Version 2.2025.", "PMID", "27055085",
+])
+def test_continuation_lines_that_look_like_entries(wrapped):
+    numbered = refs(["11. Able A. A long title of a study, cut by the", wrapped, "12. Brown B. Two. 2002."])
+    assert [r.number for r in numbered] == [11, 12]
+    assert numbered[0].text.endswith(wrapped)
+
+
+@pytest.mark.parametrize("lines, pmid", [
+    (["1. Able A. One. J Test. 2001;1:2. PMID39532185"], "39532185"),
+    (["1. Able A. One. J Test. 2001;1:2. PMID", "27055085", "2. Brown B. Two. 2002."], "27055085"),
+])
+def test_pmids_split_or_glued(lines, pmid):
+    assert refs(lines)[0].pmid == pmid
+
+
+def test_lines_that_are_not_references():
+    got = refs([
+        "Able A. One trial. J Test. 2001;1:2.",
+        "Topic Testing For Drug Response",
+        "Brown B. Two trials. J Test. 2002;3:4.",
+        "\u00a9 2026 Example Health Plan. All rights reserved. 15",
+        "Page 12 of 77",
+        "Cole C. Three trials. J Test. 2003;5:6.",
+        "Medical Director review 5/2019",
+        "Specialty Advisory Panel review 3/2020",
+    ])
+    assert [r.text[:6] for r in got] == ["Able A", "Brown ", "Cole C"]
+
+
+def test_a_list_cut_by_false_headings_and_running_headers_goes_on():
+    running = ["Example Plan Guideline GEN-99", "Page 3 of 9"]
+    doc, sections = build(
+        ("Background", "background", ["Some text. Example Plan Guideline GEN-99"]),
+        ("References", "references", ["1. Able A. One. J Test. 2001;1:2.", "2. Brown B. A long study of many",
+                                      *running]),
+        ("PMID 18311409", "other", ["3. Cole C. Three. J Test. 2003;5:6. Example Plan Guideline GEN-99",
+                                   "4. Hayes, Inc. Test Assessment. FirstSight"]),
+        ("CRC", "other", ["(Test Lab). https://www.example.com. Published August 7, 2020.",
+                          "5. Dean D. Five. 2005.", *running]),
+        ("Example Plan Guideline GEN-99", "references", ["6. Evans E. Six. 2006."]),
+        ("Documentation for Clinical Review", "references", ["Please provide the following documentation:",
+                                                              "\u2022", "Name of the test requested"]),
+        ("Index", "boilerplate", ["Testing, genetic"]),
+    )
+    got, _ = extract_references(doc, sections)
+    assert [r.number for r in got] == [1, 2, 3, 4, 5, 6]
+    assert got[1].text == "Brown B. A long study of many PMID 18311409" and got[1].pmid == "18311409"
+    assert got[3].text.endswith("FirstSight CRC (Test Lab). https://www.example.com. Published August 7, 2020.")
+
+
+def test_a_table_cell_printed_inside_the_list_is_dropped():
+    doc, sections = build(
+        ("Coding", "coding", ["HCPCS", "No code(s) identified"]),
+        ("References", "references", ["11. Able A. One trial. J", "No code(s) identified",
+                                      "Test Oncol. 2022;40(28):3246-3256.", "12. Brown B. Two. 2002."]),
+    )
+    got, _ = extract_references(doc, sections)
+    assert got[0].text == "Able A. One trial. J Test Oncol. 2022;40(28):3246-3256."

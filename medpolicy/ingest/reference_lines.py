@@ -1,0 +1,192 @@
+"""How the entries of a reference list show in lines of text: entry markers, how a citation
+starts and ends, the lines in a list that are not entries, and where entries run together.
+
+Shared by references.py's walks; every function reads one line (or the text before it)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .dates import find_dates
+from .vocab import reference_rules
+
+# "12. ", "12) ", "[12] ", "(12) ", and "12.Smith" (no space, as PDF text often has it)
+_MARKER = re.compile(r"^\s*(?:\[(?P<b>\d{1,3})\]|\((?P<p>\d{1,3})\)|(?P<n>\d{1,3})[.)])"
+                     r"(?:\s+(?P<rest>\S.*)|(?P<glued>[A-Z\u00c0-\u00de][^\s.].*)|\s*$)")
+BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013\uf0b7\uf0d8o]\s+|[\u2022\u25aa\u25cf\uf0b7\uf0d8](?=\S))+")
+# A bullet with nothing after it (a list marker the text layer put on a line of its own).
+LONE_MARK = re.compile(r"^\s*[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013\uf0b7\uf0d8o*]\s*$")
+# A surname (hyphenated, with apostrophes) and its initials: "Haslam A", "Collins RH", "Lê QH".
+_NAME = r"[A-Z\u00c0-\u00de][\w'\u2019\-]+(?:\s+[A-Z\u00c0-\u00de][\w'\u2019\-]+){0,2}"
+_INITIALS = r"[A-Z]{1,4}"
+# An entry that ends like this is finished; otherwise the next line may carry on its sentence.
+FINISHED = re.compile(r"(?:[.?!)\]}>\"'\u201d]|\d|PMID:?\s*\d+|(?:https?://|www\.)\S+)\s*$", re.I)
+# Marks a citation's paragraph cannot end on: the entry goes on in the next line. (Words such
+# as "and" are no proof: publishers print entries cut short, and loaders give whole paragraphs.)
+OPEN_END = re.compile(r"[-,;/&(]$")
+# The tail of a citation printed on a line of its own: "Int J Cancer. 2010;127(4):...",
+# "Blood. 2016 May 19;127(20):2391-405." (a journal's short name, then its year and volume).
+_JOURNAL_TAIL = re.compile(r"^[A-Z][A-Za-z]*\.?(?: [A-Za-z][A-Za-z]*\.?){0,6}\.? (?:19|20)\d\d(?: [A-Z][a-z]{2}(?: \d{1,2})?)?[;:(]")
+_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")  # "2024a": a second work of the same year
+# A topic sub-heading inside a list is no longer than this.
+SUBHEADING_MAX_WORDS = 24
+_IDENT = re.compile(r"\bPMID\b|\bdoi\b|https?://|www\.", re.I)
+
+
+def marker(text: str) -> tuple[int, str] | None:
+    m = _MARKER.match(text)
+    if not m:
+        return None
+    num = m.group("b") or m.group("p") or m.group("n")
+    return int(num), (m.group("rest") or m.group("glued") or "").strip()
+
+
+@lru_cache(maxsize=1)
+def _author_start() -> re.Pattern:
+    """How a citation begins: "Amini L,", "Haslam A, Hoeg TB", "Collins RH, Jr.", "van 't Land FR",
+    "de Boer M,"."""
+    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
+    return re.compile(rf"^(?:(?:{particles})\s+(?:'t\s+)?)*{_NAME}\s+{_INITIALS}(?:[,.;]|\s+et\s+al|\s+and\s)")
+
+
+@lru_cache(maxsize=1)
+def _particle_start() -> re.Pattern:
+    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
+    return re.compile(rf"^(?:(?:{particles})\s+(?:'t\s+)?)+[A-Z\u00c0-\u00de][\w'\u2019\-]+,?\s")
+
+
+def author_start(text: str) -> bool:
+    return bool(_author_start().match(text))
+
+
+def starts_like_citation(text: str) -> bool:
+    """An author list, a name particle ("de Boer M"), or a capitalised word that does not open
+    the tail of a citation ("Accessed", "PMID", "Version")."""
+    if author_start(text) or _particle_start().match(text):
+        return True
+    text = text.lstrip("\"'\u201c\u2018[")  # a title in quotes: "Requirements for ..."
+    first = re.match(r"[A-Za-z\u00c0-\u024f'.\-]+", text)
+    word = first.group().rstrip(".") if first else ""
+    letters = sum(c.isalpha() for c in word)
+    return bool(text[:1].isupper() and (letters >= 3 or (letters >= 2 and "." in word))
+                and word.lower() not in reference_rules().tail_words and not _JOURNAL_TAIL.match(text))
+
+
+def starts_lower_name(text: str) -> bool:
+    """A citation that starts with a lower-case name particle ("van de Vijver MJ, ...")."""
+    return bool(_particle_start().match(text))
+
+
+def is_tail(text: str) -> bool:
+    """A line that can only carry on the citation above: a journal, year and volume, a word
+    such as 'Accessed' or 'PMID', a bare number or identifier."""
+    s = text.strip()
+    first = re.match(r"[A-Za-z]+", s)
+    return bool(_JOURNAL_TAIL.match(s) or (first and first.group().lower() in reference_rules().tail_words)
+                or re.match(r"^(?:\d|https?://|www\.|doi\b)", s, re.I))
+
+
+@lru_cache(maxsize=1)
+def _notes() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.I) for p in reference_rules().note_lines)
+
+
+def is_note(text: str) -> bool:
+    return any(p.search(text.strip()) for p in _notes())
+
+
+def is_empty_entry(text: str) -> bool:
+    return bool(re.match(reference_rules().empty_entry, text.strip(), re.I))
+
+
+def is_subheading(text: str, following: str = "") -> bool:
+    """A title inside the list ("Professional Societies", "Other Publications:", a topic such
+    as "CYP2D6 Testing and Dementia"): short, title case, with no mark of a citation (no period
+    or comma, no year, no identifier), and a citation after it."""
+    s = text.strip()
+    if s.endswith(":") and len(s.split()) <= 12:
+        return True
+    words = s.split()
+    if not words or len(words) > SUBHEADING_MAX_WORDS or re.search(r"[.,;:]", s) or _YEAR.search(s) or _IDENT.search(s):
+        return False
+    small = reference_rules().title_small_words
+    titled = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit() or w.lower() in small or not w[:1].isalpha())
+    if titled == len(words) and len(words) <= 6:
+        return True
+    # a longer title, or one with terms in lower case ("EZH2 Testing for tazemetostat therapy"),
+    # only before a citation
+    return (titled * 2 >= len(words) and bool(following)
+            and (starts_like_citation(following) or marker(following) is not None))
+
+
+def is_trailer(text: str) -> bool:
+    """A dated line under the list ("Medical Director review 5/2019", "Panel review 3/2020"):
+    short, no period, ending with its date."""
+    s = text.strip().rstrip(".")
+    if len(s.split()) > reference_rules().trailer_max_words or "." in s or _IDENT.search(s) or is_tail(s):
+        return False
+    found = find_dates(s)
+    return bool(found) and found[-1].end == len(s) and found[-1].start > 0
+
+
+def split_numbered(text: str, expected: int | None) -> list[str]:
+    """Entries of a numbered list run together in one line ("...2008;17:533-541. 3. Awano H,
+    ..."): split before the next number in sequence printed after the end of a sentence and
+    followed by the start of a citation ("CO. 17. Clin Cancer Res." is a trial's name and a
+    journal); and before a "1." that follows a topic title ("Mutation Analysis 1. Branford S")."""
+    pieces: list[str] = []
+    start = 0
+    lead = marker(text)
+    if lead is not None and (expected is None or expected <= lead[0] <= expected + 2):
+        expected = lead[0] + 1  # "87. Ropers HH. ... 88. Rose NC, ..."
+    for m in re.finditer(r"(?<=[\w.)\]>]) (\d{1,3})\. (?=[A-Z\u00c0-\u00de\"'\u201c])", text):
+        num = int(m.group(1))
+        before = text[start:m.start()].strip()
+        in_sequence = expected is not None and num == expected and (
+            SENTENCE_END_CHARS.search(before) or _ENDS_WITH_ID.search(before))
+        restart = num == 1 and before and is_subheading(before)
+        if not (in_sequence or restart) or not starts_like_citation(text[m.end():]):
+            continue
+        pieces.append(before)
+        start = m.start() + 1
+        expected = num + 1
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+SENTENCE_END_CHARS = re.compile(r"[.)\]\d>]$")
+# A citation may end on its identifier: "doi:10.1097/TP.0b013e31827a19cc".
+_ENDS_WITH_ID = re.compile(r"(?:\b10\.\d{4,9}/\S+|https?://\S+|\bPMID:?\s*\d+)$", re.I)
+
+
+# An author list after the end of the citation before it: "...58(4):208-13. Liang Z, Yang H, ..."
+# or, without the space, "...58(4):208-13.Liang Z, Yang H" (two or more names, or one and "et al").
+_NEXT_AUTHORS = re.compile(
+    rf"(?<=[\d)\]a-z]\.)\s?(?={_NAME}\s+{_INITIALS}(?:,\s*{_NAME}\s+{_INITIALS}\b|,?\s+et\s+al\b))")
+
+
+def split_authors(text: str) -> list[str]:
+    """Citations of an unnumbered list run together (one-line web text, joined paragraphs): they
+    can only be told apart where an author list follows the end of a citation."""
+    pieces = _NEXT_AUTHORS.split(text)
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def citation_like(texts: list[str]) -> bool:
+    """Lines that read as a list of citations: many carry a year, an identifier or a number."""
+    texts = [t for t in texts if t.strip()]
+    if not texts:
+        return False
+    hits = sum(1 for t in texts if _YEAR.search(t) or _IDENT.search(t) or marker(t))
+    return hits * 10 >= len(texts) * 3
+
+
+def citations(texts: list[str]) -> bool:
+    """Lines that are citations beyond doubt: most start with an author list, or with a name and
+    carry a year and two sentences at least (not dated rows, not prose)."""
+    texts = [t.strip() for t in texts if t.strip()]
+    if not texts:
+        return False
+    hits = sum(1 for t in texts if author_start(t) or starts_lower_name(t)
+               or (starts_like_citation(t) and _YEAR.search(t) and t.count(". ") >= 2))
+    return hits * 2 >= len(texts)
