@@ -24,7 +24,7 @@ from ..models import HistoryEntry, Provenance
 from .dates import find_dates
 from .document import Document, Line
 from .history_columns import Columns, cell_columns, header_words_only, split_glued, text_columns, vocab_only
-from .history_lines import (BULLET, GLUED_DATE, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, cells_of, clean,
+from .history_lines import (BULLET, GLUED_DATE, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, Chronology, cells_of, clean,
                             date_list, is_empty_cell, is_short, part, row_start, skip_cells,
                             split_inline, takes_date, trailing_dates, whole_date)
 from .list_sections import Repeated, is_furniture, repeated_lines
@@ -222,12 +222,18 @@ class _Walk:
             self.boundary()
             self.prev = text
             return
-        for piece in split_inline(text, self.cols, self.date_last):
+        for piece in split_inline(text, self.cols, self.date_last, self._chronology()):
             if self.date_last:
                 self._date_last_piece(piece, line)
             else:
                 self._date_first_piece(piece, line)
             self.prev = piece
+
+    def _chronology(self) -> Chronology:
+        order = Chronology()
+        for row in self.rows[-2:]:
+            order.add(row.date)
+        return order
 
     def rows_waiting_for_text(self) -> bool:
         """A date printed alone waits for its text ("Review" under "01/01/2020" is a summary)."""

@@ -152,18 +152,50 @@ def row_start(text: str, cols: Columns, prev: str) -> Start | None:
     return Start(lead, d, extras, rest)
 
 
-def split_inline(text: str, cols: Columns, date_last: bool) -> list[str]:
+@dataclass
+class Chronology:
+    """The order of the rows read so far: the last row's date and the direction of the table
+    (-1 newest first, +1 oldest first, 0 not known yet)."""
+
+    last: str | None = None
+    direction: int = 0
+
+    def follows(self, iso: str | None) -> bool:
+        """A date that carries the table's order on (older than the last row in a table printed
+        newest first): a row's own date, not one quoted in a summary ("effective 01/01/2026")."""
+        if not (iso and self.last and self.direction):
+            return False
+        return (iso > self.last) if self.direction > 0 else (iso < self.last)
+
+    def add(self, iso: str | None) -> None:
+        if iso and self.last and iso != self.last:
+            self.direction = 1 if iso > self.last else -1
+        self.last = iso or self.last
+
+
+def split_inline(text: str, cols: Columns, date_last: bool, order: Chronology | None = None) -> list[str]:
     """Pieces of a line that holds several rows (flattened text): date first, a piece starts at a
-    date that follows the end of a sentence and is followed by the row's text; date last, a
-    piece ends after such a date."""
+    date that follows the end of a sentence, or carries the table's chronology on, and is
+    followed by the row's text; date last, a piece ends after such a date."""
+    order = Chronology(order.last, order.direction) if order else Chronology()
     cuts: list[int] = []
     prev_end = -1
+    prev_taken = False  # the date before belongs to a sentence ("effective 01/01/2024")
     for d in find_dates(text, include_invalid=True):
         follows = prev_end >= 0 and not text[prev_end:d.start].strip()
         prev_end = d.end
-        if d.start == 0 or follows or (cuts and d.start < cuts[-1]):
-            continue  # a date right after another one is the next date cell of the same row
         before, after = text[:d.start], text[d.end:]
+        taken = takes_date(before)
+        if d.start == 0 or (follows and not prev_taken) or (cuts and d.start < cuts[-1]):
+            if d.start == 0:
+                order.add(d.iso)
+            prev_taken = taken and not follows
+            continue  # a date right after another one is the next date cell of the same row
+        prev_taken = taken
+        if follows:
+            # "... added 0611U effective 01/01/2026 09/25/2025 Revised ...": the row's date
+            # follows a date that closed the sentence before it
+            before = before.rstrip() + "."
         if date_last:
             extras, rest = skip_cells(LEAD_SEP.sub("", after), cols)
             if rest and (rest[:1].isupper() or BULLET.match(rest)) and SENTENCE_END.search(before) \
@@ -172,18 +204,21 @@ def split_inline(text: str, cols: Columns, date_last: bool) -> list[str]:
             continue
         cut = d.start
         cluster = cluster_size(text, d)
-        if cluster >= 2 and not takes_date(before):
+        status = re.search(r"(?<=[.;!?)] )([A-Z][A-Za-z\-]*(?: [A-Za-z\-]+){0,2}) $", before) if cols.has_lead else None
+        if status:
+            cut = status.start(1)  # "... added 0492U. Reviewed 02/15/2024 MPTAC review."
+        elif cluster >= 2 and not takes_date(before):
             pass  # "... maintenance 11/1/11 8/16/11 8/16/11 Routine ...": the date cells of a row
+        elif order.follows(d.iso) and not takes_date(before) and re.match(r"\s+[A-Z]{2}|\s+[A-Z][a-z]", after):
+            pass  # "... no change to policy intent 07/01/2016 NEW POLICY": older than the row above
         elif not SENTENCE_END.search(before):
-            m = re.search(r"(?<=[.;!?)] )([A-Z][A-Za-z\-]*(?: [A-Za-z\-]+){0,2}) $", before) if cols.has_lead else None
-            if not m:
-                continue
-            cut = m.start(1)
+            continue
         if after[:1].isalnum() or re.match(r"[.,;)]", after):
             continue
         extras, rest = skip_cells(LEAD_SEP.sub("", after), cols)
         if not rest or rest[:1].isupper() or BULLET.match(rest) or rest[:1] in "\"'\u201c":
             cuts.append(cut)
+            order.add(d.iso)
     if not cuts:
         return [text]
     bounds = [0, *cuts, len(text)]

@@ -23,7 +23,7 @@ _INITIALS = r"[A-Z]{1,4}"
 FINISHED = re.compile(r"(?:[.?!)\]}>\"'\u201d]|\d|PMID:?\s*\d+|(?:https?://|www\.)\S+)\s*$", re.I)
 # Marks a citation's paragraph cannot end on: the entry goes on in the next line. (Words such
 # as "and" are no proof: publishers print entries cut short, and loaders give whole paragraphs.)
-OPEN_END = re.compile(r"[-,;/&(]$")
+OPEN_END = re.compile(r"[-,;:/&(]$")
 # The tail of a citation printed on a line of its own: "Int J Cancer. 2010;127(4):...",
 # "Blood. 2016 May 19;127(20):2391-405." (a journal's short name, then its year and volume).
 _JOURNAL_TAIL = re.compile(r"^[A-Z][A-Za-z]*\.?(?: [A-Za-z][A-Za-z]*\.?){0,6}\.? (?:19|20)\d\d(?: [A-Z][a-z]{2}(?: \d{1,2})?)?[;:(]")
@@ -156,20 +156,159 @@ def split_numbered(text: str, expected: int | None) -> list[str]:
 
 SENTENCE_END_CHARS = re.compile(r"[.)\]\d>]$")
 # A citation may end on its identifier: "doi:10.1097/TP.0b013e31827a19cc".
-_ENDS_WITH_ID = re.compile(r"(?:\b10\.\d{4,9}/\S+|https?://\S+|\bPMID:?\s*\d+)$", re.I)
+_ENDS_WITH_ID = re.compile(r"(?:\b10\.\d{4,9}/\S+|https?://\S+|\S+\.(?:html?|pdf|aspx?|php)|\bPMID:?\s*\d+)$", re.I)
 
 
-# An author list after the end of the citation before it: "...58(4):208-13. Liang Z, Yang H, ..."
-# or, without the space, "...58(4):208-13.Liang Z, Yang H" (two or more names, or one and "et al").
-_NEXT_AUTHORS = re.compile(
-    rf"(?<=[\d)\]a-z]\.)\s?(?={_NAME}\s+{_INITIALS}(?:,\s*{_NAME}\s+{_INITIALS}\b|,?\s+et\s+al\b))")
+# Where one citation of a list run together can end: a sentence or a parenthesis ("...1902-1918.
+# (Level 4 evidence)"), or an identifier with no stop after it ("doi:10.1158/2159-8290.Cd-13-1014").
+_ENTRY_END = re.compile(r"(?:[.)\]]|(?:https?://|www\.)\S+|\b10\.\d{4,9}/\S+)\s+$")
+# How the next citation can start: an author list, Vancouver ("Liang Z, Yang H", "Hosono N, et al")
+# or APA ("Mata, D.A., Lee, J.K.", "Gouton, E., et al."), or a group author with the year after it
+# ("National Comprehensive Cancer Network (2024, July).", "U.S. Food and Drug Administration. (2021").
+_APA_INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 
 
-def split_authors(text: str) -> list[str]:
-    """Citations of an unnumbered list run together (one-line web text, joined paragraphs): they
-    can only be told apart where an author list follows the end of a citation."""
-    pieces = _NEXT_AUTHORS.split(text)
-    return [p.strip() for p in pieces if p.strip()]
+@lru_cache(maxsize=1)
+def _heads() -> tuple[re.Pattern, re.Pattern]:
+    """How the next citation starts. Plainly: an author list, Vancouver ("Liang Z, Yang H",
+    "Cardoso F, van 't Veer LJ", "Hosono N, et al") or APA ("Mata, D.A., Lee, J.K.", "Gouton, E.,
+    et al."). Less plainly (a title can start so too): one author before a title ("Heichman KA.
+    Blood-based ..."), a group author with the year after it ("National Cancer Network (2024,
+    July).", "U.S. Food and Drug Administration. (2021")."""
+    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
+    second = rf"(?:(?:{particles})\s*(?:'t\s+|'\s*)?)*{_NAME}"
+    plain = re.compile(
+        rf"{_NAME}\s+{_INITIALS}(?:,\s*{second}\s+{_INITIALS}\b|,?\s+et\s+al\b)"
+        rf"|{_NAME},\s+{_APA_INITIALS}(?:,\s+(?:&\s+)?{second},\s+{_APA_INITIALS}|,?\s+et\s+al\b)")
+    weak = re.compile(
+        rf"{_NAME}\s+{_INITIALS}\.\s+(?=[A-Z])"
+        rf"|[A-Z][\w&'\u2019.:\-]*(?:\s+[A-Za-z&][\w&'\u2019.:\-]*){{0,11}}?\.?\s+\((?:19|20)\d\d\b")
+    return plain, weak
+
+
+# An APA author list is plain even with no stop before it ("... Cancer Network Sposito, M.,
+# Belluomini, L., ...").
+_APA_LIST = re.compile(rf"(?<=[a-z] )[A-Z][\w'\u2019\-]+,\s+{_APA_INITIALS},\s+(?:&\s+)?[A-Z][\w'\u2019\-]+,\s+{_APA_INITIALS}")
+# Where a citation may start after the end of another (or after a sub-list's label:
+# "Peer Reviewed Publications: Allard WJ, ...").
+_BOUNDARY = re.compile(r"(?:[.):\]]|(?:https?://|www\.)\S+|\b10\.\d{4,9}/\S+)\s+(?=[A-Za-z\u00c0-\u00de])")
+# "...208-13.Liang Z, Yang H": an author list glued to the stop before it.
+_GLUED_AUTHORS = re.compile(rf"(?<=[\d)\]a-z]\.)(?={_NAME}\s+{_INITIALS}(?:,\s*{_NAME}\s+{_INITIALS}\b|,?\s+et\s+al\b))")
+# The name a group author's citations start with ("BlueCross BlueShield Association.").
+_GROUP_HEAD = re.compile(r"^([A-Z][\w&'\u2019\-]*(?:\s+(?:[A-Z][\w&'\u2019.\-]*|and|of|for|&)){1,7})(?=\.\s|\s\()")
+# Splitting is repeated while a group author's name found in a piece reveals more pieces.
+_MAX_ROUNDS = 3
+
+
+@lru_cache(maxsize=1)
+def _particles() -> re.Pattern:
+    """Lower-case name particles before a surname, or nothing ("de Bono JS", "van 't Veer LJ")."""
+    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
+    return re.compile(rf"(?:(?:{particles})\s+(?:'t\s+)?)*(?=[A-Z\u00c0-\u00de])")
+
+
+# A group author and its date just before: "National Cancer Network (2024, July). " - what
+# follows is the title.
+_AUTHOR_DATE_END = re.compile(r"\((?:19|20)\d\d[^()]{0,20}\)\.?\s*$")
+
+
+def _complete(piece: str) -> bool:
+    """A whole citation: a title after the authors, and a year or an identifier."""
+    return len(piece.split()) >= COMPLETE_MIN_WORDS and bool(_YEAR.search(piece) or _IDENT.search(piece))
+
+
+# A whole citation has at least this many words; a text longer than RUN_TOGETHER_MIN_WORDS is
+# not one citation but several run together.
+COMPLETE_MIN_WORDS, RUN_TOGETHER_MIN_WORDS = 6, 80
+
+
+def _group_head(text: str, pos: int) -> int:
+    """End of an organisation's name that starts a citation at `pos` ("American Society of
+    Clinical Oncology. Guideline ..."), or 0: capitalised words (and "of", "for", "&"...) up to
+    a stop, one of them an organisation's word, and no journal's year and volume after it."""
+    m = re.match(r"((?:[A-Z][\w&'\u2019.\-\u2122\u00ae]*|of|for|and|the|on|in|&)"
+                 r"(?:\s+(?:[A-Z][\w&'\u2019.\-\u2122\u00ae]*|of|for|and|the|on|in|&|\([A-Z]{2,8}\))){0,9}?"
+                 r"(?:,\s+(?:Inc|LLC|Ltd|Co|Corp)\b)?)"
+                 r"(?:\.\s+(?=[A-Za-z\[\"'\u201c])|\s+\(|\s+(?=\d(?!\d{3}\b)))", text[pos:pos + 160])
+    if not m:
+        return 0
+    words = {w.lower().strip(".,") for w in m.group(1).split()}
+    acronym = re.fullmatch(r"[A-Z]{2,8}(?:/[A-Z]{2,8})?", m.group(1))  # "ECRI. Clinical Evidence ..."
+    return pos + m.end() if words & reference_rules().group_author_words or acronym else 0
+
+
+def _cut(text: str, cuts: set[int]) -> list[str]:
+    bounds = [0, *sorted(cuts), len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+def split_run_together(text: str) -> list[str]:
+    """Citations of an unnumbered list run together (one-line web text, joined paragraphs). They
+    can only be told apart where the end of one is followed by the start of another: an author
+    list; and in a text too long to be one citation, also one author, a group author with its
+    year, a sub-list's label, or a group author that starts another of the pieces (even right
+    after its own name: "...from the National Cancer Network National Cancer Network (2024,
+    July). ...", where the page lost the stop between the two)."""
+    plain, weak = _heads()
+    long_text = len(text.split()) > RUN_TOGETHER_MIN_WORDS
+    cuts = {m.start() for m in _GLUED_AUTHORS.finditer(text)} | {m.start() for m in _APA_LIST.finditer(text)}
+    head_end = last = 0
+    for b in _BOUNDARY.finditer(text):
+        pos = b.end()
+        particles = _particles().match(text, pos)
+        head = None
+        if particles:
+            head = plain.match(text, particles.end()) or (weak.match(text, particles.end()) if long_text else None)
+        colon = text[b.start()] == ":"
+        if not long_text and (colon or head is None):
+            continue
+        if colon:
+            label = re.split(r"[.;)]\s", text[:b.start() + 1])[-1].strip()
+            if not (_is_label(label) and (head or _group_head(text, pos))):
+                continue  # "In: Adam MP, Ardinger HH, eds.", "Available at: ...": inside a citation
+            # a sub-list's label between two citations: a piece of its own, dropped later
+            cuts.update((b.start() + 1 - len(label), pos))
+            head_end, last = pos, pos
+            continue
+        end = head.end() if head else 0
+        if not end and not colon and _complete(text[last:pos]) and not _AUTHOR_DATE_END.search(text[:pos]):
+            # a group author without its year only after a whole citation: in "National Cancer
+            # Network (2024, July). NCCN Guidelines (NCCN) ..." the name in the title is no start
+            end = _group_head(text, pos)
+        if end and pos >= head_end:  # not inside the head just found ("CMS. Palmetto GBA. (2021")
+            cuts.add(pos)
+            head_end, last = end, pos
+    for _ in range(_MAX_ROUNDS if long_text else 0):
+        heads = {h.group(1) for h in map(_GROUP_HEAD.match, _cut(text, cuts)) if h}
+        before = len(cuts)
+        for head in heads:
+            for m in re.finditer(rf"(?<=\s){re.escape(head)}(?=\.\s|\s\()", text):
+                prefix = text[:m.start()]
+                if _ENTRY_END.search(prefix) or prefix.rstrip().endswith(head):
+                    cuts.add(m.start())
+        if len(cuts) == before:
+            break
+    return _cut(text, _prune(text, cuts))
+
+
+def _is_label(piece: str) -> bool:
+    """A sub-list's label run into the list: "Peer Reviewed Publications:" (not "In:")."""
+    words = piece.rstrip(":").split()
+    return piece.endswith(":") and 2 <= len(words) <= 12 and sum(w[:1].isupper() for w in words) * 2 > len(words)
+
+
+def _prune(text: str, cuts: set[int]) -> set[int]:
+    """Only cuts that leave whole citations (or a sub-list's label) before them: "Leslie SW.
+    Soon-Sutton TL, Aeddula NR. Bladder cancer. ..." is one citation whose authors were printed
+    with a stop for a comma."""
+    kept: set[int] = set()
+    prev = 0
+    for cut in sorted(cuts):
+        piece = text[prev:cut].strip()
+        if _complete(piece) or _is_label(piece):
+            kept.add(cut)
+            prev = cut
+    return kept
 
 
 def citation_like(texts: list[str]) -> bool:

@@ -26,7 +26,7 @@ from .document import Document, Line
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, citation_like, citations,
                               is_empty_entry,
-                              is_note, is_subheading, is_tail, is_trailer, marker, split_authors, split_numbered,
+                              is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
                               starts_like_citation, starts_lower_name)
 from .sections import SectionSpan, match_heading
 
@@ -37,6 +37,8 @@ MAX_NUMBER_GAP, MAX_STEP_BACK = 2, 3
 ONE_PER_LINE_SHARE = 0.8
 # A line this short printed elsewhere in the document too is no part of a citation.
 STRAY_MAX_WORDS = 6
+# The lines of a reference list hold this many words on average, at least.
+LIST_MIN_WORDS_PER_LINE = 3
 
 _PMID = [
     re.compile(r"\bPMID\s*[:#]?\s*(\d{1,9})\b", re.I),
@@ -167,10 +169,11 @@ def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
 
 
 def _split_run_together(entry: _Entry) -> list[_Entry]:
-    pieces = split_authors(entry.text)
+    pieces = split_run_together(entry.text)
     if len(pieces) == 1:
         return [entry]
-    return [_Entry(None, [p], entry.first, entry.last) for p in pieces]
+    # a sub-list's label run into the list ("Peer Reviewed Publications:") is no entry
+    return [_Entry(None, [p], entry.first, entry.last) for p in pieces if not (is_note(p) or is_subheading(p))]
 
 
 def _strip_url(url: str) -> str:
@@ -240,6 +243,17 @@ def _continuation(lines: list[Line], span: SectionSpan) -> list[Line]:
     return list(span.lines)
 
 
+def _list_shaped(lines: list[Line]) -> bool:
+    """Numbered entries, or lines long enough to hold citations (a table's cells printed one per
+    line under a "Reference" header cell are a word or two each)."""
+    texts = [ln.text for ln in lines if ln.text.strip()]
+    if not texts:
+        return False  # a heading alone (its entries, if any, come under the next heading)
+    if _numbered(lines):
+        return True
+    return sum(len(t.split()) for t in texts) >= LIST_MIN_WORDS_PER_LINE * len(texts)
+
+
 def _lists(sections: list[SectionSpan], repeated: Repeated) -> list[list[Line]]:
     """The lines of each reference list: a references section, with the sections that carry it
     on after a false heading or page furniture. A sub-section that only inherited the kind (an
@@ -258,8 +272,12 @@ def _lists(sections: list[SectionSpan], repeated: Repeated) -> list[list[Line]]:
             current = None
             continue
         rule = match_heading(heading) if heading else None
-        if heading and (rule is None or rule.kind != "references") and not citation_like([ln.text for ln in span.lines]):
-            current = None  # "Documentation for Clinical Review", "Index": not a list of citations
+        texts = [ln.text for ln in span.lines]
+        if not _list_shaped(span.lines) or (heading and (rule is None or rule.kind != "references")
+                                            and not (_numbered(span.lines) or citations(texts))):
+            # "Documentation for Clinical Review", "Index", a table's "Reference Standard" header
+            # cells printed one per line: not a list of citations
+            current = None
             continue
         current = list(span.lines)
         lists.append(current)

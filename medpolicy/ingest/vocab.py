@@ -133,6 +133,7 @@ class ReferenceRules(_Part):
     empty_entry: str
     title_small_words: frozenset[str]
     trailer_max_words: int
+    group_author_words: frozenset[str]
 
 
 class ListRules(_Rules):

@@ -248,6 +248,40 @@ def test_unnumbered_one_per_line_with_name_particles_and_a_stray_tail_line():
     assert [r.text[:9] for r in got] == ["Able A, B", "de Vries ", "van der B", "Test J. 2", "Zed Z. La"]
 
 
+@pytest.mark.parametrize("line, starts", [
+    # APA authors, a group author with its year, and a group author whose name the page printed
+    # twice where the stop between two entries was lost
+    ("Example Health Association. Evidence Review. (12:2024). Testing for lung cancer. Retrieved March 2, 2025 "
+     "from https://www.example.org/eps/ . (12 articles reviewed) Able, A., Brown, B., et al. (2022). Clinical "
+     "impact of sequencing. Current Oncology, 29 (3), 1902-1918. (Level 4 evidence) Cole, C.D., Dean, E.F., "
+     "Evans, G., et al. (2024). Liquid biopsy results. Histopathology, 84 (7), 1224-1237. National Cancer "
+     "Network (2024, July). Guidelines in Oncology V3.2024. Retrieved February 25, 2025 from the National "
+     "Cancer Network National Cancer Network (2025, January). Guidelines in Oncology V1.2025. Retrieved "
+     "February 25, 2025 from the National Cancer Network Fox, F., Gray, G., et al. (2024). Tissue profiling. "
+     "Frontiers in Oncology, 14:1436588. U.S. Food and Drug Administration. (2021, July ). Premarket "
+     "Notification Database. Retrieved February 21, 2025 from http://www.example.gov.",
+     ["Example Health", "Able, A.", "Cole, C.D.", "National Cancer Network (2024", "National Cancer Network (2025",
+      "Fox, F.", "U.S. Food"]),
+    # Vancouver authors after a sub-list's label, name particles, one author, organisations
+    ("Peer Reviewed Publications: Able AB, Brown C, et al. One trial. J Test. 2019; 1(2):3-4. de Vries D, "
+     "Evans E. Two trials. J Test. 2020; 5:6-7. Fox F, van 't Hoff G. Three trials. J Test. 2021;8:9. "
+     "Gray GH. A single author. J Test. 2022;10:11. Government Agency, Medical Society, and Other "
+     "Authoritative Publications: American Society of Testing. Guideline on tests. 2023. Available at: "
+     "https://www.example.org/g. TESTORG. Clinical evidence assessment of the test kit. 2024. Example Labs, "
+     "Inc. A test kit 510(k) summary. 2025.",
+     ["Able AB,", "de Vries D", "Fox F,", "Gray GH.", "American Society", "TESTORG.", "Example Labs"]),
+])
+def test_one_line_lists_split_at_each_citation(line, starts):
+    got = refs([line])
+    assert [next((s for s in starts if r.text.startswith(s)), r.text[:20]) for r in got] == starts
+
+
+def test_a_citation_is_not_split_where_its_authors_carry_stops():
+    got = refs(["Able A. Brown B, Cole C. Bladder tests. In: Dean D, Evans E, et al., eds. Testing Text. "
+                "Example City: Publisher; 2024.", "Fox F. Gray G. et al. Markers in cancer. J Test. 1998;7:23-35."])
+    assert [r.text[:8] for r in got] == ["Able A. ", "Fox F. G"]
+
+
 def test_unnumbered_entries_run_together_in_one_line_split_before_an_author_list():
     got = refs(["Able A, et al. One trial. J Test. 2021 Jul;26(7):569-578. Brown B, Cole C, Dean D. Two trials. "
                 "Ann Test. 2016 Sep;27(suppl 5):v69-v82. Evans E, et al.; The Test Investigators. Three. "
