@@ -24,9 +24,9 @@ from ..models import HistoryEntry, Provenance
 from .dates import find_dates
 from .document import Document, Line
 from .history_columns import Columns, cell_columns, header_words_only, split_glued, text_columns, vocab_only
-from .history_lines import (BULLET, GLUED_DATE, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, Chronology, cells_of, clean,
+from .history_lines import (BULLET, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, Chronology, cells_of, clean,
                             date_list, is_empty_cell, is_short, part, row_start, skip_cells,
-                            split_inline, takes_date, trailing_dates, whole_date)
+                            split_inline, takes_date, trailing_dates, unglue_dates, whole_date)
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .sections import SectionSpan, match_heading
 
@@ -209,7 +209,7 @@ class _Walk:
     # -- plain lines -------------------------------------------------------------------------
 
     def plain_line(self, text: str, line: Line) -> None:
-        text = GLUED_DATE.sub(r"\1 ", text.strip())
+        text = unglue_dates(text.strip())
         if header_words_only(text) and not self.rows_waiting_for_text():
             self.header_buf.append((text, line))
             return
@@ -378,9 +378,10 @@ def _wrapped_cell_heading(group: list[SectionSpan], span: SectionSpan) -> bool:
     last = next((ln.text.strip() for s in reversed(group) for ln in reversed(s.lines)), "")
     first = span.lines[0].text.strip() if span.lines else ""
     heading = span.heading or ""
+    if heading.rstrip().endswith(",") or takes_date(heading + " "):
+        return bool(last)  # no heading ends on "and" or a comma: "Description/Scope, Rationale, and"
     return (bool(last) and bool(first) and not SENTENCE_END.search(last) and not last.endswith(":")
-            and match_heading(heading) is None
-            and (first[0].islower() or first[0] == "(" or takes_date(heading + " ")))
+            and match_heading(heading) is None and (first[0].islower() or first[0] == "("))
 
 
 def _groups(sections: list[SectionSpan], repeated: Repeated) -> list[list[SectionSpan]]:
@@ -433,6 +434,29 @@ def _orientation(group: list[SectionSpan]) -> tuple[bool, bool]:
     return ends > starts and ends >= 2, alone > 0
 
 
+def _is_history_header(text: str) -> bool:
+    cells = cells_of(text)
+    cols = cell_columns(cells) if cells else text_columns(split_glued(text.strip()))
+    return cols is not None and "date" in cols.roles and "summary" in cols.roles
+
+
+def _table_without_heading(span: SectionSpan) -> SectionSpan | None:
+    """A revision table whose heading was lost (run into the paragraph before it: "... all
+    products available. Document History"): its header row ("StatusDateAction") with a dated
+    row under it starts a history table in whatever section it landed in."""
+    if span.kind in ("archive", "coding"):
+        return None
+    lines = span.lines
+    for i, line in enumerate(lines[:-1]):
+        if not _is_history_header(line.text):
+            continue
+        cols = text_columns(split_glued(line.text.strip())) or Columns()
+        nxt = unglue_dates(lines[i + 1].text.strip())
+        if row_start(nxt, cols, "") is not None or whole_date(nxt):
+            return SectionSpan(None, "history", 1, None, lines[i:])
+    return None
+
+
 def _heading_of(span: SectionSpan) -> tuple[str, Line] | None:
     if span.heading_line is None:
         return None
@@ -473,6 +497,8 @@ def extract_history(doc: Document, sections: list[SectionSpan]) -> tuple[list[Hi
     # a table header repeated after each page break is read as a header, not dropped
     repeated = repeated_lines(doc, sections, "history", keep=header_words_only)
     groups = _groups(sections, repeated)
+    grouped = {id(s) for g in groups for s in g}
+    groups += [[t] for t in (_table_without_heading(s) for s in sections if id(s) not in grouped) if t]
     for group in groups:
         walk = _walk_group(group, repeated)
         entries.extend(_entry(r) for r in walk.rows)

@@ -21,8 +21,14 @@ _PIPE_RULE = re.compile(r"^[\s|:\-]+$")
 LEAD_SEP = re.compile(r"^[\s:;|\-\u2013\u2014]+")
 # The end of a sentence or of a parenthesis, after which a date may start a new row.
 SENTENCE_END = re.compile(r"[.;!?)\]][\"'\u201d]?\s*$")
-# A date glued to the word after it: "September 2016New policy".
-GLUED_DATE = re.compile(r"((?:\b\d{1,2}/\d{1,2}/\d{4})|(?:\b[A-Z][a-z]{2,8}\.? \d{4}))(?=[A-Z][a-z])")
+# A date glued to the word after it ("September 2016New policy") or to a status before it
+# ("New05/12/2022Medical Policy ...").
+_GLUED_AFTER = re.compile(r"((?:\d{1,2}/\d{1,2}/\d{4})|(?:\b[A-Z][a-z]{2,8}\.? \d{4}))(?=[A-Z][a-z])")
+_GLUED_BEFORE = re.compile(r"(?<=[a-z])(?=\d{1,2}/\d{1,2}/\d{2,4}\b)")
+
+
+def unglue_dates(text: str) -> str:
+    return _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\1 ", text))
 # A short cell line: a status ("Updated codes") or a narrow column wrapped onto lines of its own.
 _SHORT_WORDS, _SHORT_CHARS = 3, 28
 
