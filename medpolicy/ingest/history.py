@@ -302,6 +302,10 @@ class _Walk:
             return
         notes = ([lead] if lead else []) + [e for e in got.extras if re.search(r"[A-Za-z]", e)]
         rest = part(got.rest)
+        if got.extras and rest[:1].islower():
+            # "Revised 04/21/2025 11/15/2025 except for": the date cell before the summary wraps
+            notes.append(rest)
+            rest = ""
         self.start(got.date.text, got.date.iso, [rest] if rest else [], line, notes,
                    open_cell=bool(got.extras) and not rest)
         if rest:
@@ -444,7 +448,7 @@ def _table_without_heading(span: SectionSpan) -> SectionSpan | None:
     """A revision table whose heading was lost (run into the paragraph before it: "... all
     products available. Document History"): its header row ("StatusDateAction") with a dated
     row under it starts a history table in whatever section it landed in."""
-    if span.kind in ("archive", "coding"):
+    if span.kind == "archive":
         return None
     lines = span.lines
     for i, line in enumerate(lines[:-1]):

@@ -74,6 +74,13 @@ def is_empty_cell(token: str) -> bool:
     return token.lower().strip(" .,;:") in history_rules().empty_cells
 
 
+def _strip_empty_cells(text: str) -> str:
+    words = text.split()
+    while words and is_empty_cell(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 def takes_date(before: str) -> bool:
     """Does the text before a date run on into it ("effective 7/1/18", "updated with 01/01/2023")?
     (Also: does a line stop in the middle of a phrase, on "and", "for", a comma.)"""
@@ -142,7 +149,7 @@ def row_start(text: str, cols: Columns, prev: str) -> Start | None:
     d = found[0]
     lead = ""
     if d.start:
-        lead = s[:d.start].strip()
+        lead = _strip_empty_cells(s[:d.start].strip())  # "Updated n/a 01/01/2024": no review date
         if not (cols.has_lead and re.fullmatch(r"[A-Z][A-Za-z\-]*(?: [A-Za-z\-]+){0,2}", lead)):
             return None
     rest = s[d.end:]
@@ -210,7 +217,10 @@ def split_inline(text: str, cols: Columns, date_last: bool, order: Chronology | 
             continue
         cut = d.start
         cluster = cluster_size(text, d)
-        status = re.search(r"(?<=[.;!?)] )([A-Z][A-Za-z\-]*(?: [A-Za-z\-]+){0,2}) $", before) if cols.has_lead else None
+        status = re.search(r"(?<=[.;!?)] )([A-Z][A-Za-z\-]*(?: [A-Za-z\-]+){0,2})((?: \S{1,4})?) $", before) \
+            if cols.has_lead else None
+        if status and status.group(2).strip() and not is_empty_cell(status.group(2).strip()):
+            status = None  # only an empty cell may sit between a status and its date ("Updated n/a 01/01/2024")
         if status:
             cut = status.start(1)  # "... added 0492U. Reviewed 02/15/2024 MPTAC review."
         elif cluster >= 2 and not takes_date(before):
