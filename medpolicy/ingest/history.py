@@ -318,6 +318,9 @@ class _Walk:
         got = trailing_dates(text)
         if got is None or not got[1] or not self.rows or text.rstrip()[-1:] in ".,;:)":
             return
+        order = self._chronology()
+        if order.direction and not order.follows(got[0].iso):
+            return  # out of the table's order: a date of the text ("... updated 2026-01-01")
         self.tail = (text[got[0].start:].strip(), line)
 
     def _detach(self, tail: str, line: Line) -> None:
