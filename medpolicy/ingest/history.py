@@ -158,7 +158,17 @@ class _Walk:
             notes = before + notes
         else:
             parts += [texts[i] for i in order]
+        more: list[str] = []
+        if parts:
+            # rows run together inside the last cell ("Annual review. 07/01/2016 NEW POLICY")
+            order_so_far = self._chronology()
+            order_so_far.add(iso)
+            pieces = split_inline(parts[-1], Columns(), False, order_so_far)
+            parts[-1], more = pieces[0], pieces[1:]
         self.start(date_text, iso, parts, line, notes)
+        for piece in more:
+            self._date_first_piece(piece, line)
+            self.prev = piece
 
     def _set_header(self, cols: Columns, header: list[str]) -> None:
         repeated = bool(self.cols.roles) and cols.roles == self.cols.roles
@@ -218,6 +228,12 @@ class _Walk:
         if head is not None:
             self._set_header(head[0], [])
             text = head[1]
+        tail = self._header_after_dates(text)
+        if tail is not None:
+            self.boundary()  # "08/15/19, 10/22/20, 11/18/21 Date Summary of Changes": approval dates
+            self._set_header(tail, [])
+            self.prev = text
+            return
         if date_list(text, self.cols):
             self.boundary()
             self.prev = text
@@ -249,6 +265,15 @@ class _Walk:
             return None
         cols = text_columns(head)
         return (cols, text[found[0].start:]) if cols else None
+
+    def _header_after_dates(self, text: str) -> Columns | None:
+        """A list of dates with the table's header run on after it."""
+        found = find_dates(text, include_invalid=True)
+        if len(found) < 2:
+            return None
+        head = text[found[-1].end:].strip()
+        cols = text_columns(head) if head else None
+        return cols if cols is not None and date_list(text[:found[-1].end], Columns()) else None
 
     def flush_header(self) -> None:
         """Lines of header words end: one header printed a cell per line, or (when they do not
