@@ -291,6 +291,15 @@ def split_run_together(text: str) -> list[str]:
     return _cut(text, _prune(text, cuts))
 
 
+def trailing_label(text: str) -> int | None:
+    """Where a sub-list's label run into the end of an entry starts ("... 2021;12(6):2643-2652.
+    Government Agency, Medical Society, and Other Authoritative Publications:"), or None."""
+    if not text.rstrip().endswith(":"):
+        return None
+    m = re.search(r"(?:^|[.;)]\s)([^.;)]*:)\s*$", text)
+    return m.start(1) if m and m.start(1) > 0 and _is_label(m.group(1).strip()) else None
+
+
 def _is_label(piece: str) -> bool:
     """A sub-list's label run into the list: "Peer Reviewed Publications:" (not "In:")."""
     words = piece.rstrip(":").split()

@@ -27,7 +27,7 @@ from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, citation_like, citations,
                               is_empty_entry,
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
-                              starts_like_citation, starts_lower_name)
+                              starts_like_citation, starts_lower_name, trailing_label)
 from .sections import SectionSpan, match_heading
 
 # How far a numbered list may skip (a number missing from the printed list), and step back (a
@@ -39,6 +39,8 @@ ONE_PER_LINE_SHARE = 0.8
 STRAY_MAX_WORDS = 6
 # The lines of a reference list hold this many words on average, at least.
 LIST_MIN_WORDS_PER_LINE = 3
+# Text after an unnumbered list this long, with no mark of a citation, is the page's prose.
+PROSE_MIN_WORDS = 20
 
 _PMID = [
     re.compile(r"\bPMID\s*[:#]?\s*(\d{1,9})\b", re.I),
@@ -95,13 +97,18 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
             continue
         pieces = [raw] if line.is_row else split_numbered(raw, expected)
         for text in pieces:
-            if expected is not None and is_subheading(text) and marker(text) is None \
+            if expected is not None and (is_subheading(text) or line.is_heading) and marker(text) is None \
                     and entries and FINISHED.search(entries[-1].text):
                 continue  # a topic title between entries (or before a sub-list's "1.")
-            m = marker(text)
+            m = marker(text) or _lost_stop_marker(text, expected)
             if m is not None:
                 num, rest = m
                 in_sequence = expected is None or expected <= num <= expected + MAX_NUMBER_GAP
+                label = trailing_label(entries[-1].text) if entries and num == 1 else None
+                if label is not None:
+                    # "... 2021;12(6):2643-2652. Government Agency, ... Publications:" then "1. ...":
+                    # the sub-list's label was run into the last entry of the list before
+                    entries[-1].parts = [entries[-1].text[:label].rstrip()]
                 # the numbering starts again under a sub-list, or steps back where the printed
                 # list repeats a number ("18, 19, 20, 19, 20, 21"); never far back, as a wrapped
                 # "691. Carrier screening" or "3882. PMID ..." does
@@ -119,6 +126,14 @@ def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
                     is_trailer(text) and FINISHED.search(entries[-1].text):
                 continue
             _join(entries[-1], BULLET.sub("", text), line)
+
+
+def _lost_stop_marker(text: str, expected: int | None) -> tuple[int, str] | None:
+    """'12 Scher HI, Lu D, ...': the next number with its stop lost, before an author list."""
+    m = re.match(r"(\d{1,3})\s+(?=\S)", text)
+    if m is None or expected is None or int(m.group(1)) != expected or not author_start(text[m.end():]):
+        return None
+    return expected, text[m.end():]
 
 
 def _continues(prev: str, text: str, paragraphs: bool) -> bool:
@@ -157,7 +172,7 @@ def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
         if not text or LONE_MARK.match(text) or is_note(text):
             continue
         finished = not entries or bool(FINISHED.search(entries[-1].text))
-        if finished and (is_subheading(text, following) or is_trailer(text)):
+        if finished and (is_subheading(text, following) or is_trailer(text) or (line.is_heading and entries)):
             continue
         if entries and not closed:
             prev = entries[-1].text
@@ -299,7 +314,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             _walk_numbered(lines, entries)
         elif sum(ln.is_row for ln in lines) * 2 <= len(lines):
             _walk_unnumbered(lines, entries)
-            entries = [part for e in entries for part in _split_run_together(e)]
+            entries = _drop_trailing_prose([part for e in entries for part in _split_run_together(e)])
         # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in entries if _is_entry(e.text))
     spans = [s for s in sections if s.kind == "references"]
@@ -307,6 +322,15 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
     if not references and readable:
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings
+
+
+def _drop_trailing_prose(entries: list[_Entry]) -> list[_Entry]:
+    """A page's text after the list ("Policies included in the Medical Policy Manual are not
+    intended to ..."): long, with no year, identifier or author list, after the last citation."""
+    while entries and len(entries[-1].text.split()) > PROSE_MIN_WORDS and not citation_like([entries[-1].text]) \
+            and not author_start(entries[-1].text):
+        entries = entries[:-1]
+    return entries
 
 
 def _stray(text: str, repeated: Repeated) -> bool:
