@@ -194,8 +194,9 @@ _APA_LIST = re.compile(rf"(?<=[a-z] )[A-Z][\w'\u2019\-]+,\s+{_APA_INITIALS},\s+(
 _BOUNDARY = re.compile(r"(?:[.):\]]|(?:https?://|www\.)\S+|\b10\.\d{4,9}/\S+)\s+(?=[A-Za-z\u00c0-\u00de])")
 # "...208-13.Liang Z, Yang H": an author list glued to the stop before it.
 _GLUED_AUTHORS = re.compile(rf"(?<=[\d)\]a-z]\.)(?={_NAME}\s+{_INITIALS}(?:,\s*{_NAME}\s+{_INITIALS}\b|,?\s+et\s+al\b))")
-# The name a group author's citations start with ("BlueCross BlueShield Association.").
-_GROUP_HEAD = re.compile(r"^([A-Z][\w&'\u2019\-]*(?:\s+(?:[A-Z][\w&'\u2019.\-]*|and|of|for|&)){1,7})(?=\.\s|\s\()")
+# The name a group author's citations start with ("BlueCross BlueShield Association.", "Hayes,
+# Inc.").
+_GROUP_HEAD = re.compile(r"^([A-Z][\w&'\u2019\-]*(?:,?\s+(?:[A-Z][\w&'\u2019.\-]*|and|of|for|&)){1,7})(?=\.?\s|\s\()")
 # Splitting is repeated while a group author's name found in a piece reveals more pieces.
 _MAX_ROUNDS = 3
 
@@ -289,6 +290,24 @@ def split_run_together(text: str) -> list[str]:
         if len(cuts) == before:
             break
     return _cut(text, _prune(text, cuts))
+
+
+def group_head(text: str) -> str | None:
+    """The organisation a citation starts with ("Hayes, Inc.", "National Cancer Institute")."""
+    m = _GROUP_HEAD.match(text)
+    return m.group(1) if m else None
+
+
+def split_at_heads(text: str, heads: set[str]) -> list[str]:
+    """A citation run together with the next one where the next starts with a group author that
+    starts other entries of the same list ("... Hayes Inc.; October 24, 2024. Hayes, Inc.
+    Molecular Test Assessment. ...")."""
+    cuts: set[int] = set()
+    for head in heads:
+        for m in re.finditer(rf"(?<=\s){re.escape(head)}(?=[.,]?\s)", text):
+            if _ENTRY_END.search(text[:m.start()]):
+                cuts.add(m.start())
+    return _cut(text, _prune(text, cuts)) if cuts else [text]
 
 
 def trailing_label(text: str) -> int | None:

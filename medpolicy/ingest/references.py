@@ -19,13 +19,14 @@ by a false heading (a citation's tail or a running header taken for one) goes on
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import Provenance, Reference
 from .document import Document, Line
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, citation_like, citations,
-                              is_empty_entry,
+                              group_head, is_empty_entry, split_at_heads,
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
                               starts_like_citation, starts_lower_name, trailing_label)
 from .sections import SectionSpan, match_heading
@@ -314,7 +315,8 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             _walk_numbered(lines, entries)
         elif sum(ln.is_row for ln in lines) * 2 <= len(lines):
             _walk_unnumbered(lines, entries)
-            entries = _drop_trailing_prose([part for e in entries for part in _split_run_together(e)])
+            entries = [part for e in entries for part in _split_run_together(e)]
+            entries = _drop_trailing_prose(_split_at_list_heads(entries))
         # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in entries if _is_entry(e.text))
     spans = [s for s in sections if s.kind == "references"]
@@ -322,6 +324,20 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
     if not references and readable:
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings
+
+
+def _split_at_list_heads(entries: list[_Entry]) -> list[_Entry]:
+    """Entries run together where the second starts with a group author that starts other
+    entries of the list too."""
+    counts = Counter(h for h in (group_head(e.text) for e in entries) if h)
+    heads = {h for h, n in counts.items() if n >= 2}
+    if not heads:
+        return entries
+    out: list[_Entry] = []
+    for e in entries:
+        pieces = split_at_heads(e.text, heads)
+        out.extend([e] if len(pieces) == 1 else [_Entry(None, [p], e.first, e.last) for p in pieces])
+    return out
 
 
 def _drop_trailing_prose(entries: list[_Entry]) -> list[_Entry]:
