@@ -196,7 +196,7 @@ _BOUNDARY = re.compile(r"(?:[.):\]]|(?:https?://|www\.)\S+|\b10\.\d{4,9}/\S+)\s+
 _GLUED_AUTHORS = re.compile(rf"(?<=[\d)\]a-z]\.)(?={_NAME}\s+{_INITIALS}(?:,\s*{_NAME}\s+{_INITIALS}\b|,?\s+et\s+al\b))")
 # The name a group author's citations start with ("BlueCross BlueShield Association.", "Hayes,
 # Inc.").
-_GROUP_HEAD = re.compile(r"^([A-Z][\w&'\u2019\-]*(?:,?\s+(?:[A-Z][\w&'\u2019.\-]*|and|of|for|&)){1,7})(?=\.?\s|\s\()")
+_GROUP_HEAD = re.compile(r"^([A-Z][\w&'\u2019\-]*(?:,?\s+(?:[A-Z][\w&'\u2019\-]*|and|of|for|&)){1,7}?)(?=\.\s|\s\()")
 # Splitting is repeated while a group author's name found in a piece reveals more pieces.
 _MAX_ROUNDS = 3
 
