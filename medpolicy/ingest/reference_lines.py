@@ -77,6 +77,12 @@ def starts_lower_name(text: str) -> bool:
     return bool(_particle_start().match(text))
 
 
+def starts_with_tail_word(text: str) -> bool:
+    """'Available at: ...', 'Accessed ...', 'PMID ...': the tail of the citation above."""
+    first = re.match(r"[A-Za-z]+", text.strip())
+    return bool(first) and first.group().lower() in reference_rules().tail_words
+
+
 def is_tail(text: str) -> bool:
     """A line that can only carry on the citation above: a journal, year and volume, a word
     such as 'Accessed' or 'PMID', a bare number or identifier."""

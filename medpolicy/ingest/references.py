@@ -28,7 +28,7 @@ from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, citation_like, citations,
                               group_head, is_empty_entry, split_at_heads,
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
-                              starts_like_citation, starts_lower_name, trailing_label)
+                              starts_like_citation, starts_lower_name, starts_with_tail_word, trailing_label)
 from .sections import SectionSpan, match_heading
 
 # How far a numbered list may skip (a number missing from the printed list), and step back (a
@@ -145,8 +145,11 @@ def _continues(prev: str, text: str, paragraphs: bool) -> bool:
     own whatever it looks like."""
     if starts_lower_name(text):
         return False  # "van de Vijver MJ, ...": a citation that starts in lower case
-    if paragraphs and FINISHED.search(prev) and not text[:1].islower():
-        return False
+    if paragraphs:
+        if not FINISHED.search(prev):
+            return not author_start(text)  # a paragraph the page broke ("... Indeterminate Thyroid" / "Nodules: ...")
+        if not text[:1].islower() and not starts_with_tail_word(text):
+            return False
     if not text[:1].isupper() and text[:1] not in "\"'[\u201c":
         return True
     if is_tail(text) and not author_start(text):
