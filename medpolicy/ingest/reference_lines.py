@@ -97,6 +97,17 @@ def _notes() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.I) for p in reference_rules().note_lines)
 
 
+@lru_cache(maxsize=1)
+def _after_list() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in reference_rules().after_list), re.I)
+
+
+def opens_next_section(text: str) -> bool:
+    """An entry that starts with the heading of what follows the list ("Websites for Additional
+    Information ...", "Index ...")."""
+    return bool(_after_list().match(text.strip()))
+
+
 def is_note(text: str) -> bool:
     return any(p.search(text.strip()) for p in _notes())
 

@@ -26,7 +26,7 @@ from ..models import Provenance, Reference
 from .document import Document, Line
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, citation_like, citations,
-                              group_head, is_empty_entry, split_at_heads,
+                              group_head, is_empty_entry, opens_next_section, split_at_heads,
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
                               starts_like_citation, starts_lower_name, starts_with_tail_word, trailing_label)
 from .sections import SectionSpan, match_heading
@@ -319,7 +319,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
         elif sum(ln.is_row for ln in lines) * 2 <= len(lines):
             _walk_unnumbered(lines, entries)
             entries = [part for e in entries for part in _split_run_together(e)]
-            entries = _drop_trailing_prose(_split_at_list_heads(entries))
+            entries = _drop_trailing_prose(_before_next_section(_split_at_list_heads(entries)))
         # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in entries if _is_entry(e.text))
     spans = [s for s in sections if s.kind == "references"]
@@ -341,6 +341,16 @@ def _split_at_list_heads(entries: list[_Entry]) -> list[_Entry]:
         pieces = split_at_heads(e.text, heads)
         out.extend([e] if len(pieces) == 1 else [_Entry(None, [p], e.first, e.last) for p in pieces])
     return out
+
+
+def _before_next_section(entries: list[_Entry]) -> list[_Entry]:
+    """The entries before one that opens with the heading of what follows a list on a page, run
+    into the list in one-line web text ("Websites for Additional Information American Cancer
+    Society. ...")."""
+    for i, e in enumerate(entries):
+        if opens_next_section(e.text):
+            return entries[:i]
+    return entries
 
 
 def _drop_trailing_prose(entries: list[_Entry]) -> list[_Entry]:

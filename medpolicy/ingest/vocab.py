@@ -134,6 +134,7 @@ class ReferenceRules(_Part):
     title_small_words: frozenset[str]
     trailer_max_words: int
     group_author_words: frozenset[str]
+    after_list: tuple[str, ...]
 
 
 class ListRules(_Rules):
@@ -145,7 +146,8 @@ class ListRules(_Rules):
 @lru_cache(maxsize=1)
 def list_rules() -> ListRules:
     rules = ListRules.model_validate(_load("lists.json"))
-    for pat in (*rules.furniture, *rules.references.note_lines, rules.references.empty_entry):
+    for pat in (*rules.furniture, *rules.references.note_lines, rules.references.empty_entry,
+                *rules.references.after_list):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
 
