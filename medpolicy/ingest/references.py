@@ -30,6 +30,7 @@ from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_star
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
                               starts_like_citation, starts_lower_name, starts_with_tail_word, trailing_label)
 from .sections import SectionSpan, match_heading
+from .vocab import reference_rules
 
 # How far a numbered list may skip (a number missing from the printed list), and step back (a
 # number printed twice).
@@ -176,13 +177,19 @@ def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
         if not text or LONE_MARK.match(text) or is_note(text):
             continue
         finished = not entries or bool(FINISHED.search(entries[-1].text))
-        if finished and (is_subheading(text, following) or is_trailer(text) or (line.is_heading and entries)):
+        if line.is_heading or (finished and (is_subheading(text, following) or is_trailer(text))):
             continue
         if entries and not closed:
             prev = entries[-1].text
             if _continues(prev, text, paragraphs):
                 _join(entries[-1], text, line)
                 continue
+        if entries and author_start(text):
+            particle = re.search(r"\s(\S+)$", entries[-1].text)
+            if particle and particle.group(1).lower() in reference_rules().author_particles:
+                # "... 2021;4(2):1-9. Van" / "Poznak C, Somerfield MR": a surname cut at its particle
+                entries[-1].parts = [entries[-1].text[:particle.start()]]
+                text = f"{particle.group(1)} {text}"
         entries.append(_Entry(None, [text], line, line))
         closed = False
 
