@@ -55,6 +55,14 @@ def _particle_start() -> re.Pattern:
     return re.compile(rf"^(?:(?:{particles})\s+(?:'t\s+)?)+[A-Z\u00c0-\u00de][\w'\u2019\-]+,?\s")
 
 
+_AUTHORS_ONLY = re.compile(rf"^(?:{_NAME}\s+{_INITIALS}(?:,\s*|\s+and\s+))*{_NAME}\s+{_INITIALS}(?:,?\s+et\s+al)?\.?$")
+
+
+def authors_only(text: str) -> bool:
+    """'Sepulveda AR, Hamilton SR, Allegra CJ, et al.': a citation cut after its authors."""
+    return bool(_AUTHORS_ONLY.match(text.strip()))
+
+
 def author_start(text: str) -> bool:
     return bool(_author_start().match(text))
 

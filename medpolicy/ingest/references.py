@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from ..models import Provenance, Reference
 from .document import Document, Line
 from .list_sections import Repeated, is_furniture, repeated_lines
-from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, citation_like, citations,
+from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, authors_only, citation_like,
+                              citations,
                               group_head, is_empty_entry, opens_next_section, split_at_heads,
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
                               starts_like_citation, starts_lower_name, starts_with_tail_word, trailing_label)
@@ -146,6 +147,8 @@ def _continues(prev: str, text: str, paragraphs: bool) -> bool:
     own whatever it looks like."""
     if starts_lower_name(text):
         return False  # "van de Vijver MJ, ...": a citation that starts in lower case
+    if authors_only(prev):
+        return not author_start(text)
     if paragraphs:
         if not FINISHED.search(prev):
             return not author_start(text)  # a paragraph the page broke ("... Indeterminate Thyroid" / "Nodules: ...")
@@ -168,6 +171,7 @@ def _one_per_line(lines: list[Line]) -> bool:
 def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
     paragraphs = _one_per_line(lines)
     closed = False
+    held = ""
     for i, line in enumerate(lines):
         if line.is_row and line.cells[0]:
             closed = True  # a table (a revision log under the list) is not a reference
@@ -175,6 +179,11 @@ def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
         text = BULLET.sub("", " ".join(c for c in line.cells if c)).strip()
         following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
         if not text or LONE_MARK.match(text) or is_note(text):
+            continue
+        if held:
+            text, held = f"{held} {text}", ""
+        if text.lower() in reference_rules().author_particles and author_start(following):
+            held = text  # "Van" / "Poznak C, Somerfield MR, ...": a surname cut at its particle
             continue
         finished = not entries or bool(FINISHED.search(entries[-1].text))
         if line.is_heading or (finished and (is_subheading(text, following) or is_trailer(text))):
