@@ -457,3 +457,36 @@ def test_list_rules_reject_unknown_keys():
         ListRules.model_validate({**data, "history": {**data["history"], "date_takng_words": []}})
     with pytest.raises(ValidationError):
         ListRules.model_validate({**data, "referencs": {}})
+
+
+def test_rows_run_together_follow_the_tables_chronology():
+    got = rows(["History From 2016 Forward",
+                "01/21/2026 Annual review. Codes added effective 01/01/2026 09/25/2025 Revised the lab name. "
+                "10/23/2017 Annual review, no change to policy intent 07/01/2016 NEW POLICY"])
+    assert [(d, s) for d, _, s in got] == [
+        ("2026-01-21", "Annual review. Codes added effective 01/01/2026"), ("2025-09-25", "Revised the lab name."),
+        ("2017-10-23", "Annual review, no change to policy intent"), ("2016-07-01", "NEW POLICY")]
+
+
+def test_status_words_and_empty_cells_before_dates_run_together():
+    got = rows(["Status Review Date Effective Date Action",
+                "Reviewed 02/20/2025 03/01/2025 Panel review. Updated 0999U. Updated n/a 01/01/2025 Code update: "
+                "added 0998U. Revised 02/15/2024 05/01/2024 Panel review, approved at the November 29, 2023 meeting."])
+    assert [(d, s) for d, _, s in got] == [
+        ("2025-02-20", "Panel review. Updated 0999U. (Reviewed)"), ("2025-01-01", "Code update: added 0998U. (Updated)"),
+        ("2024-02-15", "Panel review, approved at the November 29, 2023 meeting. (Revised)")]
+
+
+def test_a_status_glued_to_its_date_and_a_table_whose_heading_ran_into_the_text_above():
+    doc, sections = build(("Index", "boilerplate", [
+        "Product names are illustrative only. Document History", "StatusDateAction",
+        "New05/12/2022Committee review. Initial document."]))
+    entries, _ = extract_history(doc, sections)
+    assert [(e.date, e.summary) for e in entries] == [("2022-05-12", "Committee review. Initial document. (New)")]
+
+
+def test_a_header_run_on_after_the_approval_dates_and_rows_run_together_in_a_cell():
+    got = rows(["08/15/19, 10/22/20, 11/18/21 Date Summary of Changes", "11/18/21", "\u2022 Annual review.",
+                "Date\tAction", "10/23/2017\tAnnual review. 07/01/2016 New policy."])
+    assert [(d, s) for d, _, s in got] == [("2021-11-18", "Annual review."), ("2017-10-23", "Annual review."),
+                                           ("2016-07-01", "New policy.")]

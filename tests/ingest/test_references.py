@@ -380,3 +380,56 @@ def test_a_table_cell_printed_inside_the_list_is_dropped():
     )
     got, _ = extract_references(doc, sections)
     assert got[0].text == "Able A. One trial. J Test Oncol. 2022;40(28):3246-3256."
+
+
+def test_entries_run_together_where_a_group_author_of_the_list_starts_again():
+    got = refs(["Able A, Brown B. One trial. J Test. 2019;1:2.",
+                "Test Group, Inc. Test Assessment. Kit One (Lab A). Test Group Inc.; May 1, 2020. Test Group, Inc. "
+                "Test Assessment. Kit Two (Lab B). Test Group Inc.; June 2, 2021.",
+                "Test Group, Inc. Test Assessment. Kit Three (Lab C). Test Group Inc.; July 3, 2022."])
+    assert [r.text.split(". ")[-1] for r in got] == ["2019;1:2.", "Test Group Inc.; May 1, 2020.",
+                                                     "Test Group Inc.; June 2, 2021.", "Test Group Inc.; July 3, 2022."]
+
+
+def test_lines_the_page_broke_inside_a_list():
+    got = refs([
+        "Able A, Brown B. One trial. J Test. 2019;1:2.",
+        "Cole C, Dean D, et al.",
+        "A study cut after its authors. J Test. 2020;3:4.",
+        "Van",
+        "Evans E, Fox F. A surname cut at its particle. J Test. 2021;5:6.",
+        "Gray G, Hill H. A last trial. J Test. 2022;7:8.",
+        "Policies included in this manual are not intended to certify coverage availability and are provided "
+        "for information about the medical determinations of the plan only.",
+    ])
+    assert [r.text[:10] for r in got] == ["Able A, Br", "Cole C, De", "Van Evans ", "Gray G, Hi"]
+
+
+def test_a_heading_line_in_a_list_is_no_entry():
+    from medpolicy.ingest.document import BlockKind, Document, SourceDocument
+    from medpolicy.ingest.sections import SectionSpan
+
+    doc = Document.from_lines(SourceDocument("t.txt", "0" * 64, "text", []), [
+        ("References", 1, BlockKind.HEADING), ("For Policy Titled: An Older Title", 1, BlockKind.HEADING),
+        ("Able A, Brown B. One trial. J Test. 2019;1:2.", 1, BlockKind.PARAGRAPH)])
+    got, _ = extract_references(doc, [SectionSpan("References", "references", 1, doc.lines[0], doc.lines[1:])])
+    assert [r.text[:6] for r in got] == ["Able A"]
+
+
+def test_a_sub_list_label_run_into_an_entry_and_a_number_whose_stop_was_lost():
+    got = refs([
+        "1. Able A, Brown B. One trial. J Test. 2019;1:2.",
+        "2. Cole C. Two trials. J Test. 2020;3:4. Government Agency, Medical Society, and Other Authoritative "
+        "Publications:",
+        "1. Dean D, Evans E. Three trials. J Test. 2021;5:6.",
+        "2 Fox F, Gray G. Four trials. J Test. 2022;7:8.",
+    ])
+    assert [(r.number, r.text[-9:]) for r in got] == [(1, "2019;1:2."), (2, "2020;3:4."), (1, "2021;5:6."),
+                                                      (2, "2022;7:8.")]
+
+
+def test_a_list_ends_where_the_next_section_was_run_into_it():
+    got = refs(["Able A, Brown B, et al. One trial. J Test. 2019;1:2. Cole C, Dean D, et al. Two trials. J Test. "
+                "2020;3:4. Websites for Additional Information Example Society. Available at: https://example.org. "
+                "Accessed on May 1, 2024. Index Test A Test B"])
+    assert [r.text[:6] for r in got] == ["Able A", "Cole C"]
