@@ -3,40 +3,47 @@
 A list is numbered ("1. ", "1) ", "[1] ", "(1) ") or not (one entry per paragraph). In a
 numbered list a new entry needs the next number in sequence, so a wrapped line that happens to
 start with a number ("3882. PMID ...") continues the entry above, and so does any line without
-a number ("- allogeneic ...", "Society (LAHRS). Europace. 2024 ..."). In an unnumbered list a
-line continues the entry above when it starts in lower case, or when the entry above is plainly
-unfinished and the line does not start like a new citation (an author "Surname AB,").
+a number ("- allogeneic ...", "Society (LAHRS). Europace. 2024 ..."); the numbering may restart
+under a sub-list ("Peer Reviewed Publications" 1-120, then "Government Agency ..." 1-84), and
+entries run together in one line are split before the next number in sequence. In an
+unnumbered list a line continues the entry above when it starts in lower case or like the
+tail of a citation ("Int J Cancer. 2010;...", "Accessed ...", "2014."), or when the entry above
+is plainly unfinished; entries run together (one-line web text) are split before an author list
+("Surname AB, ...") that follows the end of a citation.
+
+Lines in a list that are not references are left out: notes about the list, topic sub-headings,
+dated trailer lines ("Medical Director review 5/2019"), bullets left alone on a line, page
+furniture (copyright footers, page markers, running headers printed on every page). A list cut
+by a false heading (a citation's tail or a running header taken for one) goes on after it.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import Provenance, Reference
 from .document import Document, Line
-from .sections import SectionSpan
+from .list_sections import Repeated, is_furniture, repeated_lines
+from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, authors_only, citation_like,
+                              citations,
+                              group_head, is_empty_entry, opens_next_section, split_at_heads,
+                              is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
+                              starts_like_citation, starts_lower_name, starts_with_tail_word, trailing_label)
+from .sections import SectionSpan, match_heading
+from .vocab import reference_rules
 
-# "12. ", "12) ", "[12] ", "(12) ", and "12.Smith" (no space, as PDF text often has it)
-_MARKER = re.compile(r"^\s*(?:\[(?P<b>\d{1,3})\]|\((?P<p>\d{1,3})\)|(?P<n>\d{1,3})[.)])"
-                     r"(?:\s+(?P<rest>\S.*)|(?P<glued>[A-Z\u00c0-\u00de][^\s.].*)|\s*$)")
-_BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013]\s+)+")
-# How a citation begins: "Amini L,", "Haslam A, Hoeg TB", "Collins RH, Jr.", "van 't Land FR".
-_AUTHOR_START = re.compile(r"^(?:(?:van|von|de|der|den|la|le|di|da|du|el|al)\s+(?:'t\s+)?)*"
-                           r"[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2}\s+[A-Z]{1,4}(?:[,.;]|\s+et\s+al)")
-# Two citations printed as one paragraph: "...58(4):208-13.Liang Z, Yang H, ..." (no space
-# between the end of one and the author list of the next).
-_GLUED = re.compile(r"(?<=[\d)]\.)(?=[A-Z][A-Za-z'\u2019\-]+(?: [A-Z][A-Za-z'\u2019\-]+)? [A-Z]{1,4}(?:,| et al))")
-# An entry that ends like this is finished; otherwise the next line may carry on its sentence.
-_FINISHED = re.compile(r"(?:[.?!)\]}>\"'\u201d]|\d|PMID:?\s*\d+|(?:https?://|www\.)\S+)\s*$", re.I)
-# Lines that are about the list, not in it.
-NOTE_LINES = [
-    re.compile(r"^note\s*:", re.I),
-    re.compile(r"^page\s+\d+(?:\s+of\s+\d+)?$", re.I),
-]
-# What a section prints when it has no references.
-EMPTY_ENTRY = re.compile(r"^(?:none|n/?a|not\s+applicable|no\s+references?)\.?$", re.I)
-# How far a numbered list may skip (a number missing from the printed list).
-MAX_NUMBER_GAP = 2
+# How far a numbered list may skip (a number missing from the printed list), and step back (a
+# number printed twice).
+MAX_NUMBER_GAP, MAX_STEP_BACK = 2, 3
+# A list whose lines are this often whole citations is printed one citation per line.
+ONE_PER_LINE_SHARE = 0.8
+# A line this short printed elsewhere in the document too is no part of a citation.
+STRAY_MAX_WORDS = 6
+# The lines of a reference list hold this many words on average, at least.
+LIST_MIN_WORDS_PER_LINE = 3
+# Text after an unnumbered list this long, with no mark of a citation, is the page's prose.
+PROSE_MIN_WORDS = 20
 
 _PMID = [
     re.compile(r"\bPMID\s*[:#]?\s*(\d{1,9})\b", re.I),
@@ -71,118 +78,137 @@ def _join(entry: _Entry, text: str, line: Line) -> None:
         entry.parts.append(text)
     elif prev.endswith("-") and len(prev) > 1 and prev[-2].isalnum():
         entry.parts.append(text)
-    elif _URL.match(last_token) and last_token.endswith(_URL_TAIL_OK):
+    elif _URL.match(last_token) and last_token.endswith(_URL_TAIL_OK) and not re.match(r"[A-Z][a-z]", text):
         entry.parts.append(text)
     else:
         entry.parts.append(" " + text)
     entry.last = line
 
 
-def _marker(text: str) -> tuple[int, str] | None:
-    m = _MARKER.match(text)
-    if not m:
-        return None
-    num = m.group("b") or m.group("p") or m.group("n")
-    return int(num), (m.group("rest") or m.group("glued") or "").strip()
-
-
-# Words that begin the tail of a citation, not a new one ("1. PMID: 30937874." wrapped).
-_TAIL_WORDS = frozenset("pmid pmcid doi epub available accessed retrieved updated published".split())
-
-
-def _starts_like_citation(text: str) -> bool:
-    first = re.match(r"[A-Za-z\u00c0-\u024f'\-]+", text)
-    return bool(_AUTHOR_START.match(text) or (first and text[:1].isupper() and len(first.group()) >= 3
-                                               and first.group().lower() not in _TAIL_WORDS))
-
-
-def _is_note(text: str) -> bool:
-    return any(p.search(text) for p in NOTE_LINES)
-
-
-def _is_subheading(text: str) -> bool:
-    """A title inside the list ("Professional Societies", "Other Publications:")."""
-    s = text.strip()
-    if s.endswith(":") and len(s.split()) <= 12:
-        return True
-    words = s.split()
-    return (len(words) <= 6 and not re.search(r"[\d.,;]", s)
-            and all(w[:1].isupper() or w.lower() in ("and", "of", "the", "for", "&", "in", "on") for w in words))
-
-
 def _numbered(lines: list[Line]) -> bool:
-    numbers = [m[0] for m in (_marker(ln.text) for ln in lines) if m]
-    if 1 in numbers:
-        return True
-    return any(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    numbers = {m[0] for m in (marker(ln.text) for ln in lines) if m}
+    return 1 in numbers or any(n + 1 in numbers for n in numbers)
 
 
 def _walk_numbered(lines: list[Line], entries: list[_Entry]) -> None:
     expected: int | None = None
     closed = False  # after a table row, lines without a number belong to that table
     for line in lines:
-        text = line.text.strip()
-        if _is_note(text) and not entries:
-            continue
-        m = _marker(text)
-        if m is not None:
-            num, rest = m
-            in_sequence = expected is None or expected <= num <= expected + MAX_NUMBER_GAP
-            restart = (num == 1 and expected is not None and expected > 2 and _FINISHED.search(entries[-1].text)
-                       and _starts_like_citation(rest))
-            if in_sequence or restart:
-                entries.append(_Entry(num, [rest.replace("\t", " ")], line, line))
-                expected = num + 1
-                closed = False
-                continue
-        if line.is_row and line.cells[0]:
+        raw = line.text.strip()
+        if line.is_row and line.cells[0] and marker(line.cells[0]) is None:
             closed = True
             continue
-        text = " ".join(c for c in line.cells if c) if line.is_row else text
-        if not entries or expected is None or closed:
-            continue  # a note or title before the list, or a table after it
-        if _is_note(text):
-            continue
-        _join(entries[-1], _BULLET.sub("", text), line)
+        pieces = [raw] if line.is_row else split_numbered(raw, expected)
+        for text in pieces:
+            if expected is not None and (is_subheading(text) or line.is_heading) and marker(text) is None \
+                    and entries and FINISHED.search(entries[-1].text):
+                continue  # a topic title between entries (or before a sub-list's "1.")
+            m = marker(text) or _lost_stop_marker(text, expected)
+            if m is not None:
+                num, rest = m
+                in_sequence = expected is None or expected <= num <= expected + MAX_NUMBER_GAP
+                label = trailing_label(entries[-1].text) if entries and num == 1 else None
+                if label is not None:
+                    # "... 2021;12(6):2643-2652. Government Agency, ... Publications:" then "1. ...":
+                    # the sub-list's label was run into the last entry of the list before
+                    entries[-1].parts = [entries[-1].text[:label].rstrip()]
+                # the numbering starts again under a sub-list, or steps back where the printed
+                # list repeats a number ("18, 19, 20, 19, 20, 21"); never far back, as a wrapped
+                # "691. Carrier screening" or "3882. PMID ..." does
+                restart = (expected is not None and (num == 1 or expected - MAX_STEP_BACK <= num < expected)
+                           and bool(FINISHED.search(entries[-1].text)) and starts_like_citation(rest))
+                if in_sequence or restart:
+                    entries.append(_Entry(num, [rest.replace("\t", " ")], line, line))
+                    expected = num + 1
+                    closed = False
+                    continue
+            text = " ".join(c for c in line.cells if c) if line.is_row else text
+            if not entries or expected is None or closed:
+                continue  # a note or title before the list, or a table after it
+            if is_note(text) or is_subheading(text) and FINISHED.search(entries[-1].text) or \
+                    is_trailer(text) and FINISHED.search(entries[-1].text):
+                continue
+            _join(entries[-1], BULLET.sub("", text), line)
 
 
-# Marks a citation's paragraph cannot end on: the entry goes on in the next line. (Words such
-# as "and" are no proof: publishers print entries cut short, and loaders give whole paragraphs.)
-_OPEN_END = re.compile(r"[-,;/&(]$")
+def _lost_stop_marker(text: str, expected: int | None) -> tuple[int, str] | None:
+    """'12 Scher HI, Lu D, ...': the next number with its stop lost, before an author list."""
+    m = re.match(r"(\d{1,3})\s+(?=\S)", text)
+    if m is None or expected is None or int(m.group(1)) != expected or not author_start(text[m.end():]):
+        return None
+    return expected, text[m.end():]
 
 
-def _continues(prev: str, text: str) -> bool:
+def _continues(prev: str, text: str, paragraphs: bool) -> bool:
     """Does `text` carry on the unnumbered entry `prev`? Loaders give one paragraph per entry,
-    so only a line that cannot start a citation (lower case, a digit or a mark first) or one
-    after a plainly cut-off line is a continuation."""
-    if not text[:1].isupper() and not text[:1] in "\"'[\u201c":
+    so only a line that cannot start a citation (lower case, a digit or a mark first, the tail
+    of a citation) or one after a plainly cut-off line is a continuation. In a list printed a
+    whole citation per line (`paragraphs`), a line after a finished citation is an entry of its
+    own whatever it looks like."""
+    if starts_lower_name(text):
+        return False  # "van de Vijver MJ, ...": a citation that starts in lower case
+    if authors_only(prev):
+        return not author_start(text)
+    if paragraphs:
+        if not FINISHED.search(prev):
+            return not author_start(text)  # a paragraph the page broke ("... Indeterminate Thyroid" / "Nodules: ...")
+        if not text[:1].islower() and not starts_with_tail_word(text):
+            return False
+    if not text[:1].isupper() and text[:1] not in "\"'[\u201c":
         return True
-    return bool(_OPEN_END.search(prev)) and not _AUTHOR_START.match(text)
+    if is_tail(text) and not author_start(text):
+        return True
+    return bool(OPEN_END.search(prev)) and not author_start(text)
+
+
+def _one_per_line(lines: list[Line]) -> bool:
+    """Most lines are whole citations: a year or an identifier, and a finished end."""
+    texts = [ln.text for ln in lines if not ln.is_row]
+    whole = sum(1 for t in texts if citation_like([t]) and FINISHED.search(t.rstrip()))
+    return len(texts) >= 3 and whole >= ONE_PER_LINE_SHARE * len(texts)
 
 
 def _walk_unnumbered(lines: list[Line], entries: list[_Entry]) -> None:
+    paragraphs = _one_per_line(lines)
     closed = False
-    for line in lines:
+    held = ""
+    for i, line in enumerate(lines):
         if line.is_row and line.cells[0]:
             closed = True  # a table (a revision log under the list) is not a reference
             continue
-        text = _BULLET.sub("", " ".join(c for c in line.cells if c)).strip()
-        if not text or _is_note(text) or _is_subheading(text):
+        text = BULLET.sub("", " ".join(c for c in line.cells if c)).strip()
+        following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        if not text or LONE_MARK.match(text) or is_note(text):
+            continue
+        if held:
+            text, held = f"{held} {text}", ""
+        if text.lower() in reference_rules().author_particles and author_start(following):
+            held = text  # "Van" / "Poznak C, Somerfield MR, ...": a surname cut at its particle
+            continue
+        finished = not entries or bool(FINISHED.search(entries[-1].text))
+        if line.is_heading or (finished and (is_subheading(text, following) or is_trailer(text))):
             continue
         if entries and not closed:
             prev = entries[-1].text
-            if _continues(prev, text):
+            if _continues(prev, text, paragraphs):
                 _join(entries[-1], text, line)
                 continue
+        if entries and author_start(text):
+            particle = re.search(r"\s(\S+)$", entries[-1].text)
+            if particle and particle.group(1).lower() in reference_rules().author_particles:
+                # "... 2021;4(2):1-9. Van" / "Poznak C, Somerfield MR": a surname cut at its particle
+                entries[-1].parts = [entries[-1].text[:particle.start()]]
+                text = f"{particle.group(1)} {text}"
         entries.append(_Entry(None, [text], line, line))
         closed = False
 
 
-def _split_glued(entry: _Entry) -> list[_Entry]:
-    pieces = _GLUED.split(entry.text)
+def _split_run_together(entry: _Entry) -> list[_Entry]:
+    pieces = split_run_together(entry.text)
     if len(pieces) == 1:
         return [entry]
-    return [_Entry(None, [p.strip()], entry.first, entry.last) for p in pieces if p.strip()]
+    # a sub-list's label run into the list ("Peer Reviewed Publications:") is no entry
+    return [_Entry(None, [p], entry.first, entry.last) for p in pieces if not (is_note(p) or is_subheading(p))]
 
 
 def _strip_url(url: str) -> str:
@@ -218,22 +244,152 @@ def _reference(entry: _Entry) -> Reference:
                      provenance=Provenance(page=entry.first.page, start=entry.first.start, end=entry.last.end))
 
 
+def _last_number(lines: list[Line]) -> int | None:
+    for ln in reversed(lines):
+        m = marker(ln.text)
+        if m:
+            return m[0]
+    return None
+
+
+def _carries_on(lines: list[Line], span: SectionSpan) -> bool:
+    """Does a section under a heading that no rule knows carry the list above on? Its 'heading'
+    is a fragment of an entry ("PMID 18311409", "(NCCN", "2014."), its lines continue the
+    list's numbering, or they read as citations under a topic taken for a heading ("EGFR")."""
+    heading = (span.heading or "").strip()
+    if not heading or match_heading(heading) is not None:
+        return False
+    if is_tail(heading) or not heading[:1].isalnum() or heading[:1].islower():
+        return True
+    last = _last_number(lines)
+    first = next((m[0] for m in (marker(ln.text) for ln in span.lines) if m), None)
+    if last is not None and first is not None:
+        return last < first <= last + MAX_NUMBER_GAP + 1
+    return last is None and first is None and citations([ln.text for ln in span.lines])
+
+
+def _continuation(lines: list[Line], span: SectionSpan) -> list[Line]:
+    """The lines a carrying-on section adds: its heading too when the entry above is unfinished
+    (a wrapped fragment: "FirstSight" / "CRC"), not when it is a topic between entries."""
+    last = next((ln.text for ln in reversed(lines) if ln.text.strip()), "")
+    head = span.heading_line
+    if head is not None and (not FINISHED.search(last.rstrip()) or is_tail(head.text)):
+        return [head, *span.lines]
+    return list(span.lines)
+
+
+def _list_shaped(lines: list[Line]) -> bool:
+    """Numbered entries, or lines long enough to hold citations (a table's cells printed one per
+    line under a "Reference" header cell are a word or two each)."""
+    texts = [ln.text for ln in lines if ln.text.strip()]
+    if not texts:
+        return False  # a heading alone (its entries, if any, come under the next heading)
+    if _numbered(lines):
+        return True
+    return sum(len(t.split()) for t in texts) >= LIST_MIN_WORDS_PER_LINE * len(texts)
+
+
+def _lists(sections: list[SectionSpan], repeated: Repeated) -> list[list[Line]]:
+    """The lines of each reference list: a references section, with the sections that carry it
+    on after a false heading or page furniture. A sub-section that only inherited the kind (an
+    unknown heading under References) is a list of its own when its lines read as citations."""
+    lists: list[list[Line]] = []
+    current: list[Line] | None = None
+    for span in sections:
+        heading = (span.heading or "").strip()
+        if current is not None and heading in repeated:
+            current.extend(span.lines)  # a running header taken for a heading
+            continue
+        if current is not None and _carries_on(current, span):
+            current.extend(_continuation(current, span))
+            continue
+        if span.kind != "references":
+            current = None
+            continue
+        rule = match_heading(heading) if heading else None
+        texts = [ln.text for ln in span.lines]
+        if not _list_shaped(span.lines) or (heading and (rule is None or rule.kind != "references")
+                                            and not (_numbered(span.lines) or citations(texts))):
+            # "Documentation for Clinical Review", "Index", a table's "Reference Standard" header
+            # cells printed one per line: not a list of citations
+            current = None
+            continue
+        current = list(span.lines)
+        lists.append(current)
+    return lists
+
+
 def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list[Reference], list[str]]:
-    """The entries of every references section, in the order printed."""
+    """The entries of every reference list, in the order printed."""
     references: list[Reference] = []
     warnings: list[str] = []
-    spans = [s for s in sections if s.kind == "references"]
-    for span in spans:
-        lines = [ln for ln in span.lines if ln.text.strip()]
+    lists = _lists(sections, repeated_lines(doc, sections, "references"))
+    # the furniture again, now that the lists' own lines are known: a tail printed under several
+    # citations ("https://www.uptodate.com. Updated August 2023.") repeats only inside them
+    repeated = Repeated(doc, {ln.start for lines in lists for ln in lines})
+    for raw in lists:
+        lines = [ln for ln in raw if ln.text.strip() and not _stray(ln.text, repeated)]
         entries: list[_Entry] = []
         if _numbered(lines):
             _walk_numbered(lines, entries)
         elif sum(ln.is_row for ln in lines) * 2 <= len(lines):
             _walk_unnumbered(lines, entries)
-            entries = [part for e in entries for part in _split_glued(e)]
+            entries = [part for e in entries for part in _split_run_together(e)]
+            entries = _drop_trailing_prose(_before_next_section(_split_at_list_heads(entries)))
         # else: a table (a change log under a heading taken for references), not a list
-        references.extend(_reference(e) for e in entries if e.text and not EMPTY_ENTRY.match(e.text))
-    readable = [ln for s in spans for ln in s.lines if not ln.is_row and not EMPTY_ENTRY.match(ln.text.strip())]
+        references.extend(_reference(e) for e in entries if _is_entry(e.text))
+    spans = [s for s in sections if s.kind == "references"]
+    readable = [ln for s in spans for ln in s.lines if not ln.is_row and not is_empty_entry(ln.text)]
     if not references and readable:
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings
+
+
+def _split_at_list_heads(entries: list[_Entry]) -> list[_Entry]:
+    """Entries run together where the second starts with a group author that starts other
+    entries of the list too."""
+    counts = Counter(h for h in (group_head(e.text) for e in entries) if h)
+    heads = {h for h, n in counts.items() if n >= 2}
+    if not heads:
+        return entries
+    out: list[_Entry] = []
+    for e in entries:
+        pieces = split_at_heads(e.text, heads)
+        out.extend([e] if len(pieces) == 1 else [_Entry(None, [p], e.first, e.last) for p in pieces])
+    return out
+
+
+def _before_next_section(entries: list[_Entry]) -> list[_Entry]:
+    """The entries before one that opens with the heading of what follows a list on a page, run
+    into the list in one-line web text ("Websites for Additional Information American Cancer
+    Society. ...")."""
+    for i, e in enumerate(entries):
+        if opens_next_section(e.text):
+            return entries[:i]
+    return entries
+
+
+def _drop_trailing_prose(entries: list[_Entry]) -> list[_Entry]:
+    """A page's text after the list ("Policies included in the Medical Policy Manual are not
+    intended to ..."): long, with no year, identifier or author list, after the last citation."""
+    while entries and len(entries[-1].text.split()) > PROSE_MIN_WORDS and not citation_like([entries[-1].text]) \
+            and not author_start(entries[-1].text):
+        entries = entries[:-1]
+    return entries
+
+
+def _stray(text: str, repeated: Repeated) -> bool:
+    """Page furniture, or a short line printed elsewhere in the document too (a table cell the
+    text layer put inside the list): no part of a citation, which is printed once."""
+    s = text.strip()
+    short_tail = is_tail(s) or (len(s.split()) <= 4 and citation_like([s]))  # "February 2, 2021."
+    return ((s in repeated and not short_tail) or is_furniture(s)
+            or (len(s.split()) <= STRAY_MAX_WORDS and re.search(r"[A-Za-z]{3}", s) and not citation_like([s])
+                and not is_tail(s)
+                and marker(s) is None and repeated.elsewhere(s)))
+
+
+def _is_entry(text: str) -> bool:
+    """Not an empty list's 'None', a mark or a lone word; a bare URL is an entry."""
+    return (bool(text) and not is_empty_entry(text) and not LONE_MARK.match(text)
+            and (len(text.split()) >= 2 or find_url(text) is not None))

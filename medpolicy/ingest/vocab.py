@@ -176,3 +176,62 @@ def furniture_rules() -> FurnitureRules:
                 *rules.footer_starts):
         re.compile(pat)
     return rules
+
+
+# -- lists: revision-history tables and reference lists -------------------------------------------
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    doc: str = Field("", alias="_doc")
+
+
+class HistoryColumns(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: tuple[str, ...]
+    summary: tuple[str, ...]
+    lead: tuple[str, ...]
+    number: tuple[str, ...]
+
+
+class HistoryRules(_Part):
+    header_words: frozenset[str]
+    header_core: frozenset[str]
+    columns: HistoryColumns
+    empty_cells: frozenset[str]
+    date_taking_words: frozenset[str]
+
+
+class ReferenceRules(_Part):
+    tail_words: frozenset[str]
+    author_particles: tuple[str, ...]
+    note_lines: tuple[str, ...]
+    empty_entry: str
+    title_small_words: frozenset[str]
+    trailer_max_words: int
+    group_author_words: frozenset[str]
+    after_list: tuple[str, ...]
+
+
+class ListRules(_Rules):
+    furniture: tuple[str, ...]
+    history: HistoryRules
+    references: ReferenceRules
+
+
+@lru_cache(maxsize=1)
+def list_rules() -> ListRules:
+    rules = ListRules.model_validate(_load("lists.json"))
+    for pat in (*rules.furniture, *rules.references.note_lines, rules.references.empty_entry,
+                *rules.references.after_list):
+        re.compile(pat)  # a broken pattern fails here, at load time
+    return rules
+
+
+def history_rules() -> HistoryRules:
+    return list_rules().history
+
+
+def reference_rules() -> ReferenceRules:
+    return list_rules().references

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from medpolicy.ingest.history import extract_history
-from tests.helpers import build_sections
+from tests.helpers import build_sections, doc_from_text
 
 
 build = build_sections
@@ -108,8 +108,9 @@ def test_date_in_the_last_column_summary_column_leads():
     ])
     assert got == [
         ("2023-04-05", "04/05/2023", "No criteria changes. (Annual Revision)"),
-        ("2023-07-05", "07/05/2023", "A biosimilar was added to the policy. (Selected Revision) "
-                                     "The criteria are the same as for the reference product."),
+        # the wrapped line continues the summary cell; the type cell is read after the whole summary
+        ("2023-07-05", "07/05/2023", "A biosimilar was added to the policy. "
+                                     "The criteria are the same as for the reference product. (Selected Revision)"),
     ]
 
 
@@ -265,3 +266,227 @@ def test_a_section_that_says_none_gives_no_warning():
 def test_text_columns_after_the_date_are_read_in_printed_order():
     assert rows(["Date\tAction\tDescription", "04/01/24\tReplace policy.\tPolicy updated with literature review."]) == [
         ("2024-04-01", "04/01/24", "Replace policy. Policy updated with literature review.")]
+
+
+# -- layouts of PDF text layers and flattened web pages (issue 7) ---------------------------------
+
+@pytest.mark.parametrize("heading", [
+    "Change Summary", "Revision Details", "Document History", "Policy History", "Review History",
+    "Approval History", "POLICY HISTORY", "Joint Plan Medical Policy History",
+    "POLICY HISTORY - THIS POLICY WAS APPROVED BY THE BOARD AS SHOWN BELOW",
+    "Reviews, Revisions, and Approvals Revision",
+])
+def test_history_heading_variants(heading):
+    doc, sections = doc_from_text(f"Scope\n\nSome text.\n\n{heading}\n\n01/05/2021 New policy.\n03/01/2022 Annual review.")
+    entries, _ = extract_history(doc, sections)
+    assert [(e.date, e.summary) for e in entries] == [("2021-01-05", "New policy."), ("2022-03-01", "Annual review.")]
+
+
+def test_month_year_colon_rows():
+    assert rows(["March 2021: Policy created.", "June 2022: Annual review; no changes."]) == [
+        ("2021-03", "March 2021", "Policy created."), ("2022-06", "June 2022", "Annual review; no changes.")]
+
+
+def test_header_run_into_the_first_row_and_a_row_date_left_at_the_end_of_a_line():
+    got = rows([
+        "Effective Date Action 03/01/2021 New policy.",
+        "Effective Date Action 09/01/2021 Coding update 02/01/2022",
+        "Annual review. Criteria revised.",
+    ])
+    assert got == [("2021-03-01", "03/01/2021", "New policy."), ("2021-09-01", "09/01/2021", "Coding update"),
+                   ("2022-02-01", "02/01/2022", "Annual review. Criteria revised.")]
+
+
+def test_glued_header_and_dates_glued_to_the_action():
+    got = rows(["DateActionDescription", "May 2019New policy", "April 2021Replace policy",
+                "Policy updated with a literature review through March 3, 2021. Policy statement unchanged."])
+    assert got == [("2019-05", "May 2019", "New policy"),
+                   ("2021-04", "April 2021", "Replace policy Policy updated with a literature review through "
+                                             "March 3, 2021. Policy statement unchanged.")]
+
+
+def test_status_column_before_the_date():
+    got = rows([
+        "Status Date Action",
+        "Revised 05/11/2023 Committee review. Scope clarified and",
+        "criteria reordered.",
+        " 02/01/2023 Updated Coding section.",
+        "New 06/01/2022 Committee review. Initial document.",
+    ])
+    assert got == [
+        ("2023-05-11", "05/11/2023", "Committee review. Scope clarified and criteria reordered. (Revised)"),
+        ("2023-02-01", "02/01/2023", "Updated Coding section."),
+        ("2022-06-01", "06/01/2022", "Committee review. Initial document. (New)"),
+    ]
+
+
+def test_signature_date_columns_are_not_part_of_the_summary():
+    got = rows([
+        "Policy Effective Date ABC Signature Date XYZ Signature Date Comments",
+        "4/1/19 2/10/19 2/12/19 Policy established",
+        "9/1/20 6/15/20 Routine maintenance; no change in",
+        "policy status.",
+    ])
+    assert got == [("2019-04-01", "4/1/19", "Policy established"),
+                   ("2020-09-01", "9/1/20", "Routine maintenance; no change in policy status.")]
+
+
+def test_header_and_cells_printed_one_per_line():
+    got = rows([
+        "Policy", "Effective", "Date", "ABC", "Signature Date", "Comments",
+        "3/1/18 1/20/18",
+        "Policy established.",
+        "3/1/19 1/18/19",
+        "\u2022 Routine maintenance.",
+        "\u2022 Codes 81111 and 81112 added.",
+    ])
+    assert got == [("2018-03-01", "3/1/18", "Policy established."),
+                   ("2019-03-01", "3/1/19", "\u2022 Routine maintenance. \u2022 Codes 81111 and 81112 added.")]
+
+
+def test_status_and_narrow_date_cells_wrapped_onto_lines_of_their_own():
+    got = rows([
+        "Status Review Date Effective Date Action",
+        "Updated codes",
+        "01/01/2025",
+        "n/a Unchanged Code update: added 0999U.",
+        "Revised 04/10/2024 10/01/2024",
+        "except for",
+        "one state plan",
+        "Panel review. Criteria for adults",
+        "clarified.",
+    ])
+    assert got == [
+        ("2025-01-01", "01/01/2025", "Code update: added 0999U. (Updated codes)"),
+        ("2024-04-10", "04/10/2024", "Panel review. Criteria for adults clarified. (Revised; except for; one state plan)"),
+    ]
+
+
+@pytest.mark.parametrize("lines, summary", [
+    (["11/1/18 Added code 0999U as investigational, effective", "7/1/18.", "11/1/19 Routine maintenance."],
+     "Added code 0999U as investigational, effective 7/1/18."),
+    (["02/10/2023 Coding section updated with", "01/01/2023 CPT changes; added 0999U.", "11/1/19 Routine maintenance."],
+     "Coding section updated with 01/01/2023 CPT changes; added 0999U."),
+    (["02/10/2023 Code 81111 deleted 12/31/2012 and replaced. Scope clarified.", "11/1/19 Routine maintenance."],
+     "Code 81111 deleted 12/31/2012 and replaced. Scope clarified."),
+    (["5/1/24 Codes deleted.", "7/10/24: corrected a typographical error.", "11/1/19 Routine maintenance."],
+     "Codes deleted. 7/10/24: corrected a typographical error."),
+])
+def test_a_date_quoted_in_a_summary_is_not_a_new_row(lines, summary):
+    got = rows(lines)
+    assert len(got) == 2 and got[0][2] == summary
+
+
+def test_rows_run_together_in_one_line():
+    got = rows(["Date Action", "1/2021 Coding clarified. 6/2020 Policy reactivated. Review required. Effective "
+                "6/8/2020. 10/2017 Clarified coding information. 10/2016 New policy. Effective 10/1/2016."])
+    assert got == [("2021-01", "1/2021", "Coding clarified."),
+                   ("2020-06", "6/2020", "Policy reactivated. Review required. Effective 6/8/2020."),
+                   ("2017-10", "10/2017", "Clarified coding information."),
+                   ("2016-10", "10/2016", "New policy. Effective 10/1/2016.")]
+
+
+def test_rows_with_their_date_cells_run_together():
+    got = rows(["Effective Date First Signature Date Second Signature Date Comments",
+                "9/1/09 6/16/09 6/16/09 Routine maintenance 11/1/11 8/16/11 8/16/11 Routine maintenance-updated"])
+    assert [(d, s) for d, _, s in got] == [("2009-09-01", "Routine maintenance"),
+                                           ("2011-11-01", "Routine maintenance-updated")]
+
+
+def test_date_last_rows_closed_by_a_date_alone_and_continued_after_a_page_break():
+    got = rows([
+        ("Type of Revision Summary of Changes Date", 7),
+        ("Annual Review \u2022 Revised the statements for", 7),
+        ("panel tests.", 7),
+        ("10/11/2025", 7),
+        ("Focused Review \u2022 Removed a statement.", 7),
+        ("11/1/2024", 7),
+        ("Type of Revision Summary of Changes Date", 8),
+        ("\u2022 Added a statement for tests not covered.", 8),
+        ("Annual Review \u2022 Revised general criteria.", 8),
+        ("5/15/2024", 8),
+        ("The company name refers to operating subsidiaries.", 8),
+    ])
+    assert got == [
+        ("2025-10-11", "10/11/2025", "Annual Review \u2022 Revised the statements for panel tests."),
+        ("2024-11-01", "11/1/2024", "Focused Review \u2022 Removed a statement. \u2022 Added a statement for tests not covered."),
+        ("2024-05-15", "5/15/2024", "Annual Review \u2022 Revised general criteria."),
+    ]
+
+
+def test_date_last_rows_with_several_dates_run_together():
+    got = rows(["Reviews, Revisions, and Approvals Revision Date Approval Date",
+                "Policy developed. 03/23 03/23",
+                "Annual review. References updated. 10/23 10/23 Codes added to the criteria. 11/23"])
+    assert got == [("2023-03", "03/23", "Policy developed."),
+                   ("2023-10", "10/23", "Annual review. References updated."),
+                   ("2023-11", "11/23", "Codes added to the criteria.")]
+
+
+def test_rows_cut_by_page_furniture():
+    furniture = ["Example Plan Clinical Guideline", "GENE-99", "Page 7 of 9", "12"]
+    lines = ["Date Summary of Changes", "04/01/2024 Annual review. Criteria for", *furniture,
+             "adults clarified.", "01/01/2023 New policy."]
+    doc, sections = build(("History", "history", lines),
+                          ("Other", "other", furniture), ("More", "other", furniture))
+    entries, _ = extract_history(doc, sections)
+    assert [(e.date, e.summary) for e in entries] == [("2024-04-01", "Annual review. Criteria for adults clarified."),
+                                                      ("2023-01-01", "New policy.")]
+
+
+def test_labelled_header_dates_under_a_history_heading_are_not_rows():
+    assert rows(["Last Review 12/03/2025", "Effective: 09/16/2005", "Next Review: 08/13/2026"]) == []
+
+
+def test_a_list_of_approval_dates_is_not_a_row():
+    assert rows(["Committee Approval Dates", "08/15/19, 10/22/20, 11/18/21", "Date Summary of Changes",
+                 "11/18/21", "\u2022 Annual review."]) == [("2021-11-18", "11/18/21", "Annual review.")]
+
+
+def test_list_rules_reject_unknown_keys():
+    import json
+    from importlib import resources
+
+    from pydantic import ValidationError
+
+    from medpolicy.ingest.vocab import ListRules
+
+    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/lists.json").read_text("utf-8"))
+    ListRules.model_validate(data)
+    with pytest.raises(ValidationError):
+        ListRules.model_validate({**data, "history": {**data["history"], "date_takng_words": []}})
+    with pytest.raises(ValidationError):
+        ListRules.model_validate({**data, "referencs": {}})
+
+
+def test_rows_run_together_follow_the_tables_chronology():
+    got = rows(["History From 2016 Forward",
+                "01/21/2026 Annual review. Codes added effective 01/01/2026 09/25/2025 Revised the lab name. "
+                "10/23/2017 Annual review, no change to policy intent 07/01/2016 NEW POLICY"])
+    assert [(d, s) for d, _, s in got] == [
+        ("2026-01-21", "Annual review. Codes added effective 01/01/2026"), ("2025-09-25", "Revised the lab name."),
+        ("2017-10-23", "Annual review, no change to policy intent"), ("2016-07-01", "NEW POLICY")]
+
+
+def test_status_words_and_empty_cells_before_dates_run_together():
+    got = rows(["Status Review Date Effective Date Action",
+                "Reviewed 02/20/2025 03/01/2025 Panel review. Updated 0999U. Updated n/a 01/01/2025 Code update: "
+                "added 0998U. Revised 02/15/2024 05/01/2024 Panel review, approved at the November 29, 2023 meeting."])
+    assert [(d, s) for d, _, s in got] == [
+        ("2025-02-20", "Panel review. Updated 0999U. (Reviewed)"), ("2025-01-01", "Code update: added 0998U. (Updated)"),
+        ("2024-02-15", "Panel review, approved at the November 29, 2023 meeting. (Revised)")]
+
+
+def test_a_status_glued_to_its_date_and_a_table_whose_heading_ran_into_the_text_above():
+    doc, sections = build(("Index", "boilerplate", [
+        "Product names are illustrative only. Document History", "StatusDateAction",
+        "New05/12/2022Committee review. Initial document."]))
+    entries, _ = extract_history(doc, sections)
+    assert [(e.date, e.summary) for e in entries] == [("2022-05-12", "Committee review. Initial document. (New)")]
+
+
+def test_a_header_run_on_after_the_approval_dates_and_rows_run_together_in_a_cell():
+    got = rows(["08/15/19, 10/22/20, 11/18/21 Date Summary of Changes", "11/18/21", "\u2022 Annual review.",
+                "Date\tAction", "10/23/2017\tAnnual review. 07/01/2016 New policy."])
+    assert [(d, s) for d, _, s in got] == [("2021-11-18", "Annual review."), ("2017-10-23", "Annual review."),
+                                           ("2016-07-01", "New policy.")]

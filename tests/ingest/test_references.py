@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from medpolicy.ingest.references import extract_references, find_doi, find_pmid, find_url
-from tests.helpers import build_sections
+from tests.helpers import build_sections, doc_from_text
 
 
 build = build_sections
@@ -223,3 +223,213 @@ def test_two_citations_run_together_in_one_paragraph_are_two_entries():
                 "Migraine trial. J Pain. 2020;21(1):142.", "Moore C. Third study. 2021."])
     assert [r.text[:8] for r in got] == ["Kim A, L", "Liang Z,", "Moore C."]
     assert got[0].text.endswith("208-13.")
+
+
+# -- layouts of PDF text layers and flattened web pages (issue 7) ---------------------------------
+
+@pytest.mark.parametrize("heading", ["References", "REFERENCES", "Sources", "Bibliography", "Citations",
+                                     "Works Cited", "Peer Reviewed Publications:",
+                                     "Government Agency, Medical Society, and Other Authoritative Publications:"])
+def test_reference_heading_variants(heading):
+    doc, sections = doc_from_text(f"Scope\n\nSome text.\n\n{heading}\n\n1. Able A, Brown B. One trial. J Test. "
+                                  "2001;1:2.\n2. Cole C. Another trial. J Test. 2002;3:4.")
+    got, _ = extract_references(doc, sections)
+    assert [(r.number, r.text[:7]) for r in got] == [(1, "Able A,"), (2, "Cole C.")]
+
+
+def test_unnumbered_one_per_line_with_name_particles_and_a_stray_tail_line():
+    got = refs([
+        "Able A, Brown B. One trial. J Test. 2001;1:2.",
+        "de Vries C, Dean D. A second trial. J Test. 2002;3:4.",
+        "van der Berg E, et al. A third trial. J Test. 2003;5:6.",
+        "Test J. 2004;7(1):8-9.",
+        "Zed Z. Last trial. J Test. 2005;10:11.",
+    ])
+    assert [r.text[:9] for r in got] == ["Able A, B", "de Vries ", "van der B", "Test J. 2", "Zed Z. La"]
+
+
+@pytest.mark.parametrize("line, starts", [
+    # APA authors, a group author with its year, and a group author whose name the page printed
+    # twice where the stop between two entries was lost
+    ("Example Health Association. Evidence Review. (12:2024). Testing for lung cancer. Retrieved March 2, 2025 "
+     "from https://www.example.org/eps/ . (12 articles reviewed) Able, A., Brown, B., et al. (2022). Clinical "
+     "impact of sequencing. Current Oncology, 29 (3), 1902-1918. (Level 4 evidence) Cole, C.D., Dean, E.F., "
+     "Evans, G., et al. (2024). Liquid biopsy results. Histopathology, 84 (7), 1224-1237. National Cancer "
+     "Network (2024, July). Guidelines in Oncology V3.2024. Retrieved February 25, 2025 from the National "
+     "Cancer Network National Cancer Network (2025, January). Guidelines in Oncology V1.2025. Retrieved "
+     "February 25, 2025 from the National Cancer Network Fox, F., Gray, G., et al. (2024). Tissue profiling. "
+     "Frontiers in Oncology, 14:1436588. U.S. Food and Drug Administration. (2021, July ). Premarket "
+     "Notification Database. Retrieved February 21, 2025 from http://www.example.gov.",
+     ["Example Health", "Able, A.", "Cole, C.D.", "National Cancer Network (2024", "National Cancer Network (2025",
+      "Fox, F.", "U.S. Food"]),
+    # Vancouver authors after a sub-list's label, name particles, one author, organisations
+    ("Peer Reviewed Publications: Able AB, Brown C, et al. One trial. J Test. 2019; 1(2):3-4. de Vries D, "
+     "Evans E. Two trials. J Test. 2020; 5:6-7. Fox F, van 't Hoff G. Three trials. J Test. 2021;8:9. "
+     "Gray GH. A single author. J Test. 2022;10:11. Government Agency, Medical Society, and Other "
+     "Authoritative Publications: American Society of Testing. Guideline on tests. 2023. Available at: "
+     "https://www.example.org/g. TESTORG. Clinical evidence assessment of the test kit. 2024. Example Labs, "
+     "Inc. A test kit 510(k) summary. 2025.",
+     ["Able AB,", "de Vries D", "Fox F,", "Gray GH.", "American Society", "TESTORG.", "Example Labs"]),
+])
+def test_one_line_lists_split_at_each_citation(line, starts):
+    got = refs([line])
+    assert [next((s for s in starts if r.text.startswith(s)), r.text[:20]) for r in got] == starts
+
+
+def test_a_citation_is_not_split_where_its_authors_carry_stops():
+    got = refs(["Able A. Brown B, Cole C. Bladder tests. In: Dean D, Evans E, et al., eds. Testing Text. "
+                "Example City: Publisher; 2024.", "Fox F. Gray G. et al. Markers in cancer. J Test. 1998;7:23-35."])
+    assert [r.text[:8] for r in got] == ["Able A. ", "Fox F. G"]
+
+
+def test_unnumbered_entries_run_together_in_one_line_split_before_an_author_list():
+    got = refs(["Able A, et al. One trial. J Test. 2021 Jul;26(7):569-578. Brown B, Cole C, Dean D. Two trials. "
+                "Ann Test. 2016 Sep;27(suppl 5):v69-v82. Evans E, et al.; The Test Investigators. Three. "
+                "Test Res. 2020;1:2."])
+    assert [r.text[:8] for r in got] == ["Able A, ", "Brown B,", "Evans E,"]
+    assert got[1].text.endswith("27(suppl 5):v69-v82.")
+
+
+def test_numbered_entries_run_together_in_one_line():
+    got = refs([
+        "1. Able A, Brown B. One trial. J Test. 2008; 17(14):533-541. 2. Cole C, Dean D. Two. J Test. 2009;",
+        "4(1):1-2.",
+        "3. Evans E. Three: results from the AB CO. 17. Test Res. 2014; 20(3):744-53.",
+        "4. Fox F. Four. doi:10.1000/abc123xy 5. \"Requirements for Testing\" (Effective Date: 4/2/2024).",
+    ])
+    assert [(r.number, r.text[:8]) for r in got] == [(1, "Able A, "), (2, "Cole C, "), (3, "Evans E."),
+                                                     (4, "Fox F. F"), (5, '"Require')]
+    assert got[2].text.endswith("AB CO. 17. Test Res. 2014; 20(3):744-53.")
+
+
+def test_numbering_restarts_under_sub_lists_and_steps_back_where_printed_twice():
+    got = refs([
+        "Peer Reviewed Publications:",
+        "1. Able A. One. J Test. 2001;1:2.",
+        "2. Brown B. Two. J Test. 2002;1:2.",
+        "3. Cole C. Three. J Test. 2003;1:2.",
+        "Government Agency, Medical Society, and Other Authoritative Publications:",
+        "1. Dean D. Four. J Test. 2004;1:2.",
+        "2. Evans E. Five. J Test. 2005;1:2.",
+        "Topic Two Testing 1. Fox F. Six. J Test. 2006;1:2.",
+        "2. Gray G. Seven. J Test. 2007;1:2.",
+        "1. Hill H. Eight. J Test. 2008;1:2.",
+    ])
+    assert [r.number for r in got] == [1, 2, 3, 1, 2, 1, 2, 1]
+    assert got[5].text.startswith("Fox F.")
+
+
+@pytest.mark.parametrize("wrapped", [
+    "2014.", "691. Carrier screening for genetic conditions. Obstet Gynecol. 2017;129(3):e41.",
+    "Int J Cancer. 2010;127(4):1-9.", "Version 2.2025.", "PMID", "27055085",
+])
+def test_continuation_lines_that_look_like_entries(wrapped):
+    numbered = refs(["11. Able A. A long title of a study, cut by the", wrapped, "12. Brown B. Two. 2002."])
+    assert [r.number for r in numbered] == [11, 12]
+    assert numbered[0].text.endswith(wrapped)
+
+
+@pytest.mark.parametrize("lines, pmid", [
+    (["1. Able A. One. J Test. 2001;1:2. PMID39532185"], "39532185"),
+    (["1. Able A. One. J Test. 2001;1:2. PMID", "27055085", "2. Brown B. Two. 2002."], "27055085"),
+])
+def test_pmids_split_or_glued(lines, pmid):
+    assert refs(lines)[0].pmid == pmid
+
+
+def test_lines_that_are_not_references():
+    got = refs([
+        "Able A. One trial. J Test. 2001;1:2.",
+        "Topic Testing For Drug Response",
+        "Brown B. Two trials. J Test. 2002;3:4.",
+        "\u00a9 2026 Example Health Plan. All rights reserved. 15",
+        "Page 12 of 77",
+        "Cole C. Three trials. J Test. 2003;5:6.",
+        "Medical Director review 5/2019",
+        "Specialty Advisory Panel review 3/2020",
+    ])
+    assert [r.text[:6] for r in got] == ["Able A", "Brown ", "Cole C"]
+
+
+def test_a_list_cut_by_false_headings_and_running_headers_goes_on():
+    running = ["Example Plan Guideline GEN-99", "Page 3 of 9"]
+    doc, sections = build(
+        ("Background", "background", ["Some text. Example Plan Guideline GEN-99"]),
+        ("References", "references", ["1. Able A. One. J Test. 2001;1:2.", "2. Brown B. A long study of many",
+                                      *running]),
+        ("PMID 18311409", "other", ["3. Cole C. Three. J Test. 2003;5:6. Example Plan Guideline GEN-99",
+                                   "4. Hayes, Inc. Test Assessment. FirstSight"]),
+        ("CRC", "other", ["(Test Lab). https://www.example.com. Published August 7, 2020.",
+                          "5. Dean D. Five. 2005.", *running]),
+        ("Example Plan Guideline GEN-99", "references", ["6. Evans E. Six. 2006."]),
+        ("Documentation for Clinical Review", "references", ["Please provide the following documentation:",
+                                                              "\u2022", "Name of the test requested"]),
+        ("Index", "boilerplate", ["Testing, genetic"]),
+    )
+    got, _ = extract_references(doc, sections)
+    assert [r.number for r in got] == [1, 2, 3, 4, 5, 6]
+    assert got[1].text == "Brown B. A long study of many PMID 18311409" and got[1].pmid == "18311409"
+    assert got[3].text.endswith("FirstSight CRC (Test Lab). https://www.example.com. Published August 7, 2020.")
+
+
+def test_a_table_cell_printed_inside_the_list_is_dropped():
+    doc, sections = build(
+        ("Coding", "coding", ["HCPCS", "No code(s) identified"]),
+        ("References", "references", ["11. Able A. One trial. J", "No code(s) identified",
+                                      "Test Oncol. 2022;40(28):3246-3256.", "12. Brown B. Two. 2002."]),
+    )
+    got, _ = extract_references(doc, sections)
+    assert got[0].text == "Able A. One trial. J Test Oncol. 2022;40(28):3246-3256."
+
+
+def test_entries_run_together_where_a_group_author_of_the_list_starts_again():
+    got = refs(["Able A, Brown B. One trial. J Test. 2019;1:2.",
+                "Test Group, Inc. Test Assessment. Kit One (Lab A). Test Group Inc.; May 1, 2020. Test Group, Inc. "
+                "Test Assessment. Kit Two (Lab B). Test Group Inc.; June 2, 2021.",
+                "Test Group, Inc. Test Assessment. Kit Three (Lab C). Test Group Inc.; July 3, 2022."])
+    assert [r.text.split(". ")[-1] for r in got] == ["2019;1:2.", "Test Group Inc.; May 1, 2020.",
+                                                     "Test Group Inc.; June 2, 2021.", "Test Group Inc.; July 3, 2022."]
+
+
+def test_lines_the_page_broke_inside_a_list():
+    got = refs([
+        "Able A, Brown B. One trial. J Test. 2019;1:2.",
+        "Cole C, Dean D, et al.",
+        "A study cut after its authors. J Test. 2020;3:4.",
+        "Van",
+        "Evans E, Fox F. A surname cut at its particle. J Test. 2021;5:6.",
+        "Gray G, Hill H. A last trial. J Test. 2022;7:8.",
+        "Policies included in this manual are not intended to certify coverage availability and are provided "
+        "for information about the medical determinations of the plan only.",
+    ])
+    assert [r.text[:10] for r in got] == ["Able A, Br", "Cole C, De", "Van Evans ", "Gray G, Hi"]
+
+
+def test_a_heading_line_in_a_list_is_no_entry():
+    from medpolicy.ingest.document import BlockKind, Document, SourceDocument
+    from medpolicy.ingest.sections import SectionSpan
+
+    doc = Document.from_lines(SourceDocument("t.txt", "0" * 64, "text", []), [
+        ("References", 1, BlockKind.HEADING), ("For Policy Titled: An Older Title", 1, BlockKind.HEADING),
+        ("Able A, Brown B. One trial. J Test. 2019;1:2.", 1, BlockKind.PARAGRAPH)])
+    got, _ = extract_references(doc, [SectionSpan("References", "references", 1, doc.lines[0], doc.lines[1:])])
+    assert [r.text[:6] for r in got] == ["Able A"]
+
+
+def test_a_sub_list_label_run_into_an_entry_and_a_number_whose_stop_was_lost():
+    got = refs([
+        "1. Able A, Brown B. One trial. J Test. 2019;1:2.",
+        "2. Cole C. Two trials. J Test. 2020;3:4. Government Agency, Medical Society, and Other Authoritative "
+        "Publications:",
+        "1. Dean D, Evans E. Three trials. J Test. 2021;5:6.",
+        "2 Fox F, Gray G. Four trials. J Test. 2022;7:8.",
+    ])
+    assert [(r.number, r.text[-9:]) for r in got] == [(1, "2019;1:2."), (2, "2020;3:4."), (1, "2021;5:6."),
+                                                      (2, "2022;7:8.")]
+
+
+def test_a_list_ends_where_the_next_section_was_run_into_it():
+    got = refs(["Able A, Brown B, et al. One trial. J Test. 2019;1:2. Cole C, Dean D, et al. Two trials. J Test. "
+                "2020;3:4. Websites for Additional Information Example Society. Available at: https://example.org. "
+                "Accessed on May 1, 2024. Index Test A Test B"])
+    assert [r.text[:6] for r in got] == ["Able A", "Cole C"]
