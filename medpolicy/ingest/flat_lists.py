@@ -109,10 +109,14 @@ _HEADER_WORDS = {"Date", "Dates", "Action", "Actions", "Status", "Summary", "Com
 def _history_rows(text: str) -> list[tuple[str, str, str]] | None:
     """(status, date, summary) rows, or None when the text is not a run of dated rows."""
     starts: list[tuple[int, int, int, str]] = []  # row start, date start, date end, status
-    for d in find_dates(text):
+    dates = find_dates(text)
+    for k, d in enumerate(dates):
         before = text[:d.start].rstrip()
         after = text[d.end:d.end + 3].lstrip()
-        if not after[:1].isupper() and not after[:1].isdigit():
+        # a row goes on with its text or its next date cell; a date before a number
+        # ("09/23/2004 2.11.23 Title") is a cell of another table (a document's number and title)
+        next_date = k + 1 < len(dates) and not text[d.end:dates[k + 1].start].strip()
+        if not after[:1].isupper() and not next_date:
             continue
         status = ""
         m = re.search(r"(\S+)$", before)

@@ -161,3 +161,13 @@ def test_a_flattened_page_parses_into_sections():
     doc = build_document(SourceDocument("x.txt", "0" * 64, "text", text_to_blocks(text)))
     kinds = {s.kind for s in find_sections(doc)}
     assert {"description", "policy", "coding", "references", "history"} <= kinds
+
+
+def test_a_date_before_a_document_number_is_a_cell_of_another_table_not_a_history_row():
+    # a table of earlier documents ("Organisation | Last Review Date | Document Number | Title")
+    # printed after the history and run into its last row
+    run = ("Status Date Action Reviewed 02/20/2025 Committee review. Revised 05/19/2021 Committee review. "
+           "Earlier Documents Last Review Date Document Number Title Acme Health, Inc. 09/23/2004 3.01.07 Knee "
+           "Braces for Adults")
+    rows = _history_rows(run)
+    assert [(s, d) for s, d, _ in rows] == [("", ""), ("Reviewed", "02/20/2025"), ("Revised", "05/19/2021")]
