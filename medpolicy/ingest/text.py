@@ -23,6 +23,7 @@ _LEADING_ID = re.compile(r"^\s*(?:[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s|[A-Z]{
 _FIELD = re.compile(r"^[A-Z][\w#/&()'-]*(?: [\w#/&()'-]+){0,3}:\s+[A-Z0-9]")
 _LEADING_CODE = re.compile(r"^\s*(?:\d{4}[0-9A-Z]|[A-Z]\d{4})\s+[A-Z(]")
 _LEADER = re.compile(r"(?:\.\s?){4,}")
+_TRAILING_WIDE_SPACES = re.compile(r"(?<=\S)[\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000][\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000 ]*$", re.M)
 
 
 def text_to_blocks(text: str, *, unwrap_paragraphs: bool = True, furniture: list[str] | None = None) -> list[Block]:
@@ -32,7 +33,10 @@ def text_to_blocks(text: str, *, unwrap_paragraphs: bool = True, furniture: list
     `unwrap_paragraphs=False` takes every line as written (text known to be one paragraph per
     line, such as a snippet). The running headers and footers removed are appended to
     `furniture` when a list is given."""
-    text = unify_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # A web page pads its lines with no-break spaces; at a line's end they are not the two typed
+    # spaces of a markdown hard break, which they would become once unified to spaces.
+    text = _TRAILING_WIDE_SPACES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unify_characters(text)
     if unwrap_paragraphs and is_flattened(text):
         return flat_to_blocks(text, furniture)
     layer = unwrap_paragraphs and ends_with_spaces(text.split("\n"))
@@ -97,13 +101,14 @@ def ends_with_spaces(lines: list[str]) -> bool:
 
 # an inline mark set on its own line by the text layer: (R), TM, an ordinal suffix, a footnote number
 _FRAGMENT = re.compile(r"^(?:[®™©℠†‡*]|st|nd|rd|th|\d{1,3})$")
+_SIGNS = frozenset("®™©℠†‡*")
 
 
 def repair_lines(lines: list[str]) -> list[str]:
     """Join what a text layer that ends its lines with a space broke apart without one:
     - an inline mark on a line of its own between two pieces of one line ("FoundationOne" /
-      "(R)" / " Heme" -> "FoundationOne(R) Heme", "12" / "th" / " Street", "results." / "2" /
-      " Studies"): the piece after it starts with a space or closing punctuation;
+      "(R)" / " Heme" -> "FoundationOne (R) Heme", "12" / "th" / " Street" -> "12th Street",
+      "results." / "2" / " Studies"): the piece after it starts with a space or closing punctuation;
     - a word cut at the line end ("in" / "vestigational", "potentially off" / "er a"): the line
       ends in a letter without a space and the next starts with a lower-case letter."""
     out: list[str] = []
@@ -115,7 +120,11 @@ def repair_lines(lines: list[str]) -> list[str]:
             nxt = lines[k + 1] if k + 1 < len(lines) else ""
             if (_FRAGMENT.match(ln) and nxt.strip() and (nxt[0].isspace() or nxt[0] in ")]},.;:")
                     and not nxt.strip()[0].isdigit()):
-                out[-1] = prev + ln + nxt
+                # a sign (R, TM) is read where the layer put it, a line break being a space
+                # ("Keytruda" / "(R)" / " [Label]" -> "Keytruda (R) [Label]", as the corpus
+                # contract reads wrapped text); a suffix or a footnote number stays on its word
+                sep = " " if ln in _SIGNS else ""
+                out[-1] = prev + sep + ln + nxt
                 k += 2
                 continue
             if prev[-1].isalpha() and ln[:1].islower():

@@ -45,10 +45,10 @@ from medpolicy.ingest.text import repair_lines, text_to_blocks  # noqa: E402
 
 
 @pytest.mark.parametrize("lines, joined", [
-    (["Panels such as GenoScan", "®", " Plus are used ", "next line "], "Panels such as GenoScan® Plus are used "),
+    (["Panels such as GenoScan", "®", " Plus are used ", "next line "], "Panels such as GenoScan ® Plus are used "),
     (["Mail to 44 Elm Avenue, 2", "nd", " Floor, Springfield "], "Mail to 44 Elm Avenue, 2nd Floor, Springfield "),
     (["The marker was not validated.", "3", " Later studies agreed. "], "The marker was not validated.3 Later studies agreed. "),
-    (["Express", "™", ") is considered proven "], "Express™) is considered proven "),
+    (["Express", "™", ") is considered proven "], "Express ™) is considered proven "),
     (["This assay is considered in", "vestigational for all other uses. "], "This assay is considered investigational for all other uses. "),
     (["may potentially off", "er a simpler route "], "may potentially offer a simpler route "),
 ])
@@ -100,3 +100,14 @@ def test_unwrap_starts_a_known_heading_on_its_own_line():
     assert lines[:4] == ["GENE.00052 A related document title that is long enough to reach the wrapping width here",
                          "GENE.00054 Another related document title that is long enough to reach the width",
                          "Position Statement", "Investigational and Not Medically Necessary:"]
+
+
+@pytest.mark.parametrize("pad", ["\u00a0\u00a0", "\u00a0 ", "\u202f\u00a0"])
+def test_no_break_spaces_ending_a_line_are_no_markdown_hard_break(pad):
+    # a web page's text pads lines with no-break spaces; two typed spaces still join
+    blocks = text_to_blocks(f"Acme Labs. Acme launches a new test. Springfield: Acme; May 3, 2031{pad}\n"
+                            "Doe J, Roe R. A study of tests. J Tests. 2030;1(2):3-4.\n"
+                            "A line with a hard break  \ncontinues here.")
+    assert [b.text for b in blocks] == ["Acme Labs. Acme launches a new test. Springfield: Acme; May 3, 2031",
+                                        "Doe J, Roe R. A study of tests. J Tests. 2030;1(2):3-4.",
+                                        "A line with a hard break continues here."]
