@@ -66,6 +66,7 @@ _LIST_GAP = re.compile(r"\s*(?:(?:[,;&/]|\band\b|\bor\b)\s*)*", re.I)
 _ADDRESS = re.compile(r",\s+[A-Z]{2}\s*$")
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _DIGIT = re.compile(r"\d")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _SENTENCE_BREAK = re.compile(r"(?:[a-z]{3,}|\))[.!?]\s+[A-Z]")
 _DATE_ONLY = re.compile(r"^\(?\d{1,2}/\d{1,2}/\d{2,4}\)?$|^\(?\d{1,2}/\d{4}\)?$")
 # Labels read as a line: short, not a sentence.
@@ -109,7 +110,7 @@ def vocab() -> _Vocab:
         generic_max_words=r.generic_label_max_words,
         code_column=re.compile(rf"(?:^|(?<=[a-z])|\s)(?:{r.code_column})$", re.I),
         # the same header run into a flattened line: "...by this guidelineProcedure codes Multi-Cancer ..."
-        inline_column=re.compile(rf"(?:(?<=[a-z])|(?<=\s))(?i:{r.code_column})(?=\s+[A-Z0-9])"),
+        inline_column=re.compile(rf"(?:(?<=[a-z])|(?<=\s))(?i:{r.code_column})(?=\s+[A-Z][a-z])"),
         # a label just before a code: "CPT 0015U", "Procedure Codes: 0005U", "(CPT code 0439U)"
         inline_label_end=re.compile(rf"(?:^|(?<=[\s(\[\]),;:]))(?P<label>{inline})\s*:?\s*$", re.I),
         label_lead=re.compile(rf"^\s*(?P<label>{inline})\s*:?\s+(?=\S)", re.I),
@@ -205,7 +206,9 @@ def label_system(text: str) -> str | None:
     specific = [f for f in found if f != ANY]
     if not specific:
         # a bare "codes" label ends with the word: "Policy Applicable Codes:", not a sentence
-        return ANY if v.generic.search(s) and len(s.split()) <= v.generic_max_words else None
+        # ("Routine maintenance, codes" ends a history row's line)
+        generic = v.generic.search(s) and len(s.split()) <= v.generic_max_words and "," not in s
+        return ANY if generic and not _DATE.search(s) else None
     if len(specific) == 1 or set(specific) <= {CM, ICD10} or set(specific) <= {PCS, ICD10}:
         return specific[0]
     return ANY
@@ -338,16 +341,18 @@ def _depth(before: str) -> int:
     return max(0, before.count("(") - before.count(")")) + max(0, before.count("[") - before.count("]"))
 
 
-def _follows_prose(s: str, stop: int, cands_after: list[_Cand]) -> bool:
-    """Text after a code that makes it part of a sentence: "0001U is ...", "0306U in conjunction"."""
-    m = re.match(r"\s*,?\s*([A-Za-z][\w'-]*)", s[stop:])
+def _follows_prose(s: str, stop: int, cands_after: list[_Cand], strict: bool = False) -> bool:
+    """Text after a code that makes it part of a sentence: "0001U is ...", "0306U in conjunction".
+    `strict` (running text): any word in lower case goes on with the sentence ("CPT codes
+    99281-99285 use only MDM"); in a table a description may start in lower case ("therascreen")."""
+    m = re.match(r"\s*,?\s*([A-Za-z][\w'-]*)", s[stop:stop + 60])
     if not m or s[stop:stop + 1] in "([":
         return False
     word = m.group(1)
     if word.lower() in ("and", "or", "through", "thru", "to"):
         nxt = stop + m.end()
         return not any(c.code_start >= nxt and not s[nxt:c.code_start].strip(" ,;") for c in cands_after)
-    return word.lower() in vocab().prose_followers
+    return word.lower() in vocab().prose_followers or (strict and word[:1].islower())
 
 
 def _candidates(s: str, context: str | None, code_last: bool) -> list[_Cand]:
@@ -410,6 +415,9 @@ def scan_line(text: str, context: str | None, *, table: bool, code_last: bool = 
     # or a header that names a codes column
     run = table
     column = None if table or "ode" not in s else v.inline_column.search(s)
+    if column is not None and s[column.start() - 1:column.start()] == " " \
+            and _prev_word(s[max(0, column.start() - 40):column.start()]) in v.mentions:
+        column = None  # "deleted CPT codes Foo and Bar": a sentence, not a header
     for i, c in enumerate(cands):
         if not run and column is not None and column.end() <= c.code_start \
                 and not _SENTENCE_BREAK.search(s, column.end(), c.code_start):
@@ -443,10 +451,10 @@ def scan_line(text: str, context: str | None, *, table: bool, code_last: bool = 
         else:
             prev_mention = c
             continue
-        if rows and _follows_prose(s, spans[-1][1], [c]):
+        if rows and _follows_prose(s, spans[-1][1], [c], strict=not run):
             rows.pop()  # "CPT codes 37246 and 37247 include ...": the last row was a sentence
             spans.pop()
-        if _follows_prose(s, c.stop, after):
+        if _follows_prose(s, c.stop, after, strict=not run):
             prev_mention = c
             continue
         rows.append(Row([c.triple], lead=lead))
@@ -454,7 +462,7 @@ def scan_line(text: str, context: str | None, *, table: bool, code_last: bool = 
         run = run or lead == "label"
         prev = c
         prev_mention = None
-    if rows and _follows_prose(s, spans[-1][1], []):
+    if rows and _follows_prose(s, spans[-1][1], [], strict=not run):
         rows.pop()
         spans.pop()
     if not rows:

@@ -13,9 +13,9 @@ Where codes are read:
   running text ("Procedure Codes 0005U, 0019U", "CPT 0015U").
 
 A code named in prose, a history row or a reference is not one of the policy's codes (code_scan
-says which tokens are mentions). When the coding sections list codes, code lists found only in
-blocks elsewhere (example-test tables, lists in the policy text) are examples: the coding
-section is the policy's list.
+says which tokens are mentions). When the coding sections list codes of a system, blocks of that
+system elsewhere (example-test tables, lists in the policy text) are examples: the coding section
+is the policy's list.
 
 The system of a code comes from the nearest label (a heading "CPT Codes", a label row "CPT" carried
 down a grouped table, a header cell "ICD-10-CM Diagnosis Codes") when the code has that system's
@@ -40,6 +40,8 @@ __all__ = ["extract_codes", "label_system", "parse_code_cell", "system_of"]
 # discussion under its own heading does not start with codes).
 CONTINUATION_LINES = 12
 FURNITURE_REPEATS = 3
+# A capitalised line of at most this many words inside a code list names a group of codes.
+GROUP_NAME_MAX_WORDS = 5
 # A description that goes on longer than this is no longer one code's description; its wrap is
 # judged on its last characters.
 DESCRIPTION_MAX_CHARS = 1500
@@ -70,7 +72,8 @@ class _Table:
     context: str | None
     code_last: bool = False
     last: list[_Found] = field(default_factory=list)
-    pending: bool = False  # the last rows were printed alone: their description comes next
+    pending: bool = False  # the last row was a code printed alone: its description comes next
+    closed: bool = False  # a status column came after the description: it is complete
 
     def add(self, found: list[_Found], scan: Scan, line: Line) -> None:
         self.last = []
@@ -79,11 +82,12 @@ class _Table:
             rows = [_Found(system, a, b, desc, line) for system, a, b in row.codes]
             found.extend(rows)
             self.last = rows
-        self.pending = bool(self.last) and not self.last[0].description
+        self.pending = len(scan.rows) == 1 and len(self.last) == 1 and not self.last[0].description
+        self.closed = False
 
     def describe(self, text: str) -> bool:
         """Add a line to the last rows' description when it belongs there."""
-        if not self.last:
+        if not self.last or self.closed:
             return False
         desc = self.last[0].description
         if not (self.pending or (desc and _continues(desc, text))):
@@ -136,6 +140,7 @@ def _read(line: Line, text: str, table: _Table, found: list[_Found]) -> str:
         return "skip" if scan.kind == "mark" else "header"
     if scan.kind == "placeholder" or is_status(text):
         table.pending = False
+        table.closed = True
         return "skip"
     if table.describe(clean(text)):
         return "desc"
@@ -316,7 +321,7 @@ def _other(span: SectionSpan, table: _Table | None, blocks: list[_Found], inline
             table = None
         else:
             kind = _read(line, text, table, blocks)
-            if kind == "text" and not (table.code_last and not _sentence(text)):
+            if kind == "text" and not (table.code_last and not _sentence(text)) and not _group_name(text):
                 table = None
                 _inline(line, scan_line(text, None, table=False), inline)
         prev_text = text
@@ -330,6 +335,13 @@ def _mid_sentence(text: str) -> bool:
     words = s[-40:].split()
     return bool(s) and (bool(_CONNECTOR_END.search(s[-20:])) or s.endswith(",") or (
         len(words) >= 3 and words[-1].isalpha() and words[-1].islower()))
+
+
+def _group_name(text: str) -> bool:
+    """A short capitalised line between code rows ("Genetic Counseling"): the name of the group of
+    codes that follows, not the end of the list."""
+    s = clean(text)
+    return 0 < len(s.split()) <= GROUP_NAME_MAX_WORDS and s[:1].isupper() and not s.endswith((".", ":", ";"))
 
 
 def _sentence(text: str) -> bool:
@@ -356,7 +368,10 @@ def extract_codes(doc: Document, sections: list[SectionSpan]) -> tuple[list[Code
         else:
             table = _other(span, table if origin == "block" and _continues_table(span, furniture) else None, blocks, inline)
             origin = "block" if table is not None else None
-    found = (coding or blocks) + inline
+    # the coding section is the policy's list of the systems it names; a block elsewhere of the same
+    # system is an example table ("Example Tests (Labs) | Common CPT Codes")
+    listed = {f.system for f in coding}
+    found = coding + [f for f in blocks if f.system not in listed] + inline
     codes = _dedupe(found)
     warnings: list[str] = []
     if not codes and any(s.kind == "coding" and any(_SHAPED.search(ln.text) for ln in s.lines) for s in sections):
