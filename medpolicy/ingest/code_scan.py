@@ -64,7 +64,6 @@ _BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7o\u27a2\u2013]\s+)
 _LIST_GAP = re.compile(r"\s*(?:(?:[,;&/]|\band\b|\bor\b)\s*)*", re.I)
 # "Franklin, TN 37067": a street address, not a code.
 _ADDRESS = re.compile(r",\s+[A-Z]{2}\s*$")
-_WORD = re.compile(r"[A-Za-z][\w'-]*")
 _DIGIT = re.compile(r"\d")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _SENTENCE_BREAK = re.compile(r"(?:[a-z]{3,}|\))[.!?]\s+[A-Z]")
@@ -129,9 +128,21 @@ _MARK_CHARS = str.maketrans({c: " " for c in "\u00ae\u2122*\u2020\u2021\u00a9\u2
 _SPACES = re.compile(r" {2,}")
 
 
-@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """The line without trademark and footnote marks, add-on marks and a leading bullet."""
+    # lines are read several times (label, header, row); a flattened page's one long line is not kept
+    return _clean_cached(text) if len(text) <= _CACHED_CHARS else _clean(text)
+
+
+_CACHED_CHARS = 2000
+
+
+@lru_cache(maxsize=8192)
+def _clean_cached(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     s = text.translate(_MARK_CHARS)
     if "(" in s:
         s = s.replace("(R)", " ").replace("(TM)", " ")
@@ -311,6 +322,7 @@ class Row:
     codes: list[Triple]
     description: str = ""
     lead: str = "start"  # "start" of the line, after a "label", or "glued" after a description
+    name: str = ""  # the text before the codes: the description where the codes come last in a row
 
 
 @dataclass
@@ -418,9 +430,11 @@ def scan_line(text: str, context: str | None, *, table: bool, code_last: bool = 
     if column is not None and s[column.start() - 1:column.start()] == " " \
             and _prev_word(s[max(0, column.start() - 40):column.start()]) in v.mentions:
         column = None  # "deleted CPT codes Foo and Bar": a sentence, not a header
+    if column is not None:
+        brk = _SENTENCE_BREAK.search(s, column.end())
+        column_span = (column.end(), brk.start() if brk else len(s))  # the flattened table after the header
     for i, c in enumerate(cands):
-        if not run and column is not None and column.end() <= c.code_start \
-                and not _SENTENCE_BREAK.search(s, column.end(), c.code_start):
+        if not run and column is not None and column_span[0] <= c.code_start < column_span[1]:
             run = True
         elif run and not table and _SENTENCE_BREAK.search(s, prev.stop if prev else 0, c.code_start):
             run = False  # a flattened table ends where the running text goes on in sentences
@@ -470,6 +484,7 @@ def scan_line(text: str, context: str | None, *, table: bool, code_last: bool = 
     for k, r in enumerate(rows):
         stop = spans[k + 1][0] if k + 1 < len(rows) else len(s)
         r.description = re.sub(r"\s+", " ", s[spans[k][1]:stop]).strip(" -\u2013\u2014:;,")
+        r.name = re.sub(r"\s+", " ", s[spans[k - 1][1] if k else 0:spans[k][0]]).strip(" -\u2013\u2014:;,")
     rows = [r for r in rows if not (r.description and is_placeholder(r.description))]
     if not rows:
         return Scan("placeholder")  # "99999 Not Applicable"

@@ -9,8 +9,11 @@ Where codes are read:
   Diagnosis Codes", "Established codes:"), a header whose last column holds the codes, a row led
   by its label ("HCPCS J3490 ...") or a row of several codes alone, and runs while its lines are
   codes, their descriptions, headers or further labels;
-- anywhere but history, references and related-policy lists, a code right after its label in
+- anywhere but history, references and tables of contents, a code right after its label in
   running text ("Procedure Codes 0005U, 0019U", "CPT 0015U").
+
+A related policy's number is never a code: ids such as "GENE.00052" or "AHS-M2178" are not code
+tokens (code_scan reads a token only where it is not part of a longer id or number).
 
 A code named in prose, a history row or a reference is not one of the policy's codes (code_scan
 says which tokens are mentions). When the coding sections list codes of a system, blocks of that
@@ -39,6 +42,8 @@ __all__ = ["extract_codes", "label_system", "parse_code_cell", "system_of"]
 # many lines (a test name or a running header taken for a heading sits between table rows; a
 # discussion under its own heading does not start with codes).
 CONTINUATION_LINES = 12
+# Lines printed this many times in a document are running headers and footers: they do not count
+# among those lines.
 FURNITURE_REPEATS = 3
 # A capitalised line of at most this many words inside a code list names a group of codes.
 GROUP_NAME_MAX_WORDS = 5
@@ -46,6 +51,8 @@ GROUP_NAME_MAX_WORDS = 5
 # judged on its last characters.
 DESCRIPTION_MAX_CHARS = 1500
 DESCRIPTION_TAIL = 200
+# Where codes come last in their rows, a name printed over more lines than this is not one name.
+NAME_MAX_LINES = 4
 # Sections whose lines are never the policy's codes.
 EXCLUDED_KINDS = {"history", "references", "toc", "archive"}
 _SHAPED = re.compile(r"\b(?:\d{4}[0-9FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
@@ -74,15 +81,20 @@ class _Table:
     last: list[_Found] = field(default_factory=list)
     pending: bool = False  # the last row was a code printed alone: its description comes next
     closed: bool = False  # a status column came after the description: it is complete
+    names: list[str] = field(default_factory=list)  # name lines waiting for their code (codes last)
 
     def add(self, found: list[_Found], scan: Scan, line: Line) -> None:
         self.last = []
         for row in scan.rows:
             desc = row.description or None
+            if self.code_last:  # "Test name ... 0485U": the name before the code describes it
+                desc = " ".join([*self.names, row.name]).strip() or None
+                self.names = []
             rows = [_Found(system, a, b, desc, line) for system, a, b in row.codes]
             found.extend(rows)
             self.last = rows
-        self.pending = len(scan.rows) == 1 and len(self.last) == 1 and not self.last[0].description
+        self.pending = not self.code_last and len(scan.rows) == 1 and len(self.last) == 1 \
+            and not self.last[0].description
         self.closed = False
 
     def describe(self, text: str) -> bool:
@@ -112,6 +124,7 @@ def _set_context(table: _Table, label: str) -> None:
     if label != ANY or table.context in (None, ANY, IGNORE):
         table.context = label
     table.last = []
+    table.names = []
     table.pending = False
 
 
@@ -142,6 +155,9 @@ def _read(line: Line, text: str, table: _Table, found: list[_Found]) -> str:
         table.pending = False
         table.closed = True
         return "skip"
+    if table.code_last and not _sentence(text):
+        table.names = [*table.names[-(NAME_MAX_LINES - 1):], clean(text)]
+        return "desc"
     if table.describe(clean(text)):
         return "desc"
     return "text"
@@ -321,7 +337,7 @@ def _other(span: SectionSpan, table: _Table | None, blocks: list[_Found], inline
             table = None
         else:
             kind = _read(line, text, table, blocks)
-            if kind == "text" and not (table.code_last and not _sentence(text)) and not _group_name(text):
+            if kind == "text" and not _group_name(text):
                 table = None
                 _inline(line, scan_line(text, None, table=False), inline)
         prev_text = text
