@@ -55,6 +55,9 @@ _CANDIDATE = re.compile(rf"(?<![\w.\-/#<>=~\u2264\u2265]){_ITEM}(?=$|[^\w.]|\.(?
 # A code glued to the end of a test name in a table whose code column comes last ("Caris
 # Assure0485U", "IDH1 mutation analysis81120", "(e.g. codon 646)81237").
 _GLUED_END = re.compile(r"(?<=[A-Za-z)\]])(?P<a>\d{4}[0-9FTUM])\s*$")
+# ... anywhere in a line, where the table is known to end with a code column and a text layer ran
+# its rows together ("TERT sequencing81345 PIK3CA panel0177U")
+_GLUED_LEFT = re.compile(r"(?<=[a-z)\]])(?P<a>\d{4}[0-9FTUM])(?=\s)")
 # ... or to a number that ends the name ("MPL mutation analysis, exon 1081339"): only where the
 # table is known to end with a code column.
 _GLUED_NUMBER_END = re.compile(r"(?<=\s\d)(?P<a>\d{4}[0-9FTUM])\s*$|(?<=\s\d\d)(?P<b>\d{4}[0-9FTUM])\s*$")
@@ -375,6 +378,10 @@ def _candidates(s: str, context: str | None, code_last: bool) -> list[_Cand]:
         item = _item(m.group("a"), m.group("b"), context)
         if item is not None:
             out.append(_Cand(item, m.start(), m.start(), m.end()))
+    if code_last:  # "TERT sequencing81345 PIK3CA panel0177U": names and codes run together
+        glued = [_Cand(item, m.start("a"), m.start("a"), m.end("a")) for m in _GLUED_LEFT.finditer(s)
+                 if (item := _item(m.group("a"), None, context))]
+        out = sorted(out + glued, key=lambda c: c.code_start)
     if not out or out[-1].stop < len(s):
         cut = max(0, len(s) - 12)  # a glued code ends the line: look at its tail only
         tail = s[cut:]

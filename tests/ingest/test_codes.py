@@ -399,6 +399,7 @@ def test_a_table_whose_codes_come_last_after_a_flattened_header():
         "major breakpoint",
         "81168",
         "GHI3 mutation analysis, exon 1081339",
+        "JKL4 targeted analysis81345 xyz Panel Kit0177U",  # two rows run together
         "©2025 Example Vendor Page 1 of 9",
         "100 Main Street, Springfield, IL 62701 (555) 010-0100",
         "These guidelines apply to services managed by the vendor as outlined in the plan's list.",
@@ -406,7 +407,8 @@ def test_a_table_whose_codes_come_last_after_a_flattened_header():
     ]))
     assert [(c.code, c.description) for c in codes] == [
         ("81201", "ABC1 sequencing"), ("81168", "DEF2 translocation analysis, major breakpoint"),
-        ("81339", "GHI3 mutation analysis, exon 10")]
+        ("81339", "GHI3 mutation analysis, exon 10"), ("81345", "JKL4 targeted analysis"),
+        ("0177U", "xyz Panel Kit")]
 
 
 def test_a_flattened_code_column_header_in_running_text():
