@@ -262,8 +262,8 @@ def _continues_table(span: SectionSpan, furniture: frozenset[str]) -> bool:
         return False
     if len(texts) < CONTINUATION_LINES:
         return True
-    heads = [span.heading] if span.heading else []
-    return any(scan_line(t, None, table=True).kind == "code" for t in heads + [t for _, t in texts[:CONTINUATION_LINES]])
+    first = ([span.heading] if span.heading else []) + [t for _, t in texts[:CONTINUATION_LINES]]
+    return any(scan_line(t, None, table=True).kind == "code" for t in first)
 
 
 def _section_lines(span: SectionSpan, in_table: bool) -> list[Line]:
@@ -278,8 +278,7 @@ def _coding(span: SectionSpan, table: _Table | None, found: list[_Found]) -> _Ta
     """Read a coding section (or a section continuing its table); None when a revision table
     starts inside it."""
     if table is None:
-        head = label_system(span.heading) if span.heading else None
-        table = _Table(head if head is not None else None)
+        table = _Table(label_system(span.heading) if span.heading else None)
     elif span.heading and (head := label_system(span.heading)) is not None:
         _set_context(table, head)
     lines = span.lines if span.kind == "coding" and match_heading(span.heading or "") else \
@@ -378,16 +377,17 @@ def extract_codes(doc: Document, sections: list[SectionSpan]) -> tuple[list[Code
     for span in sections:
         if span.kind in EXCLUDED_KINDS:
             table = origin = None
-        elif span.kind == "coding" or (table is not None and origin == "coding" and _continues_table(span, furniture)):
+        elif span.kind == "coding" or (origin == "coding" and _continues_table(span, furniture)):
             table = _coding(span, table if origin == "coding" else None, coding)
             origin = "coding" if table is not None else None
         else:
-            table = _other(span, table if origin == "block" and _continues_table(span, furniture) else None, blocks, inline)
+            going_on = origin == "block" and _continues_table(span, furniture)
+            table = _other(span, table if going_on else None, blocks, inline)
             origin = "block" if table is not None else None
     # the coding section is the policy's list of the systems it names; a block elsewhere of the same
     # system is an example table ("Example Tests (Labs) | Common CPT Codes")
     listed = {f.system for f in coding}
-    found = coding + [f for f in blocks if f.system not in listed] + inline
+    found = sorted(coding + [f for f in blocks if f.system not in listed] + inline, key=lambda f: f.line.start)
     codes = _dedupe(found)
     warnings: list[str] = []
     if not codes and any(s.kind == "coding" and any(_SHAPED.search(ln.text) for ln in s.lines) for s in sections):
