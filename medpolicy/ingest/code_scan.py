@@ -449,6 +449,7 @@ def scan_line(text: str, context: str | None, *, table: bool, code_last: bool = 
         after = cands[i + 1:]
         if c.code_start == start_pos and (lead_label or table):
             lead = "label" if lead_label else "start"
+            c.start = 0  # a row led by its label starts with the label
         elif prev is not None and spans[-1][1] == prev.stop and prev_mention is None \
                 and _LIST_GAP.fullmatch(s[prev.stop:c.code_start]):
             rows[-1].codes.append(c.triple)  # "0239U C15, C16", "81535 and 81536"

@@ -74,6 +74,7 @@ def rows(text, table=True, context=None):
     ("CPT code 81500 used alone", False, []),  # running text: "used" goes on with the sentence
     ("Added CPT codes 0485U, 0486U to the policy", False, []),
     ("81462 81479 Solid organ panel", False, []),  # no label: not a code in running text
+    ("CPT Code(s): 81479 Unlisted molecular pathology", False, [["81479"]]),
 ])
 def test_scan_line(text, table, expected):
     assert rows(text, table) == expected
