@@ -353,7 +353,17 @@ def _prev_word(before: str) -> str:
 
 
 def _depth(before: str) -> int:
-    return max(0, before.count("(") - before.count(")")) + max(0, before.count("[") - before.count("]"))
+    """1 when the text before a code leaves a parenthesis or bracket open (the code is inside it),
+    read backwards so that a window cut off at its start does not matter."""
+    closed = 0
+    for ch in reversed(before):
+        if ch in ")]":
+            closed += 1
+        elif ch in "([":
+            if not closed:
+                return 1
+            closed -= 1
+    return 0
 
 
 def _follows_prose(s: str, stop: int, cands_after: list[_Cand], strict: bool = False) -> bool:

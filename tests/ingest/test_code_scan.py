@@ -75,6 +75,10 @@ def rows(text, table=True, context=None):
     ("Added CPT codes 0485U, 0486U to the policy", False, []),
     ("81462 81479 Solid organ panel", False, []),  # no label: not a code in running text
     ("CPT Code(s): 81479 Unlisted molecular pathology", False, [["81479"]]),
+    # a parenthesis opened further back than the window the scanner reads
+    ("Services (CPT codes 77014, 77280) reported 30 days after or 90 days prior to the date of service of the "
+     "plan, which the group physician and other professionals report on one claim for the same member, "
+     "(CPT code 77301) are included", False, []),
 ])
 def test_scan_line(text, table, expected):
     assert rows(text, table) == expected
