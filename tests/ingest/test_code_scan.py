@@ -76,9 +76,9 @@ def rows(text, table=True, context=None):
     ("81462 81479 Solid organ panel", False, []),  # no label: not a code in running text
     ("CPT Code(s): 81479 Unlisted molecular pathology", False, [["81479"]]),
     # a parenthesis opened further back than the window the scanner reads
-    ("Services (CPT codes 77014, 77280) reported 30 days after or 90 days prior to the date of service of the "
-     "plan, which the group physician and other professionals report on one claim for the same member, "
-     "(CPT code 77301) are included", False, []),
+    ("Services (CPT codes 77014, 77280, 77285, 77290, 77295, 77306, 77307, 77316, 77317, 77318, 77321, 77331, "
+     "77332, 77333, 77334, 77336, 77338, 77370, 77371, 77372, 77373) reported for the plan (CPT code 77301) are "
+     "included", False, []),
 ])
 def test_scan_line(text, table, expected):
     assert rows(text, table) == expected
