@@ -1,9 +1,24 @@
-"""Billing and diagnosis codes from a policy's code tables.
+"""Billing and diagnosis codes: the policy's code tables and labelled code lists.
 
-Codes come only from coding sections and from code tables elsewhere that announce themselves
-with a system label ("CPT", "HCPCS J3490 ...", "ICD10-PCS" then rows). A code named in a
-history row or in prose is not one of the policy's codes, so every code must lead its row:
-first cell of a table row, first token of a line, or right after a system label.
+Where codes are read:
+- a **coding section** and the sections after it that continue its table: a heading the rules do
+  not know (a test name, a running header or a table cell that the layout took for a heading), a
+  column header ("Description"), or a section that opens with a code row (a table continued after
+  a page break). The table ends at a heading of another kind or at a revision table's header row;
+- outside coding sections, a **labelled block**: it starts at a system label ("CPT", "ICD-10-CM
+  Diagnosis Codes", "Established codes:"), a header whose last column holds the codes, a row led
+  by its label ("HCPCS J3490 ...") or a row of several codes alone, and runs while its lines are
+  codes, their descriptions, headers or further labels;
+- anywhere but history, references and tables of contents, a code right after its label in
+  running text ("Procedure Codes 0005U, 0019U", "CPT 0015U").
+
+A related policy's number is never a code: ids such as "GENE.00052" or "AHS-M2178" are not code
+tokens (code_scan reads a token only where it is not part of a longer id or number).
+
+A code named in prose, a history row or a reference is not one of the policy's codes (code_scan
+says which tokens are mentions). When the coding sections list codes of a system, blocks of that
+system elsewhere (example-test tables, lists in the policy text) are examples: the coding section
+is the policy's list.
 
 The system of a code comes from the nearest label (a heading "CPT Codes", a label row "CPT" carried
 down a grouped table, a header cell "ICD-10-CM Diagnosis Codes") when the code has that system's
@@ -12,68 +27,39 @@ shape, else from the code's shape alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from ..models import Code, CodeSystem, Provenance
+from .code_scan import (ANY, IGNORE, Scan, clean, grid, is_header, is_history_header, is_mark_line,
+                        is_placeholder, is_status, label_system, parse_code_cell, scan_line, system_of)
 from .document import Document, Line
-from .sections import SectionSpan
+from .sections import SectionSpan, match_heading
 
-CPT, HCPCS, CM, PCS = "CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS"
-ICD10 = "ICD-10"  # a label that does not say CM or PCS: decided by shape
-ANY = "ANY"  # a codes label with no system ("Policy Applicable Codes", "CPT/HCPCS")
-IGNORE = "IGNORE"  # tables of things that are not codes of the four systems
+__all__ = ["extract_codes", "label_system", "parse_code_cell", "system_of"]
 
-# Labels that name code lists which are not CPT/HCPCS/ICD-10 codes; checked first, so that
-# "CPT/HCPCS Modifiers" and "Revenue Codes" rows (e.g. "99999 Not Applicable") are skipped.
-NON_SYSTEM_LABELS = re.compile(
-    r"modifier|revenue|bill\s*type|type\s+of\s+bill|place\s+of\s+service|\bPOS\b|\bNDC\b|\bDRG\b|"
-    r"\bMS-DRG\b|HIPPS|taxonomy|condition\s+codes?|occurrence\s+codes?|value\s+codes?|ICD[\s-]?9",
-    re.I)
-# System labels, most specific first.
-SYSTEM_LABELS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"ICD[\s-]?10[\s-]?PCS|\bPCS\b", re.I), PCS),
-    (re.compile(r"ICD[\s-]?10[\s-]?CM", re.I), CM),
-    (re.compile(r"\bICD(?:[\s-]?10)?\b|ICD-?10|diagnosis\s+codes?", re.I), ICD10),
-    (re.compile(r"HCPCS", re.I), HCPCS),
-    (re.compile(r"\bCPT", re.I), CPT),
-    (re.compile(r"\bcodes?\b", re.I), ANY),
-]
-# A label is a short line or cell, not a sentence.
-LABEL_MAX_CHARS = 70
-LABEL_MAX_WORDS = 9
-_GENERIC_LABEL = re.compile(r"\bcodes?(?:\s+list)?$", re.I)
-
-# Shapes, on upper-cased text with no spaces.
-SHAPES: dict[str, re.Pattern] = {
-    CPT: re.compile(r"\d{4}[0-9FTUM]"),  # Category I, II (F), III (T), PLA (U), MAAA (M)
-    HCPCS: re.compile(r"[A-Z]\d{4}"),
-    CM: re.compile(r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"),
-    # letters and digits both: "RELATED" or "EXCLUDE" are words, 1234567 a number
-    PCS: re.compile(r"(?=[0-9A-Z]*[A-Z])(?=[A-Z]*\d)[0-9A-HJ-NP-Z]{7}"),
-}
-# Under an explicit label a code may be printed without its usual marks.
-LABELLED_SHAPES: dict[str, re.Pattern] = {
-    CM: re.compile(r"[A-Z]\d[0-9A-Z]{1,5}"),
-    PCS: re.compile(r"(?=[A-Z]*\d)[0-9A-HJ-NP-Z]{7}"),
-}
-_TOKEN = r"[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?"
-_RANGE_SEP = r"\s*(?:[-\u2010-\u2014]|\bthrough\b|\bthru\b|\bto\b)\s*"
-_ITEM = rf"(?P<a>{_TOKEN})(?:{_RANGE_SEP}(?P<b>{_TOKEN}))?"
-_ITEM_RE = re.compile(rf"{_ITEM}(?![\w.])", re.I)
-_LIST_SEP = re.compile(r"\s*(?:[,;]|\band\b|\bor\b)\s*|\s+", re.I)
-# A line that starts with a code (or a range) and goes on with its description.
-_LEADING_CODE = re.compile(rf"^\s*(?P<item>{_ITEM})(?![\w.])(?:\s*[:\-\u2013\u2014]\s+|\s+|$)(?P<rest>.*)$")
-# CPT books mark add-on codes with "+" ("+99354"); the mark is not part of the code.
-_ADD_ON = re.compile(r"(^|[\s,;])\+(?=\d{4}[0-9FTUM]\b)")
-_MARKS = re.compile(r"[\u00ae\u2122*\u2020\u2021\u00a9]")
-_BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7o]\s+)")
-# Rows that say there is no code, or are a list's "not applicable" placeholder.
-NO_CODE_DESCRIPTION = re.compile(r"^(?:n/?a|none|not\s+applicable|no\s+codes?)\.?$", re.I)
+# A section under an unknown heading continues a code table when a code row shows within this
+# many lines (a test name or a running header taken for a heading sits between table rows; a
+# discussion under its own heading does not start with codes).
+CONTINUATION_LINES = 12
+# Lines printed this many times in a document are running headers and footers: they do not count
+# among those lines.
+FURNITURE_REPEATS = 3
+# A capitalised line of at most this many words inside a code list names a group of codes.
+GROUP_NAME_MAX_WORDS = 5
+# A description that goes on longer than this is no longer one code's description; its wrap is
+# judged on its last characters.
+DESCRIPTION_MAX_CHARS = 1500
+DESCRIPTION_TAIL = 200
+# Where codes come last in their rows, a name printed over more lines than this is not one name.
+NAME_MAX_LINES = 4
+# Sections whose lines are never the policy's codes.
+EXCLUDED_KINDS = {"history", "references", "toc", "archive"}
 _SHAPED = re.compile(r"\b(?:\d{4}[0-9FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})\b")
-# Codes in one row with nothing else that make the row a code table without a label.
-MIN_GRID_CODES = 3
-# Sections whose rows are never the policy's codes.
-EXCLUDED_KINDS = {"history", "references", "toc"}
+# "C34.10 -" / "C34.12": a range printed over two lines
+_OPEN_RANGE = re.compile(r"[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?\s*[-\u2010-\u2014]\s*$")
+_STARTS_CODE = re.compile(r"^\s*[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?(?![\w.])")
+_CONNECTOR_END = re.compile(r"(?:[,;(\[/-]|\b(?:and|or|of|the|in|with|for|to|a|an|by|on|at|as|from))$", re.I)
 
 
 @dataclass
@@ -85,310 +71,332 @@ class _Found:
     line: Line
 
 
-def _clean(text: str) -> str:
-    return _MARKS.sub("", text).strip()
-
-
-def label_system(text: str) -> str | None:
-    """The system a label names (CPT, HCPCS, ICD-10-CM, ICD-10-PCS, ICD-10 undecided, ANY
-    for several or none in particular, IGNORE for non-code lists); None when not a label."""
-    s = _clean(text).rstrip(":").strip()
-    if not s or len(s) > LABEL_MAX_CHARS or len(s.split()) > LABEL_MAX_WORDS or s.endswith((".", ";", ",")):
-        return None
-    if NON_SYSTEM_LABELS.search(s):
-        return IGNORE
-    found = []
-    for pattern, system in SYSTEM_LABELS:
-        if pattern.search(s) and system not in found:
-            found.append(system)
-    if not found:
-        return None
-    specific = [f for f in found if f != ANY]
-    if not specific:
-        # a bare "codes" label must end with the word: "Policy Applicable Codes:", not a sentence
-        return ANY if _GENERIC_LABEL.search(s) and len(s.split()) <= 5 else None
-    if len(specific) == 1 or set(specific) <= {CM, ICD10} or set(specific) <= {PCS, ICD10}:
-        return specific[0]
-    return ANY
-
-
-def system_of(code: str, context: str | None) -> str | None:
-    """The code's system under a label context, or None when it has no code shape."""
-    if context in (CPT, HCPCS, CM, PCS):
-        if SHAPES[context].fullmatch(code) or (context in LABELLED_SHAPES
-                                               and LABELLED_SHAPES[context].fullmatch(code)):
-            return context
-    if context == ICD10:
-        if SHAPES[CM].fullmatch(code):
-            return CM
-        if LABELLED_SHAPES[PCS].fullmatch(code):
-            return PCS
-    for system in (CPT, HCPCS, CM, PCS):
-        if SHAPES[system].fullmatch(code):
-            return system
-    return None
-
-
-def _item(match: re.Match, context: str | None) -> tuple[str, str, str | None] | None:
-    a = match.group("a").upper()
-    b = match.group("b").upper() if match.group("b") else None
-    system = system_of(a, context)
-    if system is None:
-        return None
-    if b is not None:
-        # both ends of a range have the same shape ("C43.0-J3490" is not a range)
-        shape = SHAPES[system] if SHAPES[system].fullmatch(a) else LABELLED_SHAPES[system]
-        if b == a or not shape.fullmatch(b):
-            return None
-    return system, a, b
-
-
-def parse_code_cell(cell: str, context: str | None) -> list[tuple[str, str, str | None]] | None:
-    """All codes when the whole cell is codes or ranges ("C43.0-C43.9", "0537T, 0538T",
-    "23605 23615"); None when anything else is in it."""
-    s = _ADD_ON.sub(r"\1", _clean(cell))
-    if not s:
-        return None
-    out = []
-    pos = 0
-    while pos < len(s):
-        m = _ITEM_RE.match(s, pos)
-        if not m:
-            return None
-        item = _item(m, context)
-        if item is None:
-            return None
-        out.append(item)
-        pos = m.end()
-        sep = _LIST_SEP.match(s, pos)
-        if sep and sep.end() > pos:
-            pos = sep.end()
-        elif pos < len(s):
-            return None
-    return out or None
-
-
-def parse_code_line(text: str, context: str | None) -> tuple[list[tuple[str, str, str | None]], str] | None:
-    """(codes, description) for a plain line led by a code or a code list; None otherwise."""
-    s = _ADD_ON.sub(r"\1", _BULLET.sub("", _clean(text)))
-    whole = parse_code_cell(s, context)
-    if whole:
-        return whole, ""
-    m = _LEADING_CODE.match(s)
-    if not m:
-        return None
-    item = _item(m, context)
-    if item is None:
-        return None
-    rest = m.group("rest").strip()
-    if rest[:1].islower() or rest[:1] in "(%$=<>":
-        return None  # "36511 is reported..." is prose; descriptions start with a capital letter
-    return [item], rest
-
-
-# A text loader may run several short code lines together ("C43.0-C43.9 Melanoma C51.0-C51.9
-# Vulva"): a later code of the first code's system, followed by a capitalised description and
-# not introduced as a mention ("see code 12345 Unlisted"), starts a row of its own.
-_RUN_ON = re.compile(rf"(?<=\s)(?P<item>{_ITEM})(?![\w.])(?=\s+[A-Z(])")
-MENTION_WORDS = frozenset("code codes and or with see to through thru use report plus including include includes "
-                          "except for cpt hcpcs icd-10 icd10 of by".split())
-
-
-def split_run_on(codes: list[tuple[str, str, str | None]], rest: str,
-                 context: str | None) -> list[tuple[list, str]]:
-    """[(codes, description), ...] for a description that may hold further code rows."""
-    system = codes[0][0]
-    out: list[tuple[list, str]] = []
-    for m in _RUN_ON.finditer(rest):
-        before = rest[:m.start()].rstrip()
-        prev_word = before.split(" ")[-1].lower().strip(",;:") if before else ""
-        if not before or prev_word in MENTION_WORDS or before.endswith((",", "(", "/", "-")):
-            continue
-        item = _item(m, system if context in (None, ANY) else context)
-        if item is None or item[0] != system:
-            continue
-        out.append((codes, before))
-        return out + split_run_on([item], rest[m.end():].strip(), context)
-    return [(codes, rest)]
-
-
-# A row led by its system label: "HCPCS J3490 Unclassified drugs", "CPT code 77014", "CPT: 99354".
-_LABEL_LEAD = re.compile(r"^\s*(?P<label>(?:ICD[\s-]?10(?:[\s-]?(?:CM|PCS))?|HCPCS|CPT)(?:\s+codes?)?)"
-                         r"\s*:?\s+(?P<rest>\S.*)$", re.I)
-
-
 @dataclass
-class _State:
-    """Where a table walk stands: the label context and the last code rows (for descriptions
-    printed on the next line or in a continuation row)."""
+class _Table:
+    """Where a walk through a code table stands: the label context, whether the codes come last
+    in their rows, and the last rows (whose description may go on in the next lines)."""
 
     context: str | None
-    last: list[_Found] | None = None
+    code_last: bool = False
+    last: list[_Found] = field(default_factory=list)
+    pending: bool = False  # the last row was a code printed alone: its description comes next
+    closed: bool = False  # a status column came after the description: it is complete
+    names: list[str] = field(default_factory=list)  # name lines waiting for their code (codes last)
+
+    def add(self, found: list[_Found], scan: Scan, line: Line) -> None:
+        self.last = []
+        for row in scan.rows:
+            desc = row.description or None
+            if self.code_last:  # "Test name ... 0485U": the name before the code describes it
+                desc = " ".join([*self.names, row.name]).strip() or None
+                self.names = []
+            rows = [_Found(system, a, b, desc, line) for system, a, b in row.codes]
+            found.extend(rows)
+            self.last = rows
+        self.pending = not self.code_last and len(scan.rows) == 1 and len(self.last) == 1 \
+            and not self.last[0].description
+        self.closed = False
+
+    def describe(self, text: str) -> bool:
+        """Add a line to the last rows' description when it belongs there."""
+        if not self.last or self.closed:
+            return False
+        desc = self.last[0].description
+        if not (self.pending or (desc and _continues(desc, text))):
+            return False
+        for f in self.last:
+            f.description = f"{desc} {text}" if desc else text
+        self.pending = False
+        return True
 
 
-def _add(found: list[_Found], codes, description: str, line: Line, state: _State) -> None:
-    desc = re.sub(r"\s+", " ", description).strip(" -\u2013:;") or None
-    if desc and NO_CODE_DESCRIPTION.match(desc):
-        state.last = None
-        return
-    rows = [_Found(system, a, b, desc, line) for system, a, b in codes]
-    found.extend(rows)
-    state.last = rows
+def _continues(desc: str, text: str) -> bool:
+    """A wrapped description: it stops mid-phrase or the next line starts in lower case."""
+    if len(desc) >= DESCRIPTION_MAX_CHARS:
+        return False
+    tail = desc[-DESCRIPTION_TAIL:]
+    return bool(_CONNECTOR_END.search(tail)) or tail.count("(") > tail.count(")") or text[:1].islower() \
+        or text[:1] in "([" or desc.endswith("-")
 
 
-def _set_context(state: _State, label: str) -> None:
+def _set_context(table: _Table, label: str) -> None:
     # A generic "Group 1 Codes" must not undo a specific "ICD-10-CM Codes" above it.
-    if label != ANY or state.context in (None, ANY, IGNORE):
-        state.context = label
-    state.last = None
+    if label != ANY or table.context in (None, ANY, IGNORE):
+        table.context = label
+    table.last = []
+    table.names = []
+    table.pending = False
 
 
-def _row(line: Line, state: _State, found: list[_Found]) -> str:
-    """Read one table row; returns what it was: 'code', 'label', 'desc', 'header' or 'other'."""
-    cells = [_clean(c) for c in line.cells]
+# -- one line ------------------------------------------------------------------------------------
+
+def _read(line: Line, text: str, table: _Table, found: list[_Found]) -> str:
+    """Read one line of a table; returns what it was: 'code', 'label', 'header', 'desc', 'skip'
+    (marks, placeholders, status values) or 'text'."""
+    if line.is_row:
+        kind = _row(line, table, found)
+        if kind != "text":
+            return kind
+    context = None if table.context == IGNORE else table.context
+    scan = scan_line(text, context, table=True, code_last=table.code_last)
+    if scan.kind == "code":
+        if table.context != IGNORE:
+            if scan.label:
+                _set_context(table, scan.label)
+            table.add(found, scan, line)
+        return "code"
+    if scan.kind == "label":
+        _set_context(table, scan.label)
+        table.code_last = scan.code_last or (table.code_last and scan.label != IGNORE)
+        return "label"
+    if scan.kind in ("mark", "header"):
+        return "skip" if scan.kind == "mark" else "header"
+    if scan.kind == "placeholder" or is_status(text):
+        table.pending = False
+        table.closed = True
+        return "skip"
+    if table.code_last and not _sentence(text):
+        table.names = [*table.names[-(NAME_MAX_LINES - 1):], clean(text)]
+        return "desc"
+    if table.describe(clean(text)):
+        return "desc"
+    return "text"
+
+
+def _row(line: Line, table: _Table, found: list[_Found]) -> str:
+    """A table row from a loader that knows the cells: codes in the first cell (or, in a table
+    whose codes come last, in a later cell), a label cell, a header, or a description continued
+    in a row with an empty first cell."""
+    cells = [clean(c) for c in line.cells]
     while cells and not cells[-1]:
         cells.pop()
     first_empty = bool(cells) and not cells[0]
     cells = [c for c in cells if c] if first_empty else cells
     if not cells:
         return "header"
-    context = None if state.context == IGNORE else state.context
+    context = None if table.context == IGNORE else table.context
     codes = parse_code_cell(cells[0], context)
     if codes:
-        if state.context != IGNORE:
-            grid = [parse_code_cell(c, context) for c in cells[1:] if c]
-            if grid and all(grid):
-                # a grid of codes, several to a row, no descriptions
-                for more in grid:
-                    codes = codes + more
-                _add(found, codes, "", line, state)
-            else:
-                _add(found, codes, " ".join(c for c in cells[1:] if c), line, state)
-        return "code"
-    if _is_header(cells):
-        return "header"
-    lead = _LABEL_LEAD.match(cells[0])
-    if lead and label_system(lead.group("label")) not in (None, IGNORE):
-        # "CPT code 77014 | Computed tomography guidance ..."
-        label = label_system(lead.group("label"))
-        codes = parse_code_cell(lead.group("rest"), label)
-        if codes:
-            _set_context(state, label)
-            _add(found, codes, " ".join(c for c in cells[1:] if c), line, state)
+        if table.context == IGNORE:
             return "code"
+        rest = [parse_code_cell(c, context) for c in cells[1:]]
+        if rest and all(rest):
+            for more in rest:  # a grid of codes, several to a row, no descriptions
+                codes = codes + more
+            _emit(found, table, codes, "", line)
+        else:
+            _emit(found, table, codes, " ".join(c for c, r in zip(cells[1:], rest) if not r), line,
+                  extra=[t for r in rest if r for t in r])
+        return "code"
+    if is_header(" ".join(cells)) or all(is_header(c) for c in cells):
+        return "header"
     label = label_system(cells[0])
     if label is not None:
-        _set_context(state, label)
+        _set_context(table, label)
         if len(cells) > 1 and label != IGNORE:
-            codes = parse_code_cell(cells[1], state.context)
+            codes = parse_code_cell(cells[1], table.context)
             if codes:
-                _add(found, codes, " ".join(c for c in cells[2:] if c), line, state)
+                _emit(found, table, codes, " ".join(cells[2:]), line)
                 return "code"
         return "label"
-    if first_empty and state.last is not None:
+    later = [(i, parse_code_cell(c, context)) for i, c in enumerate(cells) if i]
+    later = [(i, r) for i, r in later if r]
+    if later and table.context != IGNORE:
+        # "Test name | 0239U | C15, C16": a table whose codes follow the name
+        _emit(found, table, [t for _, r in later for t in r],
+              " ".join(c for i, c in enumerate(cells) if i not in dict(later)), line)
+        return "code"
+    if first_empty and table.last:
         text = " ".join(cells)
-        for f in state.last:
+        for f in table.last:
             f.description = f"{f.description} {text}" if f.description else text
         return "desc"
-    return "other"
+    return "text"
 
 
-_HEADER_WORDS = re.compile(r"^(?:codes?|code\s+description|descriptions?|descriptor|number|"
-                           r"long\s+description|short\s+description|code\s+type|type)$", re.I)
+def _emit(found: list[_Found], table: _Table, codes, description: str, line: Line, extra=()) -> None:
+    desc = re.sub(r"\s+", " ", description).strip(" -\u2013:;") or None
+    if desc and is_placeholder(desc):
+        table.last = []
+        return
+    rows = [_Found(system, a, b, desc, line) for system, a, b in [*codes, *extra]]
+    found.extend(rows)
+    table.last = rows
+    table.pending = False
 
 
-def _is_header(cells: list[str]) -> bool:
-    return all(_HEADER_WORDS.match(c.rstrip(":")) for c in cells if c)
-
-
-def _plain(line: Line, state: _State, found: list[_Found]) -> str:
-    """Read one non-table line; same answers as _row."""
-    text = _clean(line.text)
-    if not text:
-        return "header"
-    context = state.context if state.context != IGNORE else None
-    lead = _LABEL_LEAD.match(text)
-    if lead:
-        label = label_system(lead.group("label"))
-        parsed = parse_code_line(lead.group("rest"), label)
-        if label not in (None, IGNORE) and parsed:
-            _set_context(state, label)
-            for codes, desc in split_run_on(parsed[0], parsed[1], state.context):
-                _add(found, codes, desc, line, state)
-            return "code"
-    parsed = parse_code_line(text, context)
-    if parsed:
-        if state.context == IGNORE:
-            return "code"
-        for codes, desc in split_run_on(parsed[0], parsed[1], state.context):
-            _add(found, codes, desc, line, state)
-        return "code"
-    if _is_header([text]):
-        return "header"
-    label = label_system(text)
-    if label is not None:
-        _set_context(state, label)
-        return "label"
-    if NO_CODE_DESCRIPTION.match(text):
-        state.last = None
-        return "header"
-    if state.last and all(f.description is None for f in state.last):
-        # a code printed alone with its description on the next line
-        for f in state.last:
-            f.description = text
-        state.last = None
-        return "desc"
-    return "other"
-
-
-def _read(line: Line, state: _State, found: list[_Found]) -> str:
-    return _row(line, state, found) if line.is_row else _plain(line, state, found)
-
-
-def _coding_section(span: SectionSpan, found: list[_Found]) -> None:
-    state = _State(label_system(span.heading) if span.heading else None)
-    for line in span.lines:
-        _read(line, state, found)
-
-
-def _other_section(span: SectionSpan, found: list[_Found]) -> None:
-    """Outside coding sections only a labelled block counts: it starts at a system label (a
-    label line, a label cell, "HCPCS J3490 ...") and runs while rows are codes, their
-    descriptions, headers or further labels."""
-    heading_label = label_system(span.heading) if span.heading else None
-    active = heading_label not in (None, IGNORE)
-    state = _State(heading_label if active else None)
-    for line in span.lines:
-        if not active:
-            probe = _State(None)
-            scratch: list[_Found] = []
-            kind = _read(line, probe, scratch)
-            # a row of nothing but codes, several of them, is a code table by itself
-            grid = kind == "code" and len(scratch) >= MIN_GRID_CODES and all(not f.description for f in scratch)
-            starts = grid or (kind == "label" and probe.context not in (None, IGNORE)) or (
-                kind == "code" and probe.context not in (None, ANY, IGNORE))
-            if not starts:
-                continue
-            active = True
-            state = probe
-            found.extend(scratch)
+def _texts(lines: list[Line]) -> list[tuple[Line, str]]:
+    """The lines to read, with a range printed over two lines ("C34.10 -" / "C34.12") joined, and
+    mark lines (a lone "®", a dagger, a stray watermark letter) dropped."""
+    out: list[tuple[Line, str]] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
             continue
-        kind = _read(line, state, found)
-        if kind == "other":
-            active = False
-            state = _State(None)
+        text = line.text
+        if not line.is_row and is_mark_line(text):
+            continue
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if not line.is_row and _OPEN_RANGE.search(clean(text)[-24:]) and _STARTS_CODE.match(clean(nxt)):
+            text = clean(text) + clean(nxt)
+            skip = True
+        out.append((line, text))
+    return out
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+def _continues_table(span: SectionSpan, furniture: frozenset[str]) -> bool:
+    """A section right after a code table that is still that table: its heading is a column
+    header, or its first line is a code row, or its heading is not a known section heading and
+    the section looks like table rows (a code within its first lines, or only a few lines)."""
+    texts = [(line, text) for line, text in _texts(span.lines) if text not in furniture]
+    if span.heading is not None and is_header(span.heading):
+        return True
+    for line, text in texts[:1]:
+        scan = scan_line(text, None, table=True)
+        if scan.kind == "code" and scan.rows[0].lead in ("start", "label"):
+            return True
+    if span.heading is not None and match_heading(span.heading) is not None:
+        return False
+    if len(texts) < CONTINUATION_LINES:
+        return True
+    first = ([span.heading] if span.heading else []) + [t for _, t in texts[:CONTINUATION_LINES]]
+    return any(scan_line(t, None, table=True).kind == "code" for t in first)
+
+
+def _section_lines(span: SectionSpan, in_table: bool) -> list[Line]:
+    """A section's lines to read, its heading first when it is part of a table (a test name with
+    its code, "HCPCS S3854", "Caris Assure0485U")."""
+    if in_table and span.heading_line is not None:
+        return [span.heading_line, *span.lines]
+    return span.lines
+
+
+def _coding(span: SectionSpan, table: _Table | None, found: list[_Found]) -> _Table | None:
+    """Read a coding section (or a section continuing its table); None when a revision table
+    starts inside it."""
+    if table is None:
+        table = _Table(label_system(span.heading) if span.heading else None)
+    elif span.heading and (head := label_system(span.heading)) is not None:
+        _set_context(table, head)
+    lines = span.lines if span.kind == "coding" and match_heading(span.heading or "") else \
+        _section_lines(span, True)
+    for line, text in _texts(lines):
+        if is_history_header(text):
+            return None
+        _read(line, text, table, found)
+    return table
+
+
+def _block_start(line: Line, text: str, prev_text: str, found: list[_Found]) -> tuple[_Table | None, Scan]:
+    """The table a line opens outside coding sections (with the codes it already holds), and the
+    line read as running text (for its labelled codes when it opens nothing)."""
+    plain = scan_line(text, None, table=False)
+    if line.is_row:
+        probe, scratch = _Table(None), []
+        kind = _row(line, probe, scratch)
+        if (kind == "label" and probe.context not in (None, IGNORE)) or (
+                kind == "code" and probe.context not in (None, ANY, IGNORE)):
+            found.extend(scratch)
+            return probe, plain
+    scan = scan_line(text, None, table=True)
+    if scan.kind == "label" and scan.label not in (None, IGNORE):
+        return _Table(scan.label, code_last=scan.code_last), plain
+    labelled = plain.kind == "code" and plain.rows[0].lead == "label" and plain.label not in (None, ANY)
+    if labelled or (grid(scan) and not _mid_sentence(prev_text)):
+        table = _Table(plain.label if labelled else None)
+        table.add(found, plain if labelled else scan, line)
+        return table, Scan("text")
+    return None, plain
+
+
+def _inline(line: Line, scan: Scan, found: list[_Found]) -> None:
+    """Codes right after their label in running text ("Procedure Codes 0005U, 0019U")."""
+    if scan.kind == "code":
+        for row in scan.rows:
+            found.extend(_Found(s, a, b, row.description or None, line) for s, a, b in row.codes)
+
+
+def _other(span: SectionSpan, table: _Table | None, blocks: list[_Found], inline: list[_Found]) -> _Table | None:
+    """Outside coding sections: labelled blocks, and labelled codes in running text."""
+    continued = table is not None
+    head = label_system(span.heading) if span.heading else None
+    if head not in (None, IGNORE) and not continued:
+        table = _Table(head)  # "ICD-10-CM Diagnosis Codes" as a heading opens a block
+    lines = _section_lines(span, continued)
+    prev_text = ""
+    for line, text in _texts(lines):
+        if table is None:
+            table, plain = _block_start(line, text, prev_text, blocks)
+            if table is None:
+                _inline(line, plain, inline)
+        elif is_history_header(text):
+            table = None
+        else:
+            kind = _read(line, text, table, blocks)
+            if kind == "text" and not _group_name(text):
+                table = None
+                _inline(line, scan_line(text, None, table=False), inline)
+        prev_text = text
+    return table
+
+
+def _mid_sentence(text: str) -> bool:
+    """A line that stops in the middle of a sentence ("Routine maintenance, codes"): a list of
+    codes on the next line is part of that sentence, not a table."""
+    s = clean(text)
+    words = s[-40:].split()
+    return bool(s) and (bool(_CONNECTOR_END.search(s[-20:])) or s.endswith(",") or (
+        len(words) >= 3 and words[-1].isalpha() and words[-1].islower()))
+
+
+def _group_name(text: str) -> bool:
+    """A short capitalised line between code rows ("Genetic Counseling"): the name of the group of
+    codes that follows, not the end of the list."""
+    s = clean(text)
+    return 0 < len(s.split()) <= GROUP_NAME_MAX_WORDS and s[:1].isupper() and not s.endswith((".", ":", ";"))
+
+
+def _sentence(text: str) -> bool:
+    s = clean(text)
+    return len(s.split()) >= 8 and (s.endswith((".", ":")) or bool(re.search(r"[a-z]\. [A-Z]", s)))
 
 
 def extract_codes(doc: Document, sections: list[SectionSpan]) -> tuple[list[Code], list[str]]:
     """The policy's codes, deduplicated by (system, code, code_end), in document order."""
-    found: list[_Found] = []
+    coding: list[_Found] = []
+    blocks: list[_Found] = []
+    inline: list[_Found] = []
+    table: _Table | None = None
+    origin = None  # "coding" or "block": where the open table started
+    # lines printed again and again (running headers and footers) say nothing about a table
+    counts = Counter(ln.text for ln in doc.lines)
+    furniture = frozenset(t for t, n in counts.items() if n >= FURNITURE_REPEATS)
     for span in sections:
         if span.kind in EXCLUDED_KINDS:
-            continue
-        if span.kind == "coding":
-            _coding_section(span, found)
+            table = origin = None
+        elif span.kind == "coding" or (origin == "coding" and _continues_table(span, furniture)):
+            table = _coding(span, table if origin == "coding" else None, coding)
+            origin = "coding" if table is not None else None
         else:
-            _other_section(span, found)
+            going_on = origin == "block" and _continues_table(span, furniture)
+            table = _other(span, table if going_on else None, blocks, inline)
+            origin = "block" if table is not None else None
+    # the coding section is the policy's list of the systems it names; a block elsewhere of the same
+    # system is an example table ("Example Tests (Labs) | Common CPT Codes")
+    listed = {f.system for f in coding}
+    found = sorted(coding + [f for f in blocks if f.system not in listed] + inline, key=lambda f: f.line.start)
+    codes = _dedupe(found)
+    warnings: list[str] = []
+    if not codes and any(s.kind == "coding" and any(_SHAPED.search(ln.text) for ln in s.lines) for s in sections):
+        # a coding section that prints something shaped like a code, yet no code row was read
+        warnings.append("codes: a coding section shows codes but none could be read from it")
+    return codes, warnings
+
+
+def _dedupe(found: list[_Found]) -> list[Code]:
     codes: list[Code] = []
     index: dict[tuple[str, str, str | None], Code] = {}
     for f in found:
@@ -401,8 +409,4 @@ def extract_codes(doc: Document, sections: list[SectionSpan]) -> tuple[list[Code
                     provenance=Provenance(page=f.line.page, start=f.line.start, end=f.line.end))
         index[key] = code
         codes.append(code)
-    warnings: list[str] = []
-    if not codes and any(s.kind == "coding" and any(_SHAPED.search(ln.text) for ln in s.lines) for s in sections):
-        # a coding section that prints something shaped like a code, yet no code row was read
-        warnings.append("codes: a coding section shows codes but none could be read from it")
-    return codes, warnings
+    return codes

@@ -235,3 +235,44 @@ def history_rules() -> HistoryRules:
 
 def reference_rules() -> ReferenceRules:
     return list_rules().references
+
+
+# -- code lists -----------------------------------------------------------------------------------
+
+class SystemLabel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    system: Literal["CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS", "ICD-10", "ANY"]
+    pattern: str
+
+
+class HistoryHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: tuple[str, ...]
+    needs_one_of: tuple[str, ...]
+    needs: str
+
+
+class CodeRules(_Rules):
+    non_system_labels: tuple[str, ...]
+    system_labels: tuple[SystemLabel, ...]
+    generic_label_max_words: int
+    generic_label: str
+    code_column: str
+    inline_labels: tuple[str, ...]
+    header_words: tuple[str, ...]
+    mention_words: tuple[str, ...]
+    prose_followers: tuple[str, ...]
+    no_code: tuple[str, ...]
+    status_values: tuple[str, ...]
+    history_header: HistoryHeader
+
+
+@lru_cache(maxsize=1)
+def code_rules() -> CodeRules:
+    rules = CodeRules.model_validate(_load("codes.json"))
+    for pat in (*rules.non_system_labels, *(s.pattern for s in rules.system_labels), rules.generic_label,
+                rules.code_column, *rules.inline_labels, *rules.no_code, *rules.status_values):
+        re.compile(pat)  # a broken pattern fails here, at load time
+    return rules

@@ -326,3 +326,224 @@ def test_add_on_marks_and_label_colon_lists():
     assert keys(codes) == [("CPT", "99354", None), ("CPT", "99355", None), ("CPT", "99417", None),
                            ("HCPCS", "J9999", None), ("ICD-10-CM", "E08.00", "E13.9")]
     assert codes[3].description == "Not otherwise classified, antineoplastic drugs"
+
+
+# -- issue 7, item 7: codes in layouts seen at payers outside ../shared ---------------------------
+
+def codes_of(*blocks):
+    return [(c.system.value, c.code, c.code_end) for c in run(*blocks)]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # a label with its codes in running text, after a list of test names
+    (["Zeta Panel [Proprietary 20-gene assay from Acme Labs] Procedure Codes 0005U, 0019U, 81479 Other Assays:",
+      "Beta Score [Serum test from Example Diagnostics] CPT 0015U Gamma Index [Algorithm from Acme Labs]"],
+     [("CPT", "0005U", None), ("CPT", "0019U", None), ("CPT", "81479", None), ("CPT", "0015U", None)]),
+    # a comma list with one comma lost, and a trailing comma
+    (["Applicable service codes: 81162, 81163 81164, 0011M, 0091U,"],
+     [("CPT", "81162", None), ("CPT", "81163", None), ("CPT", "81164", None), ("CPT", "0011M", None),
+      ("CPT", "0091U", None)]),
+    # a space-separated diagnosis list after its label
+    (["Testing is covered for these cancers. Diagnosis Codes C00.0 C00.1 C01 C02.8 D37.01"],
+     [("ICD-10-CM", "C00.0", None), ("ICD-10-CM", "C00.1", None), ("ICD-10-CM", "C01", None),
+      ("ICD-10-CM", "C02.8", None), ("ICD-10-CM", "D37.01", None)]),
+    # mentions in running text are not codes
+    (["See 0612U for the tissue version. Do not report 0306U in conjunction with 0307U.",
+      "Providers should bill CPT code 81479 with a description of the test.",
+      "Except for CPT codes 99281-99285, providers may choose the level. CPT codes 99211-99215 use time.",
+      "The test (CPT code 0242U) is one example; the panel is listed in CPT codes 81200-81355."],
+     []),
+])
+def test_labelled_codes_in_running_text(lines, expected):
+    assert codes_of(("Policy", "policy", lines)) == expected
+
+
+def test_bulletin_prose_list_of_ranges_opens_a_block():
+    # a labelled block of ranges in a reimbursement bulletin, and history rows that list codes
+    assert codes_of(
+        ("Covered Code Ranges", "policy", ["G0452, S3620, S3800-S3870, 81161-81170, 0002M-0010M,",
+                                           "Counseling Services", "S0265 , 96041"]),
+        ("Comments", "other", ["3/1/21 2/2/21 Routine maintenance, codes",
+                               "81163-81167, 81187, 81234,", "81443 and 81518 added to policy."]),
+    ) == [("HCPCS", "G0452", None), ("HCPCS", "S3620", None), ("HCPCS", "S3800", "S3870"),
+          ("CPT", "81161", "81170"), ("CPT", "0002M", "0010M"), ("HCPCS", "S0265", None), ("CPT", "96041", None)]
+
+
+def test_rows_run_on_into_each_other_in_a_coding_section():
+    # a text layer that joined table rows into one paragraph
+    assert codes_of(("Coding", "coding", [
+        "CPT 81200 ABC1 (example gene 1) (eg, test disease) gene analysis; common variants (eg, 1234A>G) "
+        "81201 ABC2 (example gene 2) gene analysis, exons 12 and 13 81202 DEF1 (example gene 3) full sequence",
+        "analysis; known familial variants [for ABC1 81200, 81201] 0501U (E/I) Oncology (colon), blood, "
+        "quantitative measurement of cell-free DNA 0502U Oncology (lung), see 0612U for the tissue test",
+    ])) == [("CPT", "81200", None), ("CPT", "81201", None), ("CPT", "81202", None), ("CPT", "0501U", None),
+            ("CPT", "0502U", None)]
+
+
+@pytest.mark.parametrize("line, code", [
+    ("81479Unlisted molecular pathology procedure", "81479"),  # glued to its description
+    ("0011MOncology, prostate, mRNA expression assay", "0011M"),
+    ("Zeta Liquid Panel0485U", "0485U"),  # glued to the end of a test name
+    ("KIT exon 11 targeted analysis (e.g. codon 557)81272", "81272"),
+])
+def test_codes_glued_to_a_word(line, code):
+    assert codes_of(("Coding", "coding", ["CPT", line])) == [("CPT", code, None)]
+
+
+def test_a_table_whose_codes_come_last_after_a_flattened_header():
+    # "Tests | Codes" header glued together, names over several lines, a code glued to a number
+    codes = run(("Introduction", "description", [
+        "Tests addressed by this guidelineProcedure codes",
+        "ABC1 sequencing81201",
+        "DEF2 translocation analysis,",
+        "major breakpoint",
+        "81168",
+        "GHI3 mutation analysis, exon 1081339",
+        "JKL4 targeted analysis81345 xyz Panel Kit0177U",  # two rows run together
+        "©2025 Example Vendor Page 1 of 9",
+        "100 Main Street, Springfield, IL 62701 (555) 010-0100",
+        "These guidelines apply to services managed by the vendor as outlined in the plan's list.",
+        "Criteria for testing are below and apply to members with 81479 results.",
+    ]))
+    assert [(c.code, c.description) for c in codes] == [
+        ("81201", "ABC1 sequencing"), ("81168", "DEF2 translocation analysis, major breakpoint"),
+        ("81339", "GHI3 mutation analysis, exon 10"), ("81345", "JKL4 targeted analysis"),
+        ("0177U", "xyz Panel Kit")]
+
+
+def test_a_flattened_code_column_header_in_running_text():
+    assert codes_of(("Introduction", "description", [
+        "Screening tests are addressed. Tests addressed by this guidelineProcedure codes Multi-Test Early "
+        "Detection screening tests 81599 81479 Criteria Introduction Requests are reviewed as below."
+    ])) == [("CPT", "81599", None), ("CPT", "81479", None)]
+
+
+def test_codes_alone_on_their_lines_with_descriptions_and_status_columns():
+    codes = run(("Coding Information", "coding", [
+        "Code(s) Description Comments",
+        "81327",
+        "ABC9 (example gene) promoter methylation",
+        "analysis",
+        "Not Covered",
+        "New Code Effective",
+        "01/01/2024",
+        "0091U",
+        "Oncology (colon) screening, cell enumeration of circulating",
+        "tumor cells, reported as positive or negative",
+        "Not Covered if used to",
+        "report any test outlined in",
+    ]))
+    assert [(c.code, c.description) for c in codes] == [
+        ("81327", "ABC9 (example gene) promoter methylation analysis"),
+        ("0091U", "Oncology (colon) screening, cell enumeration of circulating tumor cells, reported as "
+                  "positive or negative"),
+    ]
+
+
+def test_ranges_with_dashes_spaces_and_split_over_two_lines():
+    assert codes_of(("ICD-10 Codes", "coding", [
+        "Code Description",
+        "E01.0 \u2013 E01.2 Iodine-deficiency related disorders",
+        "C34.10 -",
+        "C34.12",
+        "Malignant neoplasm of upper lobe (code range) C34.30- C34.32 Lower lobe (code range)",
+        "D05.00-",
+        "D05.02",
+        "Lobular carcinoma in situ (code range)",
+    ])) == [("ICD-10-CM", "E01.0", "E01.2"), ("ICD-10-CM", "C34.10", "C34.12"), ("ICD-10-CM", "C34.30", "C34.32"),
+            ("ICD-10-CM", "D05.00", "D05.02")]
+
+
+def test_marks_and_stray_letters_between_lines_do_not_break_a_table():
+    codes = run(("Coding", "coding", [
+        "CPT", "\u00ae", "*", "Codes", "Description",
+        "0242U", "\u2122", "e", "Targeted genomic sequence analysis panel, solid organ neoplasm",
+        "81404 \u2020 Molecular pathology procedure, Level 5",
+    ]))
+    assert [(c.code, c.description) for c in codes] == [
+        ("0242U", "Targeted genomic sequence analysis panel, solid organ neoplasm"),
+        ("81404", "Molecular pathology procedure, Level 5")]
+
+
+@pytest.mark.parametrize("line", ["No code(s) identified", "Not Applicable", "N/A", "None", "No codes apply"])
+def test_placeholders_say_there_is_no_code(line):
+    assert codes_of(("HCPCS Codes", "coding", ["Code Description", line])) == []
+
+
+def test_flattened_rows_with_an_effective_date_before_the_description():
+    assert codes_of(("Coding", "coding", [
+        "CPT 0501U (Effective 04/01/2025) Oncology (colon), blood, quantitative measurement "
+        "0502U (Effective 07/01/2025) Oncology (lung), plasma, algorithm reported as a score"
+    ])) == [("CPT", "0501U", None), ("CPT", "0502U", None)]
+
+
+def test_a_code_table_continues_across_headings_the_layout_invented():
+    # test names and running headers taken for headings, a column header, and a known heading
+    # ("Policy") that is a table cell because a code row follows it at once
+    assert codes_of(
+        ("Coding", "coding", ["CPT", "0239U Zeta Liquid", "Panel (Acme"]),
+        ("Laboratories)", "other", ["81455 Omega Panel", "(Example Health)"]),
+        ("Example Plan Medical Policy Guideline", "other", ["Page 3 of 9", "0242U Delta CDx"]),
+        ("Codes", "coding", []),
+        ("Description", "description", ["81291 MTHFR (example) gene analysis 81490 Autoimmune panel"]),
+        ("policy", "policy", ["81599", "Unlisted multianalyte assay", "Not Covered"]),
+        ("Rationale", "evidence", ["81162 was studied in 200 patients.", "0001U Early study of cells"]),
+    ) == [("CPT", "0239U", None), ("CPT", "81455", None), ("CPT", "0242U", None), ("CPT", "81291", None),
+          ("CPT", "81490", None), ("CPT", "81599", None)]
+
+
+def test_revision_table_inside_a_coding_section_is_history():
+    assert codes_of(("Codes", "coding", [
+        "CPT/HCPCS",
+        "81462 Solid organ neoplasm panel",
+        "Status Review Date Effective Date Action",
+        "Revised 04/15/2024 11/17/2024 Review. Moved CPT code 0177U from another guideline.",
+        "Updated codes 10/01/2024 Added CPT codes 0485U, 0486U (NMN). Moved from other guideline:",
+        "81327, 0011M, 0356U,",
+        "0368U, 0496U (NMN).",
+    ])) == [("CPT", "81462", None)]
+
+
+def test_example_tables_give_way_to_the_coding_section_of_the_same_system():
+    assert codes_of(
+        ("Policy Statement", "policy", ["Example Tests (Labs) Common CPT Codes",
+                                        "Zeta Panel (Acme Labs) 0037U", "Omega Profile (Example Health) 81445"]),
+        ("Coding", "coding", ["Type Code Description", "CPT", "81445 Targeted genomic sequence analysis panel",
+                              "ICD-10-CM", "C34.90 Malignant neoplasm of lung"]),
+    ) == [("CPT", "81445", None), ("ICD-10-CM", "C34.90", None)]
+
+
+@pytest.mark.parametrize("line", [
+    "L858R Exon 21 substitution in EGFR",  # mutation names shaped like dotless ICD-10-CM codes
+    "G551D Gating variant",
+    "W515A MPL variant",
+    "CACNA1A Analysis, Example Lab",  # gene symbols shaped like ICD-10-PCS codes
+    "TMEM127 Analysis, Example Lab",
+])
+def test_variant_and_gene_names_under_an_icd_label_are_not_codes(line):
+    assert codes_of(("Coding", "coding", ["ICD-10 Diagnosis", line])) == []
+
+
+def test_related_policy_numbers_and_ids_are_not_codes():
+    assert codes_of(
+        ("Related Policies", "related", ["GENE.00052 Gene Panel Testing", "AHS-M2178 Example policy"]),
+        ("Coding", "coding", ["Please refer to MED.00120 and policy 81479 for details.", "CPT",
+                              "AHS-M2178 Example policy", "81479 Unlisted molecular pathology procedure"]),
+    ) == [("CPT", "81479", None)]
+
+
+def test_a_lead_in_clause_names_the_codes_after_its_colon():
+    assert codes_of(("Coding", "coding", [
+        "For the following CPT codes when specified as testing of a blood specimen: 86152 Cell enumeration "
+        "using immunologic selection; 86153 physician interpretation and report",
+    ])) == [("CPT", "86152", None), ("CPT", "86153", None)]
+
+
+def test_a_flattened_table_after_a_label_in_a_one_line_page():
+    # a web page flattened into one line: the table runs until the text goes on in sentences
+    line = ("Coding Section Codes Number Description CPT 81162 ABC1 (example), gene analysis; full sequence "
+            "81163 ABC1 (example) gene analysis 0011M Oncology, prostate cancer, mRNA expression assay "
+            "Procedure codes on this page are a general reference. Reviewed 6/11/19. Added CPT 81479 to "
+            "Billing section and deleted CPT codes 86152 and 86153 from it; 0022U Panel was retired.")
+    assert codes_of((None, "metadata", [line])) == [("CPT", "81162", None), ("CPT", "81163", None),
+                                                    ("CPT", "0011M", None)]
