@@ -22,6 +22,8 @@ _LEADING_ID = re.compile(r"^\s*(?:[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s|[A-Z]{
 # "Guideline#: CG-GENE-14 Publish Date: ...": a labelled field starts its own line
 _FIELD = re.compile(r"^[A-Z][\w#/&()'-]*(?: [\w#/&()'-]+){0,3}:\s+[A-Z0-9]")
 _LEADING_CODE = re.compile(r"^\s*(?:\d{4}[0-9A-Z]|[A-Z]\d{4})\s+[A-Z(]")
+_CODE_SHAPE = r"(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)"
+_ANY_CODE = re.compile(rf"(?<![\w.-]){_CODE_SHAPE}(?:\s*[-\u2013]\s*{_CODE_SHAPE})?(?![\w-])")
 _LEADER = re.compile(r"(?:\.\s?){4,}")
 _TRAILING_WIDE_SPACES = re.compile(r"(?<=\S)[\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000][\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000 ]*$", re.M)
 
@@ -197,8 +199,10 @@ def unwrap(text: str, width: int | None = None) -> str:
         wrapped = (last >= 0.6 * width or (t[:1].islower() and not prev.endswith(_CLAUSE_END))
                    or (url_next and prev.endswith(":"))
                    # a code table's row runs on until the next code: "0231U Oncology ... insertions" /
-                   # "GeneScan(R) SMN1 Analysis, Acme Labs" (the test's name, printed under it)
-                   or (bool(_LEADING_CODE.match(prev)) and not prev.endswith(_CLAUSE_END[1:]) and not _FIELD.match(t)))
+                   # "GeneScan(R) SMN1 Analysis, Acme Labs" (the test's name, printed under it); a
+                   # line that holds codes ("C18-C20, C24," "81275, 81276 Name") is a cell of its own
+                   or (bool(_LEADING_CODE.match(prev)) and not prev.endswith(_CLAUSE_END[1:]) and not _FIELD.match(t)
+                       and not _ANY_CODE.search(t)))
         if _LEADER.search(s) or _LEADER.search(prev) or is_chrome_line(t) or _known_heading(t):
             # "Effective Date ...... 7/15/2026": a label and its value, a row; "back to top";
             # "Position Statement": a known section heading never continues a sentence

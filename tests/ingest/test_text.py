@@ -111,3 +111,20 @@ def test_no_break_spaces_ending_a_line_are_no_markdown_hard_break(pad):
     assert [b.text for b in blocks] == ["Acme Labs. Acme launches a new test. Springfield: Acme; May 3, 2031",
                                         "Doe J, Roe R. A study of tests. J Tests. 2030;1(2):3-4.",
                                         "A line with a hard break continues here."]
+
+
+def test_a_code_rows_name_runs_on_but_a_line_of_codes_is_a_cell_of_its_own():
+    # a table whose rows print a code, the test's name over several lines, then its diagnosis codes
+    text = "\n".join([
+        "0999U Acme Tumor Profile (Acme",
+        "Laboratories)",
+        "C18-C20, C24,",
+        "C43",
+        "81999 Cell-Free DNA Panel",
+        "Blood (Zenith Labs)",
+        "Z19.2",
+        "The codes above are listed for reference only and do not guarantee payment by the plan.",
+    ] * 3)
+    lines = unwrap(text, 80).split("\n")
+    assert lines[:5] == ["0999U Acme Tumor Profile (Acme Laboratories)", "C18-C20, C24,", "C43",
+                         "81999 Cell-Free DNA Panel Blood (Zenith Labs)", "Z19.2"]
