@@ -1,21 +1,30 @@
 """Coverage statements: sentences of the policy sections whose main predicate says what the plan
-decides about the service (rules/positions.json), with the criteria list under each attached."""
+decides about the service (rules/positions.json), with their criteria (criteria.py).
+
+Sentences are read from the units of paragraphs.py (printed lines joined back into paragraphs
+and list items), so a statement wrapped over several lines of flattened text is one sentence.
+Only the policy and coding sections give statements; rationale, background, evidence,
+appendices and the history table describe or quote coverage without deciding it. The rest of
+the text is read only when a document has no statement in a policy section at all.
+"""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..models import Position, Provenance, Statement
-from .document import Document, Line
+from .criteria import criteria_sections, criteria_under, is_appendix_heading, refers_to_criteria
+from .document import Document
+from .paragraphs import Unit, list_marker, section_units, wrap_width
 from .sections import SectionSpan
+from .vocab import position_rules
 
 POLICY_KINDS = ("policy", "coding")  # coding notes say what is not separately reimbursable
 FALLBACK_KINDS = ("policy", "guidelines", "other", "metadata", "description")
-_PRIORITY = {p: i for i, p in enumerate(("investigational", "not_medically_necessary", "not_covered",
-                                          "medically_necessary", "covered"))}
+_MIN_WORDS = 4  # fewer words than this is a label or a table cell, not a statement
+_ROW_MIN_WORDS = 6
+_NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -27,16 +36,18 @@ def _nlp():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     matcher = Matcher(nlp.vocab)
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/positions.json").read_text("utf-8"))
-    for entry in data["positions"]:
-        position = Position(entry["position"]).value
-        matcher.add(position, [_compile(p) for p in entry["phrases"]])
+    for entry in position_rules().positions:
+        matcher.add(entry.position, [_compile(p) for p in entry.phrases])
     return nlp, matcher
 
 
 def _compile(phrase: str) -> list[dict]:
-    tokens = []
+    """A phrase of positions.json as a Matcher pattern (the syntax is in the file's `_doc`)."""
+    tokens: list[dict] = []
     for word in phrase.split():
+        if re.fullmatch(r"~\d+", word):
+            tokens.append({"OP": f"{{0,{word[1:]}}}"})
+            continue
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
         if word.startswith("(") and word.endswith(")"):
@@ -51,33 +62,41 @@ def _compile(phrase: str) -> list[dict]:
     return tokens
 
 
-_SUBORDINATE = re.compile(r"^(?:if|when|because|although|unless|while|since|where|whereas|once|after|before)\b", re.I)
-_LEAD_LABEL = re.compile(r"^\s*(?:note|notes|important|policy|statement|position)\s*:\s*", re.I)
-_ENUM = re.compile(r"^\s*(?:[-•▪●◦·*]\s+)?(?:(?P<roman>[IVXivx]{1,5})|(?P<letter>[A-Za-z])|(?P<num>\d{1,2}))[.)]\s+")
-_BULLET = re.compile(r"^\s*[-•▪●◦·*]\s+")
-_NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
+@lru_cache(maxsize=1)
+def _openers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    rules = position_rules()
+    label = re.compile(r"^\s*(?:" + "|".join(map(re.escape, rules.lead_labels)) + r")\s*:\s*", re.I)
+    sub = re.compile(r"^(?:" + "|".join(map(re.escape, rules.subordinators)) + r")\b", re.I)
+    verb = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(rules.subject_verbs))) + r")\b", re.I)
+    return label, sub, verb
 
 
 def classify(span) -> str:
-    """The position of one spaCy sentence span (see module doc for the rule)."""
+    """The position of one spaCy sentence span or doc."""
     _nlp_, matcher = _nlp()
     doc = span.as_doc() if hasattr(span, "as_doc") else span
     return _position(doc.text, _matches(doc, matcher))
 
 
 def _position(text: str, matches: list[tuple[str, int]]) -> str:
-    """Position from the predicates found in a sentence (label, char offset in `text`)."""
+    """Position from the predicates found in a sentence (label, char offset in `text`): those of
+    its main clause (after a lead label or an opening subordinate clause), and of those, the ones
+    after the subject ("Experimental services are not covered" is not_covered), when there are."""
+    label, sub, verb = _openers()
     start_char = 0
-    lead = _LEAD_LABEL.match(text)
+    lead = label.match(text)
     if lead:
         start_char = lead.end()
-    if _SUBORDINATE.match(text[start_char:]):
+    if sub.match(text[start_char:]):
         comma = text.find(", ", start_char)
         if comma > 0:
             start_char = comma + 2
     main = [m for m in matches if m[1] >= start_char] or matches
     if not main:
         return Position.OTHER.value
+    first_verb = verb.search(text, start_char)
+    if first_verb:
+        main = [m for m in main if m[1] >= first_verb.start()] or main
     found = {m[0] for m in main}
     if "investigational" in found and "not_medically_necessary" in found:
         return "investigational"
@@ -95,39 +114,38 @@ def _matches(doc, matcher) -> list[tuple[str, int]]:
 
 
 @dataclass
-class _Unit:
+class _Sentence:
     text: str
-    line: Line
-    offset: int  # where text starts inside line.text
-    section: SectionSpan
+    start: int  # in the unit's text
+    end: int
+    position: str
 
 
-def _units(sections: list[SectionSpan]) -> list[_Unit]:
-    units = []
-    for sec in sections:
-        for ln in sec.lines:
-            if sec.kind == "coding" and (ln.is_row or not _NOTE.match(ln.text)):
-                continue  # in coding sections, only notes can state coverage
-            if ln.is_row:
-                cells = [c for c in ln.text.split("\t")]
-                # the statement is in the longest cell; the others are labels ("Other applications")
-                best = max(cells, key=len)
-                if len(best.split()) >= 6:
-                    units.append(_Unit(best, ln, ln.text.find(best), sec))
-            else:
-                units.append(_Unit(ln.text, ln, 0, sec))
-    return units
+def _reading(unit: Unit) -> tuple[str, int]:
+    """The text of a unit that can state coverage, and where it starts in the unit's text: a
+    row's longest cell (the others are labels such as "Other applications"), else all of it."""
+    if not unit.is_row:
+        return unit.text, 0
+    best = max(unit.text.split("\t"), key=len)
+    return (best, unit.text.find(best)) if len(best.split()) >= _ROW_MIN_WORDS else ("", 0)
 
 
-def _enum_type(text: str) -> str | None:
-    m = _ENUM.match(text)
-    if m:
-        for kind in ("roman", "letter", "num"):
-            if m.group(kind):
-                return kind
-    if _BULLET.match(text):
-        return "bullet"
-    return None
+def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
+    """The sentences of each unit with their positions (one Matcher pass per unit)."""
+    nlp, matcher = _nlp()
+    readings = [_reading(u) for u in units]
+    out: list[list[_Sentence]] = []
+    for (text, offset), sdoc in zip(readings, nlp.pipe(t for t, _ in readings)):
+        doc_matches = _matches(sdoc, matcher) if text else []
+        sents = []
+        for sent in sdoc.sents:
+            if len([t for t in sent if not t.is_punct]) < _MIN_WORDS:
+                continue
+            rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
+            sents.append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char,
+                                   _position(sent.text, rel)))
+        out.append(sents)
+    return out
 
 
 def _merge_repeated(statements: list[Statement]) -> list[Statement]:
@@ -153,10 +171,11 @@ def _merge_repeated(statements: list[Statement]) -> list[Statement]:
 
 
 def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list[Statement], list[str]]:
-    statements = _merge_repeated(_extract(doc, [s for s in sections if s.kind in POLICY_KINDS]))
+    units = section_units(sections, wrap_width(doc))
+    statements = _merge_repeated(_extract(units, sections, POLICY_KINDS))
     warnings: list[str] = []
     if not statements:
-        statements = _merge_repeated(_extract(doc, [s for s in sections if s.kind in FALLBACK_KINDS]))
+        statements = _merge_repeated(_extract(units, sections, FALLBACK_KINDS))
         if statements:
             warnings.append("no policy section found; coverage statements taken from the rest of the text")
     if not statements:
@@ -164,64 +183,67 @@ def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list
     return statements, warnings
 
 
-def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
-    nlp, matcher = _nlp()
-    units = _units(sections)
+def _strip_marker(text: str) -> str:
+    m = list_marker(text)
+    return text[len(text) - len(text.lstrip()) + len(m.text):].lstrip() if m else text
+
+
+def _states(unit: Unit, kinds: tuple[str, ...]) -> bool:
+    """A unit that can state coverage: in the sections of `kinds`; in a coding section only a
+    note ("Note: 0001U is not separately reimbursable"), never a code's description."""
+    if unit.section.kind not in kinds:
+        return False
+    return unit.section.kind != "coding" or (not unit.is_row and bool(_NOTE.match(unit.text)))
+
+
+def _reprinted(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
+    """Sections (by id) after the first appendix heading, when statement sections came before it:
+    an appendix that reprints an old policy ("Policy Statement: BEFORE / AFTER") is not the policy."""
+    for i, sec in enumerate(sections):
+        if is_appendix_heading(sec.heading):
+            if any(s.kind in kinds for s in sections[:i]):
+                return {id(s) for s in sections[i:]}
+            break
+    return set()
+
+
+def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]) -> list[Statement]:
+    reprint = _reprinted(sections, kinds)
+    active = [i for i, u in enumerate(units) if _states(u, kinds) and id(u.section) not in reprint]
+    sentences: dict[int, list[_Sentence]] = dict(zip(active, _analyse([units[i] for i in active])))
+
+    def positioned(k: int) -> bool:
+        return any(s.position != Position.OTHER.value for s in sentences.get(k, ()))
+
     out: list[Statement] = []
-    texts = [u.text for u in units]
     # units already attached as criteria of a statement, with that statement's position: a nested
     # "Approve for 3 months if ..." under "Approve for the duration noted if ..." is part of it
     attached: dict[int, str] = {}
-    for ui, (unit, sdoc) in enumerate(zip(units, nlp.pipe(texts))):
-        sents = list(sdoc.sents)
-        doc_matches = _matches(sdoc, matcher)  # one Matcher pass per paragraph, not per sentence
+    for ui in active:
+        unit = units[ui]
+        sents = sentences[ui]
         for si, sent in enumerate(sents):
-            if len([t for t in sent if not t.is_punct]) < 4:
-                continue
-            rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
-            position = _position(sent.text, rel)
-            if position == Position.OTHER.value or attached.get(ui) == position:
+            if sent.position == Position.OTHER.value or attached.get(ui) == sent.position:
                 continue
             text = sent.text.strip()
-            text = _BULLET.sub("", text)
-            text = _ENUM.sub("", text) if si == 0 else text
-            start = unit.line.start + unit.offset + sent.start_char
-            end = unit.line.start + unit.offset + sent.end_char
-            criteria: list[str] = []
-            if si == len(sents) - 1 and text.rstrip().endswith(":"):
-                criteria, last_end = _criteria(units, ui)
-                for k in range(ui + 1, ui + 1 + len(criteria)):
-                    attached.setdefault(k, position)
-                if criteria:
-                    text = text + "\n" + "\n".join(criteria)
-                    end = last_end
-            out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(position),
-                                 section=unit.section.heading, criteria=criteria,
-                                 provenance=Provenance(page=unit.line.page, start=start, end=end)))
+            text = _strip_marker(text) if sent.start == 0 else text
+            end = unit.doc_offset(sent.end)
+            items: list[str] = []
+            if si == len(sents) - 1 and (text.endswith(":") or refers_to_criteria(text)):
+                picked = criteria_under(units, ui, positioned, colon=text.endswith(":"))
+                if not picked and refers_to_criteria(text):
+                    picked = criteria_sections(units, ui, sections, positioned)
+                for p in picked:
+                    if isinstance(p, SectionSpan):
+                        items.append(p.heading or "")
+                        continue
+                    items.append(units[p].text)
+                    attached.setdefault(p, sent.position)
+                    end = units[p].end
+                items = [i for i in items if i]
+            if items:
+                text = text + "\n" + "\n".join(items)
+            out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(sent.position),
+                                 section=unit.section.heading, criteria=items,
+                                 provenance=Provenance(page=unit.page, start=unit.doc_offset(sent.start), end=end)))
     return out
-
-
-def _criteria(units: list[_Unit], ui: int) -> tuple[list[str], int | None]:
-    """The list under units[ui]: enumerated or bulleted items, and unmarked fragments (items whose
-    bullets were images), until a full sentence, an item of the statement's own level, or the
-    next section."""
-    own = _enum_type(units[ui].text)
-    items: list[str] = []
-    last_end = None
-    for u in units[ui + 1:]:
-        if u.section is not units[ui].section and u.section.level <= 1:
-            break
-        kind = _enum_type(u.text)
-        if kind is not None and own is not None and kind == own and own != "bullet":
-            break
-        if kind is None and not _fragment(u.text):
-            break
-        items.append(u.text.strip())
-        last_end = u.line.end
-    return items, last_end
-
-
-def _fragment(text: str) -> bool:
-    """An unmarked list item: no closing full stop, or a short phrase."""
-    t = text.strip()
-    return not t.endswith(".") or len(t.split()) <= 6

@@ -99,3 +99,43 @@ def doctype_rules() -> DocTypeRules:
     for pat in (*rules.error_page, *rules.bulletin_title, rules.bulletin_entry):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
+
+
+# -- coverage positions and criteria ------------------------------------------------------------
+
+_POSITIONS = ("investigational", "not_medically_necessary", "medically_necessary", "not_covered", "covered")
+
+
+class PositionPhrases(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    position: Literal["investigational", "not_medically_necessary", "medically_necessary", "not_covered", "covered"]
+    phrases: tuple[str, ...]
+
+
+class PositionRules(_Rules):
+    """rules/positions.json: the predicates that give a sentence its coverage position, and the
+    words that say how a statement and its criteria are laid out (see the file's `_doc`)."""
+
+    positions: tuple[PositionPhrases, ...]
+    subject_verbs: frozenset[str]
+    lead_labels: tuple[str, ...]
+    subordinators: tuple[str, ...]
+    continuation_words: frozenset[str]
+    abbreviations: frozenset[str]
+    marks: tuple[str, ...]
+    bullets: tuple[str, ...]
+    connectors: frozenset[str]
+    criteria_references: tuple[str, ...]
+    appendix_headings: tuple[str, ...]
+    criteria_headings: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def position_rules() -> PositionRules:
+    rules = PositionRules.model_validate(_load("positions.json"))
+    if {p.position for p in rules.positions} != set(_POSITIONS):
+        raise ValueError("positions.json: every position needs its phrases, once")
+    for pat in (*rules.criteria_references, *rules.criteria_headings, *rules.appendix_headings):
+        re.compile(pat)  # a broken pattern fails here, at load time
+    return rules
