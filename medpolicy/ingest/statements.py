@@ -130,21 +130,47 @@ def _reading(unit: Unit) -> tuple[str, int]:
     return (best, unit.text.find(best)) if len(best.split()) >= _ROW_MIN_WORDS else ("", 0)
 
 
+MAX_PIECE = 100_000  # characters given to spaCy at once (its limit is 1,000,000; no sentence is this long)
+
+
+def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
+    """`text` in pieces of at most MAX_PIECE characters with their offsets, cut after a sentence
+    end where there is one, else at a space: a paragraph of a million characters must not fail
+    the document."""
+    if len(text) <= MAX_PIECE:
+        return [(text, offset)]
+    out: list[tuple[str, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + MAX_PIECE)
+        if end < len(text):
+            cut = max(text.rfind(". ", start, end), text.rfind("; ", start, end))
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        out.append((text[start:end], offset + start))
+        start = end
+    return out
+
+
 def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
-    """The sentences of each unit with their positions (one Matcher pass per unit)."""
+    """The sentences of each unit with their positions (one Matcher pass per piece of text)."""
     nlp, matcher = _nlp()
-    readings = [_reading(u) for u in units]
-    out: list[list[_Sentence]] = []
-    for (text, offset), sdoc in zip(readings, nlp.pipe(t for t, _ in readings)):
+    owners: list[int] = []
+    pieces: list[tuple[str, int]] = []
+    for ui, unit in enumerate(units):
+        for piece in _pieces(*_reading(unit)):
+            owners.append(ui)
+            pieces.append(piece)
+    out: list[list[_Sentence]] = [[] for _ in units]
+    for ui, (text, offset), sdoc in zip(owners, pieces, nlp.pipe(t for t, _ in pieces)):
         doc_matches = _matches(sdoc, matcher) if text else []
-        sents = []
         for sent in sdoc.sents:
             if len([t for t in sent if not t.is_punct]) < _MIN_WORDS:
                 continue
             rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
-            sents.append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char,
-                                   _position(sent.text, rel)))
-        out.append(sents)
+            out[ui].append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char,
+                                     _position(sent.text, rel)))
     return out
 
 
