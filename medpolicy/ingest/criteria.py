@@ -77,7 +77,32 @@ def _full_sentence(text: str) -> bool:
     return t.endswith(".") and len(t.split()) > 6
 
 
-def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool], *, colon: bool) -> list[int]:
+class Outline:
+    """Which sections sit under which: a section is inside a section `s` when no section of
+    `s`'s level or higher (smaller number) comes between them."""
+
+    def __init__(self, sections: list[SectionSpan]):
+        self.index = {id(s): i for i, s in enumerate(sections)}
+        levels = sorted({s.level for s in sections})
+        # last_top[level][i]: the last section at or before i whose level is <= level
+        self.last_top: dict[int, list[int]] = {}
+        for level in levels:
+            row, last = [], -1
+            for i, s in enumerate(sections):
+                if s.level <= level:
+                    last = i
+                row.append(last)
+            self.last_top[level] = row
+
+    def inside(self, sec: SectionSpan, parent: SectionSpan) -> bool:
+        i, p = self.index.get(id(sec)), self.index.get(id(parent))
+        if i is None or p is None or i < p:
+            return False
+        return i == p or self.last_top[parent.level][i] == p
+
+
+def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool], outline: Outline, *,
+                   colon: bool) -> list[int]:
     """Indices of the units that make up the list printed under units[ui]. `colon`: the lead ends
     with ':' (what follows is its list even where an item takes a position of its own); a lead
     that only refers to criteria ("... when the following criteria are met.") takes the items
@@ -91,7 +116,7 @@ def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool]
     out: list[int] = []
     for k in range(ui + 1, len(units)):
         u = units[k]
-        if u.section is not lead.section and u.section.level <= lead.section.level:
+        if not outline.inside(u.section, lead.section):
             break
         if u.marker is not None:
             kind, value = _resolve(u.marker, last)

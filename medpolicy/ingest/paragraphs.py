@@ -15,6 +15,7 @@ survive the join.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ class Marker:
 
     text: str
     readings: tuple[tuple[str, int], ...]
+    prefix: str = ""  # a bullet printed before the enumerator ("- A."): markup, not the item's
 
     @property
     def is_bullet(self) -> bool:
@@ -77,6 +79,9 @@ def list_marker(text: str) -> Marker | None:
             return Marker(m.group(0).strip(), tuple(readings))
     b = _bullet_pattern().match(text)
     if b:
+        inner = list_marker(text[b.end():]) if _ENUM.match(text[b.end():]) else None
+        if inner is not None:  # "- A. Individual ...": markdown's bullet before the printed letter
+            return Marker(inner.text, inner.readings, text[:b.end()])
         return Marker(b.group(1), ((f"bullet{b.group(1)}", 0),))
     return None
 
@@ -118,37 +123,119 @@ class Unit:
         return self.pieces[0].line.page
 
     @property
+    def item_text(self) -> str:
+        """The unit as a list item reads: its marker and text, without a bullet set before the
+        marker ("- A. Adult" is "A. Adult")."""
+        return self.text[len(self.marker.prefix):] if self.marker and self.marker.prefix else self.text
+
+    @property
     def end(self) -> int:
         last = self.pieces[-1]
         return last.line.start + last.hi
 
     def doc_offset(self, pos: int) -> int:
         """The offset in Document.text of position `pos` of `text`."""
-        k = 0
-        for i, s in enumerate(self.starts):
-            if s <= pos:
-                k = i
+        k = max(0, bisect_right(self.starts, pos) - 1)
         piece = self.pieces[k]
-        lead = len(piece.line.text[piece.lo:piece.hi]) - len(piece.line.text[piece.lo:piece.hi].lstrip())
-        return piece.line.start + piece.lo + lead + max(0, pos - self.starts[k])
+        raw = piece.line.text[piece.lo:piece.hi]
+        return piece.line.start + piece.lo + (len(raw) - len(raw.lstrip())) + max(0, pos - self.starts[k])
+
+
+class _Builder:
+    """A unit being joined: what the joining rules read of it, kept as it grows (no re-scan of
+    the text joined so far, so a paragraph of many lines costs its length, not its square)."""
+
+    def __init__(self, section: SectionSpan, piece: Piece):
+        self.section = section
+        self.pieces = [piece]
+        self.parts = [piece.text]
+        self.starts = [0]
+        self.size = len(piece.text)
+        self.depth = piece.text.count("(") - piece.text.count(")")
+        self.marker = list_marker(piece.text)
+
+    @property
+    def is_row(self) -> bool:
+        return self.pieces[0].line.is_row
+
+    @property
+    def tail(self) -> str:
+        """The end of the text so far (the last non-empty part)."""
+        return self.parts[-1].rstrip() or (self.parts[-3].rstrip() if len(self.parts) > 2 else "")
 
     def add(self, piece: Piece, sep: str) -> None:
-        self.text += sep
-        self.starts.append(len(self.text))
-        self.text += piece.text
+        self.parts.append(sep)
+        self.size += len(sep)
+        self.starts.append(self.size)
+        self.parts.append(piece.text)
+        self.size += len(piece.text)
+        self.depth += piece.text.count("(") - piece.text.count(")")
         self.pieces.append(piece)
+
+    def unit(self) -> Unit:
+        return Unit(self.section, self.pieces, "".join(self.parts), self.starts, self.marker)
 
 
 # a list that starts inside a line, right after its lead's colon: ": A. The", ": 1) Age", ": i. Prior"
 _INLINE_LIST = re.compile(r"(?<=:)\s+(?=(?:\(?(?:[A-Za-z]|\d{1,2}|[ivx]{1,4}|[IVX]{1,4})[.)])\s+\S)")
 
 
+_ROMAN_DIGITS = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, digits in _ROMAN_DIGITS:
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def _successors(marker: Marker) -> list[str]:
+    """How the next item of the marker's list is printed ("b." after "a.", "(3)" after "(2)")."""
+    out = []
+    for kind, value in marker.readings:
+        family, style = re.match(r"([a-z]+\d*)(.*)", kind).groups()
+        if family == "num":
+            tok = str(value + 1)
+        elif family in ("upper", "lower") and value < 26:
+            tok = chr(value + 97)
+        elif family in ("roman", "lroman") and value < 39:
+            tok = _to_roman(value + 1)
+        else:
+            continue
+        tok = tok.upper() if family in ("upper", "roman") else tok
+        out.append(f"({tok})" if style == "()" else tok + style)
+    return out
+
+
+def _next_item_at(text: str, marker: Marker) -> int | None:
+    """Where the next item of the same list starts inside `text`, an item run on into the one
+    before it ("b. HER2-negative c. Males must ..."): its marker, then a capital."""
+    for tok in _successors(marker):
+        m = re.search(r"\s" + re.escape(tok) + r"\s+(?=[A-Z])", text)
+        if m:
+            return m.start() + 1
+    return None
+
+
 def _pieces(line: Line) -> list[Piece]:
+    """A line cut where a list starts after a colon, or where an item runs on into the next."""
     if line.is_row:
         return [Piece(line, 0, len(line.text))]
     cuts = [m.end() for m in _INLINE_LIST.finditer(line.text)]
     bounds = [0, *cuts, len(line.text)]
-    return [Piece(line, a, b) for a, b in zip(bounds, bounds[1:]) if line.text[a:b].strip()]
+    out: list[Piece] = []
+    for a, b in zip(bounds, bounds[1:]):
+        while line.text[a:b].strip():
+            marker = list_marker(line.text[a:b])
+            cut = _next_item_at(line.text[a:b], marker) if marker and not marker.is_bullet else None
+            if cut is None:
+                out.append(Piece(line, a, b))
+                break
+            out.append(Piece(line, a, a + cut))
+            a += cut
+    return out
 
 
 def wrap_width(doc: Document) -> int | None:
@@ -177,28 +264,24 @@ def _last_word(text: str) -> str:
     return words[-1].lower() if words else ""
 
 
-def _open_sentence(text: str) -> bool:
-    """True when `text` stops where its sentence cannot end."""
-    t = text.rstrip()
-    if not t:
+def _open_sentence(tail: str, depth: int = 0) -> bool:
+    """True when text ending in `tail` (with `depth` parentheses open) stops where its sentence
+    cannot end."""
+    t = tail.rstrip()
+    if not t or t.endswith(_TERMINAL):
         return False
-    rules = position_rules()
-    if t.endswith(_TERMINAL):
-        return False
-    if t.endswith((",", "(", "/", "&", "+", "-", "–")):
+    if t.endswith((",", "(", "/", "&", "+", "-", "–")) or depth > 0:
         return True
-    if t.count("(") > t.count(")"):
-        return True
-    return _last_word(t).strip("\"'") in rules.continuation_words
+    return _last_word(t).strip("\"'") in position_rules().continuation_words
 
 
-def _continues(unit: Unit, piece: Piece, width: int | None) -> str | None:
+def _continues(unit: _Builder, piece: Piece, width: int | None) -> str | None:
     """How `piece` joins `unit` (the separator), or None when it starts a unit of its own."""
     line = piece.line
     if line.is_row or unit.is_row or line.is_heading or piece.lo > 0:
         return None
     t = piece.text
-    prev = unit.text.rstrip()
+    prev = unit.tail
     last = unit.pieces[-1].text
     if _is_mark(t):
         return ""  # "Guardant360" / "®": the mark belongs to the word before it
@@ -215,7 +298,7 @@ def _continues(unit: Unit, piece: Piece, width: int | None) -> str | None:
         return None
     if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and t[:1].isalpha():
         return ""  # "receptor-" / "positive": the hyphenated word stays hyphenated
-    if t[:1].islower() or _open_sentence(prev):
+    if t[:1].islower() or _open_sentence(prev, unit.depth):
         return " "
     if width and len(unit.pieces[-1].line.text) >= 0.75 * width:
         return " "  # the line ran to the margin: the sentence wraps
@@ -226,17 +309,19 @@ def section_units(sections: list[SectionSpan], width: int | None) -> list[Unit]:
     """The units of each section in document order (a unit never crosses a section boundary)."""
     units: list[Unit] = []
     for sec in sections:
-        current: Unit | None = None
+        current: _Builder | None = None
         for line in sec.lines:
             for piece in _pieces(line):
                 text = piece.text
                 if current is not None:
-                    if _LONE_NUMBER.match(text) and _open_sentence(current.text):
+                    if _LONE_NUMBER.match(text) and _open_sentence(current.tail, current.depth):
                         continue  # a page number between the halves of a sentence
                     sep = _continues(current, piece, width)
                     if sep is not None:
                         current.add(piece, sep)
                         continue
-                current = Unit(sec, [piece], text, [0], list_marker(text))
-                units.append(current)
+                    units.append(current.unit())
+                current = _Builder(sec, piece)
+        if current is not None:
+            units.append(current.unit())
     return units

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import Position, Provenance, Statement
-from .criteria import criteria_sections, criteria_under, is_appendix_heading, refers_to_criteria
+from .criteria import Outline, criteria_sections, criteria_under, is_appendix_heading, refers_to_criteria
 from .document import Document
 from .paragraphs import Unit, list_marker, section_units, wrap_width
 from .sections import SectionSpan
@@ -211,7 +211,7 @@ def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list
 
 def _strip_marker(text: str) -> str:
     m = list_marker(text)
-    return text[len(text) - len(text.lstrip()) + len(m.text):].lstrip() if m else text
+    return text.lstrip()[len(m.prefix) + len(m.text):].lstrip() if m else text
 
 
 def _states(unit: Unit, kinds: tuple[str, ...]) -> bool:
@@ -235,6 +235,7 @@ def _reprinted(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
 
 def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]) -> list[Statement]:
     reprint = _reprinted(sections, kinds)
+    outline = Outline(sections)
     active = [i for i, u in enumerate(units) if _states(u, kinds) and id(u.section) not in reprint]
     sentences: dict[int, list[_Sentence]] = dict(zip(active, _analyse([units[i] for i in active])))
 
@@ -256,14 +257,14 @@ def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, .
             end = unit.doc_offset(sent.end)
             items: list[str] = []
             if si == len(sents) - 1 and (text.endswith(":") or refers_to_criteria(text)):
-                picked = criteria_under(units, ui, positioned, colon=text.endswith(":"))
+                picked = criteria_under(units, ui, positioned, outline, colon=text.endswith(":"))
                 if not picked and refers_to_criteria(text):
                     picked = criteria_sections(units, ui, sections, positioned)
                 for p in picked:
                     if isinstance(p, SectionSpan):
                         items.append(p.heading or "")
                         continue
-                    items.append(units[p].text)
+                    items.append(units[p].item_text)
                     attached.setdefault(p, sent.position)
                     end = units[p].end
                 items = [i for i in items if i]

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Rules(BaseModel):
@@ -106,11 +106,24 @@ def doctype_rules() -> DocTypeRules:
 _POSITIONS = ("investigational", "not_medically_necessary", "medically_necessary", "not_covered", "covered")
 
 
+# one word of a position phrase: a word, a choice "(a|b)", optional with "?", or "~N" (any N words)
+_PHRASE_WORD = re.compile(r"~\d+|(?:\([^()\s|]+(?:\|[^()\s|]+)+\)|\([^()\s|]+\)|[^()\s~]+)\??")
+
+
 class PositionPhrases(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     position: Literal["investigational", "not_medically_necessary", "medically_necessary", "not_covered", "covered"]
     phrases: tuple[str, ...]
+
+    @field_validator("phrases")
+    @classmethod
+    def _words(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        for phrase in phrases:
+            bad = [w for w in phrase.split() if not _PHRASE_WORD.fullmatch(w)]
+            if bad:
+                raise ValueError(f"phrase {phrase!r}: cannot read {bad}")
+        return phrases
 
 
 class PositionRules(_Rules):
