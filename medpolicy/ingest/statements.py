@@ -153,24 +153,49 @@ def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _keywords() -> re.Pattern:
+    """A word every match of some phrase needs (of each phrase, its longest required word): a
+    text with none of them cannot state a position, and skips the tokenizer and the Matcher,
+    which most criteria items and descriptions do."""
+    rules = position_rules()
+    common = rules.subject_verbs | rules.continuation_words
+
+    def rarity(options: list[str]) -> tuple[bool, int]:
+        return (not any(o in common for o in options), min(map(len, options)))
+
+    keys: set[str] = set()
+    for entry in rules.positions:
+        for phrase in entry.phrases:
+            required = [w for w in phrase.split() if not w.endswith("?") and not w.startswith("~")
+                        and re.search(r"[a-z]", w)]
+            keys.update(max((w.strip("()").split("|") for w in required), key=rarity))
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True)) + r")\b", re.I)
+
+
 def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
-    """The sentences of each unit with their positions (one Matcher pass per piece of text)."""
+    """The sentences of each unit with their positions (one Matcher pass per piece of text); a
+    unit without a keyword of the positions has none."""
     nlp, matcher = _nlp()
+    keywords = _keywords()
     owners: list[int] = []
     pieces: list[tuple[str, int]] = []
     for ui, unit in enumerate(units):
-        for piece in _pieces(*_reading(unit)):
+        text, offset = _reading(unit)
+        if not text or not keywords.search(text):
+            continue
+        for piece in _pieces(text, offset):
             owners.append(ui)
             pieces.append(piece)
     out: list[list[_Sentence]] = [[] for _ in units]
     for ui, (text, offset), sdoc in zip(owners, pieces, nlp.pipe(t for t, _ in pieces)):
-        doc_matches = _matches(sdoc, matcher) if text else []
+        doc_matches = _matches(sdoc, matcher)
         for sent in sdoc.sents:
-            if len([t for t in sent if not t.is_punct]) < _MIN_WORDS:
-                continue
             rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
+            if rel and sum(1 for t in sent if not t.is_punct) < _MIN_WORDS:
+                rel = []  # a label or a table cell ("Not covered"), not a statement
             out[ui].append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char,
-                                     _position(sent.text, rel)))
+                                     _position(sent.text, rel) if rel else Position.OTHER.value))
     return out
 
 
