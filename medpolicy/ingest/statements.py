@@ -105,12 +105,21 @@ def _position(text: str, matches: list[tuple[str, int]]) -> str:
 
 def _matches(doc, matcher) -> list[tuple[str, int]]:
     """Predicate matches of a doc, longest where they overlap, in order: (label, start char)."""
+    return [(label, char) for label, char, _pred in _predicates(doc, matcher)]
+
+
+def _predicates(doc, matcher) -> list[tuple[str, int, bool]]:
+    """(label, start char, predicative) of each match: predicative when the match is said of
+    something ("is experimental", "; experimental for other uses"), not a word that qualifies a
+    noun or a condition ("an experimental therapy", "when medically necessary")."""
     from spacy.util import filter_spans
 
+    words = position_rules().attributive_words
     found = matcher(doc)
     labels = {(s, e): doc.vocab.strings[_id] for _id, s, e in found}
     kept = sorted(filter_spans([doc[s:e] for _id, s, e in found]), key=lambda sp: sp.start)
-    return [(labels[(sp.start, sp.end)], sp.start_char) for sp in kept]
+    return [(labels[(sp.start, sp.end)], sp.start_char,
+             not (sp.start > 0 and doc[sp.start - 1].lower_ in words)) for sp in kept]
 
 
 @dataclass
@@ -119,6 +128,7 @@ class _Sentence:
     start: int  # in the unit's text
     end: int
     position: str
+    predicative: bool = False  # a match of its position is said of something (see _predicates)
 
 
 def _reading(unit: Unit) -> tuple[str, int]:
@@ -189,13 +199,15 @@ def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
             pieces.append(piece)
     out: list[list[_Sentence]] = [[] for _ in units]
     for ui, (text, offset), sdoc in zip(owners, pieces, nlp.pipe(t for t, _ in pieces)):
-        doc_matches = _matches(sdoc, matcher)
+        doc_matches = _predicates(sdoc, matcher)
         for sent in sdoc.sents:
-            rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
-            if rel and sum(1 for t in sent if not t.is_punct) < _MIN_WORDS:
-                rel = []  # a label or a table cell ("Not covered"), not a statement
-            out[ui].append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char,
-                                     _position(sent.text, rel) if rel else Position.OTHER.value))
+            found = [(lab, c - sent.start_char, pred) for lab, c, pred in doc_matches
+                     if sent.start_char <= c < sent.end_char]
+            if found and sum(1 for t in sent if not t.is_punct) < _MIN_WORDS:
+                found = []  # a label or a table cell ("Not covered"), not a statement
+            position = _position(sent.text, [(lab, c) for lab, c, _p in found]) if found else Position.OTHER.value
+            out[ui].append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char, position,
+                                     any(pred for lab, _c, pred in found if lab == position)))
     return out
 
 
@@ -247,6 +259,24 @@ def _states(unit: Unit, kinds: tuple[str, ...]) -> bool:
     return unit.section.kind != "coding" or (not unit.is_row and bool(_NOTE.match(unit.text)))
 
 
+def _criteria_of(units: list[Unit], ui: int, sections: list[SectionSpan], positioned, outline: Outline, *,
+                 colon: bool) -> list[int | SectionSpan]:
+    """The criteria of the lead in units[ui]: the list under it, else the sections it points at."""
+    picked: list[int | SectionSpan] = list(criteria_under(units, ui, positioned, outline, colon=colon))
+    if not picked and refers_to_criteria(units[ui].text):
+        picked = criteria_sections(units, ui, sections, positioned)
+    return picked
+
+
+def _block_label(unit: Unit, sents: list[_Sentence], si: int) -> str | None:
+    """The item label printed before a lead in its list item ("2. Atopic Dermatitis. Approve
+    if ..."): it names the block of criteria, which matters once repeated leads are merged."""
+    if si == 0 or unit.marker is None or any(s.position != Position.OTHER.value for s in sents[:si]):
+        return None
+    label = unit.text[len(unit.marker.prefix):sents[si].start].strip()
+    return label if 0 < len(label.split()) <= 12 else None
+
+
 def _reprinted(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
     """Sections (by id) after the first appendix heading, when statement sections came before it:
     an appendix that reprints an old policy ("Policy Statement: BEFORE / AFTER") is not the policy."""
@@ -277,15 +307,14 @@ def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, .
         for si, sent in enumerate(sents):
             if sent.position == Position.OTHER.value or attached.get(ui) == sent.position:
                 continue
+            if ui in attached and not sent.predicative:
+                continue  # "not enrolled in a trial of an experimental therapy": a criterion, no position
             text = sent.text.strip()
             text = _strip_marker(text) if sent.start == 0 else text
             end = unit.doc_offset(sent.end)
             items: list[str] = []
             if si == len(sents) - 1 and (text.endswith(":") or refers_to_criteria(text)):
-                picked = criteria_under(units, ui, positioned, outline, colon=text.endswith(":"))
-                if not picked and refers_to_criteria(text):
-                    picked = criteria_sections(units, ui, sections, positioned)
-                for p in picked:
+                for p in _criteria_of(units, ui, sections, positioned, outline, colon=text.endswith(":")):
                     if isinstance(p, SectionSpan):
                         items.append(p.heading or "")
                         continue
@@ -293,6 +322,9 @@ def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, .
                     attached.setdefault(p, sent.position)
                     end = units[p].end
                 items = [i for i in items if i]
+                label = _block_label(unit, sents, si)
+                if items and label:
+                    items.insert(0, label)
             if items:
                 text = text + "\n" + "\n".join(items)
             out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(sent.position),

@@ -132,6 +132,7 @@ class PositionRules(_Rules):
 
     positions: tuple[PositionPhrases, ...]
     subject_verbs: frozenset[str]
+    attributive_words: frozenset[str]
     lead_labels: tuple[str, ...]
     subordinators: tuple[str, ...]
     continuation_words: frozenset[str]

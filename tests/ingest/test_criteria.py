@@ -110,3 +110,26 @@ def test_list_ends_at_the_next_section():
 ])
 def test_criteria_headings(heading, named):
     assert is_criteria_heading(heading) is named
+
+
+def test_repeated_leads_merge_with_the_label_of_each_block():
+    found = statements("Coverage Policy\n\n1. Tinnitus. Approve for the duration noted if the patient meets ONE of the following:\n"
+                       "A) Initial therapy\nB) Renewal\n"
+                       "2. Vertigo. Approve for the duration noted if the patient meets ONE of the following:\n"
+                       "A) Initial therapy\nB) Renewal")
+    assert len(found) == 1
+    assert found[0].criteria == ["1. Tinnitus.", "A) Initial therapy", "B) Renewal",
+                                 "2. Vertigo.", "A) Initial therapy", "B) Renewal"]
+
+
+@pytest.mark.parametrize("item, own", [
+    ("c. Member is not enrolled in a trial of an experimental therapy", False),
+    ("c. Surgery is performed when medically necessary", False),
+    ("c. Home kits are not covered", True),
+    ("c. Drops for dry eye; experimental for other indications", True),
+])
+def test_criterion_item_states_its_own_position_only_when_said_of_something(item, own):
+    found = statements("Policy\n\nEar maps are considered covered when ALL of the following are met:\n"
+                       f"a. Adult\nb. Deaf\n{item}")
+    assert len(found[0].criteria) == 3
+    assert (len(found) == 2) is own
