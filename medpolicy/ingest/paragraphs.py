@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from .document import BlockKind, Document, Line
 from .sections import SectionSpan
-from .vocab import position_rules
+from .vocab import position_keywords, position_rules
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 _ENUM = re.compile(r"^\s*(?P<open>\()?(?P<tok>[ivxlIVXL]{1,6}|[A-Za-z]|\d{1,2}(?:\.\d{1,2})*)(?P<close>[.)])(?=\s|$)")
@@ -298,6 +298,8 @@ def _continues(unit: _Builder, piece: Piece, width: int | None) -> str | None:
         return None
     if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and t[:1].isalpha():
         return ""  # "receptor-" / "positive": the hyphenated word stays hyphenated
+    if (_last_word(prev) + t.split()[0].lower()).strip(".,;:") in position_keywords():
+        return ""  # "in" / "vestigational": a position word the text layer broke in two
     if t[:1].islower() or _open_sentence(prev, unit.depth):
         return " "
     if width and len(unit.pieces[-1].line.text) >= 0.75 * width:

@@ -18,7 +18,7 @@ from .criteria import Outline, criteria_sections, criteria_under, is_appendix_he
 from .document import Document
 from .paragraphs import Unit, list_marker, section_units, wrap_width
 from .sections import SectionSpan
-from .vocab import position_rules
+from .vocab import position_keywords, position_rules
 
 POLICY_KINDS = ("policy", "coding")  # coding notes say what is not separately reimbursable
 FALLBACK_KINDS = ("policy", "guidelines", "other", "metadata", "description")
@@ -165,22 +165,11 @@ def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
 
 @lru_cache(maxsize=1)
 def _keywords() -> re.Pattern:
-    """A word every match of some phrase needs (of each phrase, its longest required word): a
-    text with none of them cannot state a position, and skips the tokenizer and the Matcher,
-    which most criteria items and descriptions do."""
-    rules = position_rules()
-    common = rules.subject_verbs | rules.continuation_words
-
-    def rarity(options: list[str]) -> tuple[bool, int]:
-        return (not any(o in common for o in options), min(map(len, options)))
-
-    keys: set[str] = set()
-    for entry in rules.positions:
-        for phrase in entry.phrases:
-            required = [w for w in phrase.split() if not w.endswith("?") and not w.startswith("~")
-                        and re.search(r"[a-z]", w)]
-            keys.update(max((w.strip("()").split("|") for w in required), key=rarity))
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True)) + r")\b", re.I)
+    """A text with none of the position keywords (vocab.position_keywords) cannot state a
+    position, and skips the tokenizer and the Matcher, which most criteria items and
+    descriptions do."""
+    keys = sorted(map(re.escape, position_keywords()), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(keys) + r")\b", re.I)
 
 
 def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
@@ -251,12 +240,30 @@ def _strip_marker(text: str) -> str:
     return text.lstrip()[len(m.prefix) + len(m.text):].lstrip() if m else text
 
 
-def _states(unit: Unit, kinds: tuple[str, ...]) -> bool:
-    """A unit that can state coverage: in the sections of `kinds`; in a coding section only a
+def _states(unit: Unit, stating: set[int]) -> bool:
+    """A unit that can state coverage: in a stating section (by id); in a coding section only a
     note ("Note: 0001U is not separately reimbursable"), never a code's description."""
-    if unit.section.kind not in kinds:
+    if id(unit.section) not in stating:
         return False
     return unit.section.kind != "coding" or (not unit.is_row and bool(_NOTE.match(unit.text)))
+
+
+def _stating_sections(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
+    """The sections (by id) statements come from: those of `kinds`, and the sections under
+    headings of no known kind that follow a policy section (a drug or indication name, a
+    capitalised sub-heading: the policy goes on under them), except an appendix that reprints
+    an old policy (_reprinted)."""
+    reprint = _reprinted(sections, kinds)
+    out: set[int] = set()
+    after_policy = False
+    for sec in sections:
+        if id(sec) in reprint:
+            break
+        if sec.kind in kinds or (after_policy and sec.kind == "other"):
+            out.add(id(sec))
+        if sec.heading is not None:
+            after_policy = sec.kind == "policy" or (after_policy and sec.kind == "other")
+    return out
 
 
 def _criteria_of(units: list[Unit], ui: int, sections: list[SectionSpan], positioned, outline: Outline, *,
@@ -289,9 +296,9 @@ def _reprinted(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
 
 
 def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]) -> list[Statement]:
-    reprint = _reprinted(sections, kinds)
+    stating = _stating_sections(sections, kinds)
     outline = Outline(sections)
-    active = [i for i, u in enumerate(units) if _states(u, kinds) and id(u.section) not in reprint]
+    active = [i for i, u in enumerate(units) if _states(u, stating)]
     sentences: dict[int, list[_Sentence]] = dict(zip(active, _analyse([units[i] for i in active])))
 
     def positioned(k: int) -> bool:

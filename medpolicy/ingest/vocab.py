@@ -153,3 +153,22 @@ def position_rules() -> PositionRules:
     for pat in (*rules.criteria_references, *rules.criteria_headings, *rules.appendix_headings):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
+
+
+@lru_cache(maxsize=1)
+def position_keywords() -> frozenset[str]:
+    """A word every match of some position phrase needs (of each phrase, its rarest required
+    word): a text without any of them states no position."""
+    rules = position_rules()
+    common = rules.subject_verbs | rules.continuation_words
+
+    def rarity(options: list[str]) -> tuple[bool, int]:
+        return (not any(o in common for o in options), min(map(len, options)))
+
+    keys: set[str] = set()
+    for entry in rules.positions:
+        for phrase in entry.phrases:
+            required = [w for w in phrase.split() if not w.endswith("?") and not w.startswith("~")
+                        and re.search(r"[a-z]", w)]
+            keys.update(max((w.strip("()").split("|") for w in required), key=rarity))
+    return frozenset(keys)

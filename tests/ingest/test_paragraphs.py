@@ -45,6 +45,8 @@ def test_not_list_markers(text):
     ("a. Adult b. Deaf in both ears", ["a. Adult", "b. Deaf in both ears"]),
     # marks on their own lines belong to the word before
     ("EarMap\n™\n is covered.", ["EarMap™ is covered."]),
+    # a position word the text layer broke over two lines
+    ("II. Ear maps are considered in\nvestigational for tinnitus.", ["II. Ear maps are considered investigational for tinnitus."]),
 ])
 def test_units(body, expected):
     assert units(body) == expected

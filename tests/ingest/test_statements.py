@@ -1,7 +1,7 @@
 import pytest
 
 from medpolicy.ingest.statements import extract_statements
-from tests.helpers import doc_from_text
+from tests.helpers import build_sections, doc_from_text
 
 
 def statements(body: str):
@@ -181,3 +181,15 @@ def test_criterion_item_with_its_own_position_is_also_a_statement():
     found = statements(body)
     assert [s.position.value for s in found] == ["medically_necessary", "not_covered"]
     assert found[0].criteria[-1] == "2. Home mapping kits are not covered."
+
+
+def test_policy_goes_on_under_headings_of_no_known_kind():
+    doc, secs = build_sections(
+        ("Criteria", "policy", ["Ear maps are considered medically necessary for adults."]),
+        ("EAR MAPPING FOR CHILDREN", "other", ["Ear maps are considered investigational for children."]),
+        ("CLINICAL POLICY", "other", ["Ear moulds are not covered."]),
+        ("Background", "background", ["Ear maps were considered experimental in 1990."]),
+        ("Vendor Notes", "other", ["Ear casts are considered medically necessary by some vendors."]),
+    )
+    found = extract_statements(doc, secs)[0]
+    assert [s.position.value for s in found] == ["medically_necessary", "investigational", "not_covered"]
