@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from .normalize import PAGE_MARKER
 from .paragraphs import Marker, Unit
 from .sections import SectionSpan, heading_key
 from .vocab import position_rules
@@ -58,6 +59,17 @@ def is_criteria_heading(heading: str | None) -> bool:
 
 def is_appendix_heading(heading: str | None) -> bool:
     return _heading_is("appendix_headings", heading)
+
+
+def is_page_furniture(unit: Unit) -> bool:
+    """A running header or footer left between two criteria ("Page 3 of 7", a row "Subject: |
+    Drug | Page: | 3 of 7"): printed on every page, it would make a criterion of the page a list
+    happens to break on."""
+    cells = [c.strip() for c in unit.text.split("\t")]
+    if not unit.is_row:
+        return bool(PAGE_MARKER.match(unit.text))
+    return any(re.fullmatch(r"page\s*:?", c, re.I) and i + 1 < len(cells) and PAGE_MARKER.match(cells[i + 1])
+               for i, c in enumerate(cells)) or any(PAGE_MARKER.match(c) and c.lower().startswith("page") for c in cells)
 
 
 def _resolve(marker: Marker, last: dict[str, int]) -> tuple[str, int]:

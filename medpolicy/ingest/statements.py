@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import Position, Provenance, Statement
-from .criteria import Outline, criteria_sections, criteria_under, is_appendix_heading, refers_to_criteria
+from .criteria import (Outline, criteria_sections, criteria_under, is_appendix_heading, is_page_furniture,
+                       refers_to_criteria)
 from .document import Document
 from .paragraphs import Unit, list_marker, section_units, wrap_width
 from .sections import SectionSpan
@@ -324,6 +325,8 @@ def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, .
                 for p in _criteria_of(units, ui, sections, positioned, outline, colon=text.endswith(":")):
                     if isinstance(p, SectionSpan):
                         items.append(p.heading or "")
+                        continue
+                    if is_page_furniture(units[p]):
                         continue
                     items.append(units[p].item_text)
                     attached.setdefault(p, sent.position)
