@@ -25,6 +25,7 @@ POLICY_KINDS = ("policy", "coding")  # coding notes say what is not separately r
 FALLBACK_KINDS = ("policy", "guidelines", "other", "metadata", "description")
 _MIN_WORDS = 4  # fewer words than this is a label or a table cell, not a statement
 _ROW_MIN_WORDS = 6
+_HEADING_WORDS = 10  # a subordinate clause this short, alone, is a heading ("When X is not covered")
 _NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
 
 
@@ -92,6 +93,8 @@ def _position(text: str, matches: list[tuple[str, int]]) -> str:
         comma = text.find(", ", start_char)
         if comma > 0:
             start_char = comma + 2
+        elif len(text.split()) <= _HEADING_WORDS:
+            return Position.OTHER.value  # "When Ear Mapping is Covered": a heading, no main clause
     main = [m for m in matches if m[1] >= start_char] or matches
     if not main:
         return Position.OTHER.value

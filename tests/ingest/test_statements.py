@@ -193,3 +193,27 @@ def test_policy_goes_on_under_headings_of_no_known_kind():
     )
     found = extract_statements(doc, secs)[0]
     assert [s.position.value for s in found] == ["medically_necessary", "investigational", "not_covered"]
+
+
+@pytest.mark.parametrize("sentence, position", [
+    ("Medicare covers ear mapping for members with implants.", "covered"),
+    ("The plan will only cover one ear map per year.", "covered"),
+    ("Ear moulds are specifically excluded under the contract.", "not_covered"),
+    ("Ear moulds are not a plan benefit.", "not_covered"),
+])
+def test_payer_wording(sentence, position):
+    assert [s.position.value for s in statements(sentence)] == [position]
+
+
+@pytest.mark.parametrize("line", ["When Ear Mapping is Covered", "When services are Not Medically Necessary:"])
+def test_subordinate_clause_alone_is_a_heading_not_a_statement(line):
+    assert statements(line + "\nHearing aids for adults.") == []
+
+
+def test_nationally_covered_indications_are_policy():
+    doc, secs = doc_from_text("B. Nationally Covered Indications\n\nEar mapping is reasonable and necessary "
+                              "for adults.\n\nC. Nationally Non-Covered Indications\n\nEar mapping is "
+                              "nationally non-covered for children.\n")
+    found = extract_statements(doc, secs)
+    assert [s.position.value for s in found[0]] == ["medically_necessary", "not_covered"]
+    assert found[1] == []  # from policy sections, not a fallback
