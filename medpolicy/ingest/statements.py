@@ -279,6 +279,16 @@ def _criteria_of(units: list[Unit], ui: int, sections: list[SectionSpan], positi
     return picked
 
 
+def _item_text(unit: Unit, sents) -> str:
+    """A criterion as printed, up to a statement of its own that follows it in the same unit
+    (one-line web text runs the last item of a list into the next statement)."""
+    text = unit.item_text
+    cut = next((x.start for x in sents if x.start > 0 and x.position != Position.OTHER.value), None)
+    if cut is None:
+        return text
+    return text[:max(0, cut - (len(unit.text) - len(text)))].rstrip()
+
+
 def _block_label(unit: Unit, sents: list[_Sentence], si: int) -> str | None:
     """The item label printed before a lead in its list item ("2. Atopic Dermatitis. Approve
     if ..."): it names the block of criteria, which matters once repeated leads are merged."""
@@ -331,7 +341,7 @@ def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, .
                         continue
                     if is_page_furniture(units[p]):
                         continue
-                    items.append(units[p].item_text)
+                    items.append(_item_text(units[p], sentences.get(p, ())))
                     attached.setdefault(p, sent.position)
                     end = units[p].end
                 items = [i for i in items if i]

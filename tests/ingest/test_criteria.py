@@ -141,3 +141,11 @@ def test_page_furniture_between_criteria_is_not_a_criterion():
         "Subject:\tEar Maps\tPage:\t3 of 7", "Page 3 of 7", "b. Deaf", "Dose\t1/2 vial"]))
     found = extract_statements(doc, secs)[0]
     assert found[0].criteria == ["a. Adult", "b. Deaf", "Dose\t1/2 vial"]
+
+
+def test_list_on_one_line_of_web_text():
+    found = statements("Policy\n\nEar maps are considered medically necessary when ALL of the following criteria "
+                       "are met: 1. The member is an adult; and 2. The member is deaf; and 3. A trial failed. "
+                       "Ear maps are considered investigational for all other indications.")
+    assert [s.position.value for s in found] == ["medically_necessary", "investigational"]
+    assert found[0].criteria == ["1. The member is an adult; and", "2. The member is deaf; and", "3. A trial failed."]
