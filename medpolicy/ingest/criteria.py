@@ -61,15 +61,15 @@ def is_appendix_heading(heading: str | None) -> bool:
     return _heading_is("appendix_headings", heading)
 
 
+_PAGE_OF = re.compile(r"\bpage\s*:?\s*\d{1,4}\s*(?:of|/)\s*\d{1,4}\b", re.I)
+
+
 def is_page_furniture(unit: Unit) -> bool:
     """A running header or footer left between two criteria ("Page 3 of 7", a row "Subject: |
-    Drug | Page: | 3 of 7"): printed on every page, it would make a criterion of the page a list
-    happens to break on."""
-    cells = [c.strip() for c in unit.text.split("\t")]
-    if not unit.is_row:
-        return bool(PAGE_MARKER.match(unit.text))
-    return any(re.fullmatch(r"page\s*:?", c, re.I) and i + 1 < len(cells) and PAGE_MARKER.match(cells[i + 1])
-               for i, c in enumerate(cells)) or any(PAGE_MARKER.match(c) and c.lower().startswith("page") for c in cells)
+    Drug | Page: | 3 of 7", "Medical Policy: Title Policy Number: 1.2 Page: 2 of 18"): printed on
+    every page, it would make a criterion of the page a list happens to break on."""
+    text = re.sub(r"\s*\t\s*", " ", unit.text)
+    return bool(PAGE_MARKER.match(text) or _PAGE_OF.search(text))
 
 
 def _resolve(marker: Marker, last: dict[str, int]) -> tuple[str, int]:

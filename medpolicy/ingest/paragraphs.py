@@ -300,7 +300,11 @@ def _continues(unit: _Builder, piece: Piece, width: int | None) -> str | None:
         return ""  # "receptor-" / "positive": the hyphenated word stays hyphenated
     if (_last_word(prev) + t.split()[0].lower()).strip(".,;:") in position_keywords():
         return ""  # "in" / "vestigational": a position word the text layer broke in two
-    if t[:1].islower() or _open_sentence(prev, unit.depth):
+    if t[:1].islower():
+        return " "
+    if line.page != unit.pieces[-1].line.page:
+        return None  # across a page break only a lower-case start runs on: furniture cut the rest
+    if _open_sentence(prev, unit.depth):
         return " "
     if width and len(unit.pieces[-1].line.text) >= 0.75 * width:
         return " "  # the line ran to the margin: the sentence wraps

@@ -283,10 +283,11 @@ def _item_text(unit: Unit, sents) -> str:
     """A criterion as printed, up to a statement of its own that follows it in the same unit
     (one-line web text runs the last item of a list into the next statement)."""
     text = unit.item_text
-    cut = next((x.start for x in sents if x.start > 0 and x.position != Position.OTHER.value), None)
-    if cut is None:
-        return text
-    return text[:max(0, cut - (len(unit.text) - len(text)))].rstrip()
+    skip = len(unit.text) - len(text)  # a bullet before the marker
+    body = len(unit.marker.text) + skip if unit.marker else 0
+    cut = next((x.start for x in sents if x.position != Position.OTHER.value
+                and unit.text[body:x.start].strip()), None)
+    return text if cut is None else text[:cut - skip].rstrip()
 
 
 def _block_label(unit: Unit, sents: list[_Sentence], si: int) -> str | None:

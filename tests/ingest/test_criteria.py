@@ -138,7 +138,8 @@ def test_criterion_item_states_its_own_position_only_when_said_of_something(item
 def test_page_furniture_between_criteria_is_not_a_criterion():
     doc, secs = build_sections(("Policy", "policy", [
         "Ear maps are medically necessary when ALL of the following are met:", "a. Adult",
-        "Subject:\tEar Maps\tPage:\t3 of 7", "Page 3 of 7", "b. Deaf", "Dose\t1/2 vial"]))
+        "Subject:\tEar Maps\tPage:\t3 of 7", "Page 3 of 7", "b. Deaf",
+        "Medical Policy: Ear Maps Policy Number: 1.2.3 Page: 2 of 18 Proprietary Information", "Dose\t1/2 vial"]))
     found = extract_statements(doc, secs)[0]
     assert found[0].criteria == ["a. Adult", "b. Deaf", "Dose\t1/2 vial"]
 

@@ -1,7 +1,7 @@
 import pytest
 
 from medpolicy.ingest.paragraphs import list_marker, section_units, wrap_width
-from tests.helpers import doc_from_text
+from tests.helpers import build_sections, doc_from_text
 
 
 def units(body: str):
@@ -65,3 +65,11 @@ def test_line_that_ran_to_the_margin_joins_the_next_in_wrapped_text():
     body = (filler + "\n\nThe use of the ear mapping test EarMap Genomic Classifier Score Panel Kit\n"
             "Recurrence Index (99999) is considered medically necessary.")
     assert "Kit Recurrence Index (99999) is considered" in units(body)[-1]
+
+
+def test_across_a_page_break_only_a_lower_case_start_runs_on():
+    doc, secs = build_sections(("Policy", "policy", [
+        ("Plans may review claims that", 1), ("Ear maps are covered for adults.", 2),
+        ("Ear maps are covered for", 2), ("children under five.", 3)]))
+    assert [u.text for u in section_units(secs, None)] == [
+        "Plans may review claims that", "Ear maps are covered for adults.", "Ear maps are covered for children under five."]
