@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from .document import BlockKind
 from .normalize import PAGE_MARKER
 from .paragraphs import Marker, Unit
 from .sections import SectionSpan, heading_key
@@ -141,6 +142,11 @@ def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool]
             continue
         if u.is_row:
             out.append(k)
+            continue
+        if u.pieces[0].kind is BlockKind.ITEM and lead.pieces[0].kind is not BlockKind.ITEM:
+            if not colon and positioned(k):
+                break
+            out.append(k)  # a list item the loader knows (an HTML <li> drawn without a marker)
             continue
         if positioned(k) or _full_sentence(u.text):
             break

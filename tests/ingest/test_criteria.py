@@ -150,3 +150,19 @@ def test_list_on_one_line_of_web_text():
                        "Ear maps are considered investigational for all other indications.")
     assert [s.position.value for s in found] == ["medically_necessary", "investigational"]
     assert found[0].criteria == ["1. The member is an adult; and", "2. The member is deaf; and", "3. A trial failed."]
+
+
+def test_items_the_loader_knows_without_a_printed_marker():
+    from medpolicy.ingest.document import BlockKind, Document, SourceDocument
+    from medpolicy.ingest.sections import find_sections
+
+    src = SourceDocument("t.html", "0" * 64, "html", [])
+    doc = Document.from_lines(src, [
+        ("Policy", None, BlockKind.HEADING),
+        ("Ear maps are medically necessary for the following indications:", None, BlockKind.PARAGRAPH),
+        ("Members with hearing loss in both ears confirmed by an audiogram.", None, BlockKind.ITEM),
+        ("Members with a cochlear implant fitted in the last year.", None, BlockKind.ITEM),
+        ("Ear maps are investigational for tinnitus.", None, BlockKind.PARAGRAPH)])
+    found = extract_statements(doc, find_sections(doc))[0]
+    assert [s.position.value for s in found] == ["medically_necessary", "investigational"]
+    assert len(found[0].criteria) == 2
