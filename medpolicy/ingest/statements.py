@@ -228,10 +228,10 @@ def _merge_repeated(statements: list[Statement]) -> list[Statement]:
 
 def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list[Statement], list[str]]:
     units = section_units(sections, wrap_width(doc))
-    statements = _merge_repeated(_extract(units, sections, POLICY_KINDS))
+    statements = _merge_repeated(_Reader(units, sections, POLICY_KINDS).statements())
     warnings: list[str] = []
     if not statements:
-        statements = _merge_repeated(_extract(units, sections, FALLBACK_KINDS))
+        statements = _merge_repeated(_Reader(units, sections, FALLBACK_KINDS).statements())
         if statements:
             warnings.append("no policy section found; coverage statements taken from the rest of the text")
     if not statements:
@@ -270,15 +270,6 @@ def _stating_sections(sections: list[SectionSpan], kinds: tuple[str, ...]) -> se
     return out
 
 
-def _criteria_of(units: list[Unit], ui: int, sections: list[SectionSpan], positioned, outline: Outline, *,
-                 colon: bool) -> list[int | SectionSpan]:
-    """The criteria of the lead in units[ui]: the list under it, else the sections it points at."""
-    picked: list[int | SectionSpan] = list(criteria_under(units, ui, positioned, outline, colon=colon))
-    if not picked and refers_to_criteria(units[ui].text):
-        picked = criteria_sections(units, ui, sections, positioned)
-    return picked
-
-
 def _item_text(unit: Unit, sents) -> str:
     """A criterion as printed, up to a statement of its own that follows it in the same unit
     (one-line web text runs the last item of a list into the next statement)."""
@@ -310,48 +301,67 @@ def _reprinted(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
     return set()
 
 
-def _extract(units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]) -> list[Statement]:
-    stating = _stating_sections(sections, kinds)
-    outline = Outline(sections)
-    active = [i for i, u in enumerate(units) if _states(u, stating)]
-    sentences: dict[int, list[_Sentence]] = dict(zip(active, _analyse([units[i] for i in active])))
+class _Reader:
+    """Statements of the units in the stating sections, read in document order: each positioned
+    sentence, with its criteria (criteria.py). A unit taken as a criterion of a statement is
+    `attached` to that statement's position, and gives no statement of the same position."""
 
-    def positioned(k: int) -> bool:
-        return any(s.position != Position.OTHER.value for s in sentences.get(k, ()))
+    def __init__(self, units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]):
+        self.units, self.sections = units, sections
+        self.outline = Outline(sections)
+        stating = _stating_sections(sections, kinds)
+        self.active = [i for i, u in enumerate(units) if _states(u, stating)]
+        self.sentences: dict[int, list[_Sentence]] = dict(zip(self.active, _analyse([units[i] for i in self.active])))
+        self.attached: dict[int, str] = {}
 
-    out: list[Statement] = []
-    # units already attached as criteria of a statement, with that statement's position: a nested
-    # "Approve for 3 months if ..." under "Approve for the duration noted if ..." is part of it
-    attached: dict[int, str] = {}
-    for ui in active:
-        unit = units[ui]
-        sents = sentences[ui]
-        for si, sent in enumerate(sents):
-            if sent.position == Position.OTHER.value or attached.get(ui) == sent.position:
+    def positioned(self, k: int) -> bool:
+        return any(s.position != Position.OTHER.value for s in self.sentences.get(k, ()))
+
+    def statements(self) -> list[Statement]:
+        out: list[Statement] = []
+        for ui in self.active:
+            unit, sents = self.units[ui], self.sentences[ui]
+            for si, sent in enumerate(sents):
+                if sent.position == Position.OTHER.value or self.attached.get(ui) == sent.position:
+                    continue
+                if ui in self.attached and not sent.predicative:
+                    continue  # "not enrolled in a trial of an experimental therapy": a criterion, no position
+                text = _strip_marker(sent.text.strip()) if sent.start == 0 else sent.text.strip()
+                items, end = self._criteria(ui, si, text), unit.doc_offset(sent.end)
+                if items:
+                    text = text + "\n" + "\n".join(c for c, _end in items)
+                    end = max(end, items[-1][1])
+                out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(sent.position),
+                                     section=unit.section.heading, criteria=[c for c, _end in items],
+                                     provenance=Provenance(page=unit.page, start=unit.doc_offset(sent.start),
+                                                           end=end)))
+        return out
+
+    def _criteria(self, ui: int, si: int, lead: str) -> list[tuple[str, int]]:
+        """(item, end offset) of each criterion of the lead `lead`, sentence si of units[ui]: the
+        list under it when it is the unit's last sentence and ends with ':' or points at
+        criteria, else the sections it points at; the block's label first (_block_label)."""
+        sents, position = self.sentences[ui], self.sentences[ui][si].position
+        colon, refers = lead.endswith(":"), refers_to_criteria(lead)
+        if si != len(sents) - 1 or not (colon or refers):
+            return []
+        picked: list[int | SectionSpan] = list(criteria_under(self.units, ui, self.positioned, self.outline,
+                                                              colon=colon))
+        if not picked and refers:
+            picked = criteria_sections(self.units, ui, self.sections, self.positioned)
+        items: list[tuple[str, int]] = []
+        for p in picked:
+            if isinstance(p, SectionSpan):
+                if p.heading and p.heading_line is not None:
+                    items.append((p.heading, p.heading_line.end))
                 continue
-            if ui in attached and not sent.predicative:
-                continue  # "not enrolled in a trial of an experimental therapy": a criterion, no position
-            text = sent.text.strip()
-            text = _strip_marker(text) if sent.start == 0 else text
-            end = unit.doc_offset(sent.end)
-            items: list[str] = []
-            if si == len(sents) - 1 and (text.endswith(":") or refers_to_criteria(text)):
-                for p in _criteria_of(units, ui, sections, positioned, outline, colon=text.endswith(":")):
-                    if isinstance(p, SectionSpan):
-                        items.append(p.heading or "")
-                        continue
-                    if is_page_furniture(units[p]):
-                        continue
-                    items.append(_item_text(units[p], sentences.get(p, ())))
-                    attached.setdefault(p, sent.position)
-                    end = units[p].end
-                items = [i for i in items if i]
-                label = _block_label(unit, sents, si)
-                if items and label:
-                    items.insert(0, label)
-            if items:
-                text = text + "\n" + "\n".join(items)
-            out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(sent.position),
-                                 section=unit.section.heading, criteria=items,
-                                 provenance=Provenance(page=unit.page, start=unit.doc_offset(sent.start), end=end)))
-    return out
+            unit = self.units[p]
+            if is_page_furniture(unit):
+                continue
+            self.attached.setdefault(p, position)
+            items.append((_item_text(unit, self.sentences.get(p, ())), unit.end))
+        items = [(c, e) for c, e in items if c]
+        label = _block_label(self.units[ui], sents, si)
+        if items and label:
+            items.insert(0, (label, items[0][1]))
+        return items
