@@ -339,12 +339,12 @@ class _Reader:
 
     def _criteria(self, ui: int, si: int, lead: str) -> list[tuple[str, int]]:
         """(item, end offset) of each criterion of the lead `lead`, sentence si of units[ui]: the
-        list under it when it is the unit's last sentence and ends with ':' or points at
+        list under it when it is the unit's last statement and ends with ':' or points at
         criteria, else the sections it points at; the block's label first (_block_label)."""
         sents, position = self.sentences[ui], self.sentences[ui][si].position
         colon, refers = lead.endswith(":"), refers_to_criteria(lead)
-        if si != len(sents) - 1 or not (colon or refers):
-            return []
+        if any(s.position != Position.OTHER.value for s in sents[si + 1:]) or not (colon or refers):
+            return []  # the criteria follow the unit's last statement ("(See Criteria below.)" may follow it)
         picked: list[int | SectionSpan] = list(criteria_under(self.units, ui, self.positioned, self.outline,
                                                               colon=colon))
         if not picked and refers:

@@ -166,3 +166,16 @@ def test_items_the_loader_knows_without_a_printed_marker():
     found = extract_statements(doc, find_sections(doc))[0]
     assert [s.position.value for s in found] == ["medically_necessary", "investigational"]
     assert len(found[0].criteria) == 2
+
+
+def test_lead_followed_by_a_pointer_takes_the_criteria_section():
+    doc, secs = build_sections(
+        ("POLICY", "policy", ["Ear maps are considered medically necessary if the medical appropriateness criteria "
+                              "are met. (See Medical Appropriateness below.)"]),
+        ("MEDICAL APPROPRIATENESS", "policy", ["Ear maps are medically appropriate if ALL of the following are met:",
+                                              "\u2022 Hearing loss", "\u2022 Adult"]),
+        ("IMPORTANT REMINDERS", "boilerplate", ["This policy is not a contract."]))
+    found = extract_statements(doc, secs)[0]
+    assert [s.position.value for s in found] == ["medically_necessary", "medically_necessary"]
+    assert found[1].criteria == ["\u2022 Hearing loss", "\u2022 Adult"]
+    assert found[0].criteria == []  # its criteria section opens with a statement of its own
