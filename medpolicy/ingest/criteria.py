@@ -94,8 +94,12 @@ class Outline:
     """Which sections sit under which: a section is inside a section `s` when no section of
     `s`'s level or higher (smaller number) comes between them."""
 
-    def __init__(self, sections: list[SectionSpan]):
+    def __init__(self, sections: list[SectionSpan], units: list[Unit] = ()):
+        self.sections = sections
         self.index = {id(s): i for i, s in enumerate(sections)}
+        self.first_unit: dict[int, int] = {}  # section id -> index of its first unit
+        for k, u in enumerate(units):
+            self.first_unit.setdefault(id(u.section), k)
         levels = sorted({s.level for s in sections})
         # last_top[level][i]: the last section at or before i whose level is <= level
         self.last_top: dict[int, list[int]] = {}
@@ -154,30 +158,25 @@ def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool]
     return out
 
 
-def criteria_sections(units: list[Unit], ui: int, sections: list[SectionSpan],
+def criteria_sections(units: list[Unit], ui: int, outline: Outline,
                       positioned: Callable[[int], bool]) -> list[int | SectionSpan]:
     """The criteria printed in sections of their own after the lead units[ui]: its section's
     sub-sections and sections named for criteria, until a section that is neither (headings
     without text are passed over) or one that opens with a statement of its own. Returns unit
     indices, each included section's SectionSpan first (its heading is an item)."""
     lead_sec = units[ui].section
-    first_unit: dict[int, int] = {}
-    for k in range(ui + 1, len(units)):
-        first_unit.setdefault(id(units[k].section), k)
-    try:
-        start = next(i for i, s in enumerate(sections) if s is lead_sec) + 1
-    except StopIteration:
+    if id(lead_sec) not in outline.index:
         return []
     out: list[int | SectionSpan] = []
     in_group = True
-    for sec in sections[start:]:
+    for sec in outline.sections[outline.index[id(lead_sec)] + 1:]:
         if sec.level <= lead_sec.level:
             in_group = False
             if sec.kind in _STOP_KINDS and sec.level <= 1:
                 break
         included = (in_group and sec.level > lead_sec.level and sec.kind == lead_sec.kind) \
             or is_criteria_heading(sec.heading)
-        k0 = first_unit.get(id(sec))
+        k0 = outline.first_unit.get(id(sec))
         if k0 is None:  # a heading without text
             continue
         if not included or positioned(k0):

@@ -307,8 +307,8 @@ class _Reader:
     `attached` to that statement's position, and gives no statement of the same position."""
 
     def __init__(self, units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]):
-        self.units, self.sections = units, sections
-        self.outline = Outline(sections)
+        self.units = units
+        self.outline = Outline(sections, units)
         stating = _stating_sections(sections, kinds)
         self.active = [i for i, u in enumerate(units) if _states(u, stating)]
         self.sentences: dict[int, list[_Sentence]] = dict(zip(self.active, _analyse([units[i] for i in self.active])))
@@ -348,7 +348,7 @@ class _Reader:
         picked: list[int | SectionSpan] = list(criteria_under(self.units, ui, self.positioned, self.outline,
                                                               colon=colon))
         if not picked and refers:
-            picked = criteria_sections(self.units, ui, self.sections, self.positioned)
+            picked = criteria_sections(self.units, ui, self.outline, self.positioned)
         items: list[tuple[str, int]] = []
         for p in picked:
             if isinstance(p, SectionSpan):
