@@ -10,6 +10,7 @@ the text is read only when a document has no statement in a policy section at al
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -193,9 +194,10 @@ def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
     out: list[list[_Sentence]] = [[] for _ in units]
     for ui, (text, offset), sdoc in zip(owners, pieces, nlp.pipe(t for t, _ in pieces)):
         doc_matches = _predicates(sdoc, matcher)
-        for sent in sdoc.sents:
-            found = [(lab, c - sent.start_char, pred) for lab, c, pred in doc_matches
-                     if sent.start_char <= c < sent.end_char]
+        starts = [c for _lab, c, _pred in doc_matches]
+        for sent in sdoc.sents:  # matches are in order: each sentence's are found by bisection
+            lo, hi = bisect_left(starts, sent.start_char), bisect_left(starts, sent.end_char)
+            found = [(lab, c - sent.start_char, pred) for lab, c, pred in doc_matches[lo:hi]]
             if found and sum(1 for t in sent if not t.is_punct) < _MIN_WORDS:
                 found = []  # a label or a table cell ("Not covered"), not a statement
             position = _position(sent.text, [(lab, c) for lab, c, _p in found]) if found else Position.OTHER.value
@@ -313,9 +315,17 @@ class _Reader:
         self.active = [i for i, u in enumerate(units) if _states(u, stating)]
         self.sentences: dict[int, list[_Sentence]] = dict(zip(self.active, _analyse([units[i] for i in self.active])))
         self.attached: dict[int, str] = {}
+        self._last: dict[int, int | None] = {}
 
     def positioned(self, k: int) -> bool:
-        return any(s.position != Position.OTHER.value for s in self.sentences.get(k, ()))
+        return self._last_statement(k) is not None
+
+    def _last_statement(self, k: int) -> int | None:
+        """Index of the last positioned sentence of units[k], None when it has none."""
+        if k not in self._last:
+            found = [i for i, s in enumerate(self.sentences.get(k, ())) if s.position != Position.OTHER.value]
+            self._last[k] = found[-1] if found else None
+        return self._last[k]
 
     def statements(self) -> list[Statement]:
         out: list[Statement] = []
@@ -343,7 +353,7 @@ class _Reader:
         criteria, else the sections it points at; the block's label first (_block_label)."""
         sents, position = self.sentences[ui], self.sentences[ui][si].position
         colon, refers = lead.endswith(":"), refers_to_criteria(lead)
-        if any(s.position != Position.OTHER.value for s in sents[si + 1:]) or not (colon or refers):
+        if si != self._last_statement(ui) or not (colon or refers):
             return []  # the criteria follow the unit's last statement ("(See Criteria below.)" may follow it)
         picked: list[int | SectionSpan] = list(criteria_under(self.units, ui, self.positioned, self.outline,
                                                               colon=colon))
