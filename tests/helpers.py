@@ -15,22 +15,23 @@ def doc_from_text(text: str, fmt: str = "text"):
 
 def build_sections(*blocks):
     """A Document and hand-made sections from (heading, kind, lines) blocks, bypassing the heading
-    rules, so an extractor is tested alone; a line may be (text, page)."""
+    rules, so an extractor is tested alone; a line may be (text, page); a block may carry a
+    fourth item, the section's level (default 1)."""
     from medpolicy.ingest.document import Document
     from medpolicy.ingest.sections import SectionSpan
 
     items: list[tuple[str, int | None]] = []
     marks = []
-    for heading, kind, lines in blocks:
+    for heading, kind, lines, *level in blocks:
         start = len(items)
         if heading:
             items.append((heading, 1))
         for ln in lines:
             items.append(ln if isinstance(ln, tuple) else (ln, 1))
-        marks.append((heading, kind, start, len(items)))
+        marks.append((heading, kind, start, len(items), level[0] if level else 1))
     doc = Document.from_lines(SourceDocument("test.txt", "0" * 64, "text", []), items)
     sections = []
-    for heading, kind, start, end in marks:
+    for heading, kind, start, end, level in marks:
         head = doc.lines[start] if heading else None
-        sections.append(SectionSpan(heading, kind, 1, head, doc.lines[start + 1 if heading else start:end]))
+        sections.append(SectionSpan(heading, kind, level, head, doc.lines[start + 1 if heading else start:end]))
     return doc, sections

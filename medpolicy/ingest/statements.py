@@ -1,21 +1,33 @@
 """Coverage statements: sentences of the policy sections whose main predicate says what the plan
-decides about the service (rules/positions.json), with the criteria list under each attached."""
+decides about the service (rules/positions.json), with their criteria (criteria.py).
+
+Sentences are read from the units of paragraphs.py (printed lines joined back into paragraphs
+and list items), so a statement wrapped over several lines of flattened text is one sentence.
+Only the policy and coding sections give statements; rationale, background, evidence,
+appendices and the history table describe or quote coverage without deciding it. The rest of
+the text is read only when a document has no statement in a policy section at all.
+"""
 from __future__ import annotations
 
-import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from ..models import Position, Provenance, Statement
-from .document import Document, Line
+from .criteria import (Outline, criteria_sections, criteria_under, is_appendix_heading, is_page_furniture,
+                       refers_to_criteria)
+from .document import Document
+from .paragraphs import Unit, list_marker, section_units, wrap_width
 from .sections import SectionSpan
+from .vocab import position_keywords, position_rules
 
 POLICY_KINDS = ("policy", "coding")  # coding notes say what is not separately reimbursable
 FALLBACK_KINDS = ("policy", "guidelines", "other", "metadata", "description")
-_PRIORITY = {p: i for i, p in enumerate(("investigational", "not_medically_necessary", "not_covered",
-                                          "medically_necessary", "covered"))}
+_MIN_WORDS = 4  # fewer words than this is a label or a table cell, not a statement
+_ROW_MIN_WORDS = 6
+_HEADING_WORDS = 10  # a subordinate clause this short, alone, is a heading ("When X is not covered")
+_NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -27,16 +39,18 @@ def _nlp():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     matcher = Matcher(nlp.vocab)
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/positions.json").read_text("utf-8"))
-    for entry in data["positions"]:
-        position = Position(entry["position"]).value
-        matcher.add(position, [_compile(p) for p in entry["phrases"]])
+    for entry in position_rules().positions:
+        matcher.add(entry.position, [_compile(p) for p in entry.phrases])
     return nlp, matcher
 
 
 def _compile(phrase: str) -> list[dict]:
-    tokens = []
+    """A phrase of positions.json as a Matcher pattern (the syntax is in the file's `_doc`)."""
+    tokens: list[dict] = []
     for word in phrase.split():
+        if re.fullmatch(r"~\d+", word):
+            tokens.append({"OP": f"{{0,{word[1:]}}}"})
+            continue
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
         if word.startswith("(") and word.endswith(")"):
@@ -51,33 +65,43 @@ def _compile(phrase: str) -> list[dict]:
     return tokens
 
 
-_SUBORDINATE = re.compile(r"^(?:if|when|because|although|unless|while|since|where|whereas|once|after|before)\b", re.I)
-_LEAD_LABEL = re.compile(r"^\s*(?:note|notes|important|policy|statement|position)\s*:\s*", re.I)
-_ENUM = re.compile(r"^\s*(?:[-•▪●◦·*]\s+)?(?:(?P<roman>[IVXivx]{1,5})|(?P<letter>[A-Za-z])|(?P<num>\d{1,2}))[.)]\s+")
-_BULLET = re.compile(r"^\s*[-•▪●◦·*]\s+")
-_NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
+@lru_cache(maxsize=1)
+def _openers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    rules = position_rules()
+    label = re.compile(r"^\s*(?:" + "|".join(map(re.escape, rules.lead_labels)) + r")\s*:\s*", re.I)
+    sub = re.compile(r"^(?:" + "|".join(map(re.escape, rules.subordinators)) + r")\b", re.I)
+    verb = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(rules.subject_verbs))) + r")\b", re.I)
+    return label, sub, verb
 
 
 def classify(span) -> str:
-    """The position of one spaCy sentence span (see module doc for the rule)."""
+    """The position of one spaCy sentence span or doc."""
     _nlp_, matcher = _nlp()
     doc = span.as_doc() if hasattr(span, "as_doc") else span
     return _position(doc.text, _matches(doc, matcher))
 
 
 def _position(text: str, matches: list[tuple[str, int]]) -> str:
-    """Position from the predicates found in a sentence (label, char offset in `text`)."""
+    """Position from the predicates found in a sentence (label, char offset in `text`): those of
+    its main clause (after a lead label or an opening subordinate clause), and of those, the ones
+    after the subject ("Experimental services are not covered" is not_covered), when there are."""
+    label, sub, verb = _openers()
     start_char = 0
-    lead = _LEAD_LABEL.match(text)
+    lead = label.match(text)
     if lead:
         start_char = lead.end()
-    if _SUBORDINATE.match(text[start_char:]):
+    if sub.match(text[start_char:]):
         comma = text.find(", ", start_char)
         if comma > 0:
             start_char = comma + 2
+        elif len(text.split()) <= _HEADING_WORDS:
+            return Position.OTHER.value  # "When Ear Mapping is Covered": a heading, no main clause
     main = [m for m in matches if m[1] >= start_char] or matches
     if not main:
         return Position.OTHER.value
+    first_verb = verb.search(text, start_char)
+    if first_verb:
+        main = [m for m in main if m[1] >= first_verb.start()] or main
     found = {m[0] for m in main}
     if "investigational" in found and "not_medically_necessary" in found:
         return "investigational"
@@ -86,49 +110,51 @@ def _position(text: str, matches: list[tuple[str, int]]) -> str:
 
 def _matches(doc, matcher) -> list[tuple[str, int]]:
     """Predicate matches of a doc, longest where they overlap, in order: (label, start char)."""
+    return [(label, char) for label, char, _pred in _predicates(doc, matcher)]
+
+
+def _predicates(doc, matcher) -> list[tuple[str, int, bool]]:
+    """(label, start char, predicative) of each match: predicative when the match is said of
+    something ("is experimental", "; experimental for other uses"), not a word that qualifies a
+    noun or a condition ("an experimental therapy", "when medically necessary")."""
     from spacy.util import filter_spans
 
+    words = position_rules().attributive_words
     found = matcher(doc)
     labels = {(s, e): doc.vocab.strings[_id] for _id, s, e in found}
     kept = sorted(filter_spans([doc[s:e] for _id, s, e in found]), key=lambda sp: sp.start)
-    return [(labels[(sp.start, sp.end)], sp.start_char) for sp in kept]
+    return [(labels[(sp.start, sp.end)], sp.start_char,
+             not (sp.start > 0 and doc[sp.start - 1].lower_ in words)) for sp in kept]
 
 
 @dataclass
-class _Unit:
+class _Sentence:
     text: str
-    line: Line
-    offset: int  # where text starts inside line.text
-    section: SectionSpan
+    start: int  # in the unit's text
+    end: int
+    position: str
+    predicative: bool = False  # a match of its position is said of something (see _predicates)
 
 
-def _units(sections: list[SectionSpan]) -> list[_Unit]:
-    units = []
-    for sec in sections:
-        for ln in sec.lines:
-            if sec.kind == "coding" and (ln.is_row or not _NOTE.match(ln.text)):
-                continue  # in coding sections, only notes can state coverage
-            if ln.is_row:
-                cells = [c for c in ln.text.split("\t")]
-                # the statement is in the longest cell; the others are labels ("Other applications")
-                best = max(cells, key=len)
-                if len(best.split()) >= 6:
-                    units += _pieces(_Unit(best, ln, ln.text.find(best), sec))
-            else:
-                units += _pieces(_Unit(ln.text, ln, 0, sec))
-    return units
+def _reading(unit: Unit) -> tuple[str, int]:
+    """The text of a unit that can state coverage, and where it starts in the unit's text: a
+    row's longest cell (the others are labels such as "Other applications"), else all of it."""
+    if not unit.is_row:
+        return unit.text, 0
+    best = max(unit.text.split("\t"), key=len)
+    return (best, unit.text.find(best)) if len(best.split()) >= _ROW_MIN_WORDS else ("", 0)
 
 
 MAX_PIECE = 100_000  # characters given to spaCy at once (its limit is 1,000,000; no sentence is this long)
 
 
-def _pieces(unit: _Unit) -> list[_Unit]:
-    """`unit` in pieces of at most MAX_PIECE characters, cut after a sentence end where there is
-    one, else at a space: a paragraph of a million characters must not fail the document."""
-    text = unit.text
+def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
+    """`text` in pieces of at most MAX_PIECE characters with their offsets, cut after a sentence
+    end where there is one, else at a space: a paragraph of a million characters must not fail
+    the document."""
     if len(text) <= MAX_PIECE:
-        return [unit]
-    out: list[_Unit] = []
+        return [(text, offset)]
+    out: list[tuple[str, int]] = []
     start = 0
     while start < len(text):
         end = min(len(text), start + MAX_PIECE)
@@ -137,20 +163,47 @@ def _pieces(unit: _Unit) -> list[_Unit]:
             if cut <= start:
                 cut = text.rfind(" ", start, end)
             end = cut + 1 if cut > start else end
-        out.append(_Unit(text[start:end], unit.line, unit.offset + start, unit.section))
+        out.append((text[start:end], offset + start))
         start = end
     return out
 
 
-def _enum_type(text: str) -> str | None:
-    m = _ENUM.match(text)
-    if m:
-        for kind in ("roman", "letter", "num"):
-            if m.group(kind):
-                return kind
-    if _BULLET.match(text):
-        return "bullet"
-    return None
+@lru_cache(maxsize=1)
+def _keywords() -> re.Pattern:
+    """A text with none of the position keywords (vocab.position_keywords) cannot state a
+    position, and skips the tokenizer and the Matcher, which most criteria items and
+    descriptions do."""
+    keys = sorted(map(re.escape, position_keywords()), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(keys) + r")\b", re.I)
+
+
+def _analyse(units: list[Unit]) -> list[list[_Sentence]]:
+    """The sentences of each unit with their positions (one Matcher pass per piece of text); a
+    unit without a keyword of the positions has none."""
+    nlp, matcher = _nlp()
+    keywords = _keywords()
+    owners: list[int] = []
+    pieces: list[tuple[str, int]] = []
+    for ui, unit in enumerate(units):
+        text, offset = _reading(unit)
+        if not text or not keywords.search(text):
+            continue
+        for piece in _pieces(text, offset):
+            owners.append(ui)
+            pieces.append(piece)
+    out: list[list[_Sentence]] = [[] for _ in units]
+    for ui, (text, offset), sdoc in zip(owners, pieces, nlp.pipe(t for t, _ in pieces)):
+        doc_matches = _predicates(sdoc, matcher)
+        starts = [c for _lab, c, _pred in doc_matches]
+        for sent in sdoc.sents:  # matches are in order: each sentence's are found by bisection
+            lo, hi = bisect_left(starts, sent.start_char), bisect_left(starts, sent.end_char)
+            found = [(lab, c - sent.start_char, pred) for lab, c, pred in doc_matches[lo:hi]]
+            if found and sum(1 for t in sent if not t.is_punct) < _MIN_WORDS:
+                found = []  # a label or a table cell ("Not covered"), not a statement
+            position = _position(sent.text, [(lab, c) for lab, c, _p in found]) if found else Position.OTHER.value
+            out[ui].append(_Sentence(sent.text, offset + sent.start_char, offset + sent.end_char, position,
+                                     any(pred for lab, _c, pred in found if lab == position)))
+    return out
 
 
 def _merge_repeated(statements: list[Statement]) -> list[Statement]:
@@ -176,10 +229,11 @@ def _merge_repeated(statements: list[Statement]) -> list[Statement]:
 
 
 def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list[Statement], list[str]]:
-    statements = _merge_repeated(_extract(doc, [s for s in sections if s.kind in POLICY_KINDS]))
+    units = section_units(sections, wrap_width(doc))
+    statements = _merge_repeated(_Reader(units, sections, POLICY_KINDS).statements())
     warnings: list[str] = []
     if not statements:
-        statements = _merge_repeated(_extract(doc, [s for s in sections if s.kind in FALLBACK_KINDS]))
+        statements = _merge_repeated(_Reader(units, sections, FALLBACK_KINDS).statements())
         if statements:
             warnings.append("no policy section found; coverage statements taken from the rest of the text")
     if not statements:
@@ -187,64 +241,137 @@ def extract_statements(doc: Document, sections: list[SectionSpan]) -> tuple[list
     return statements, warnings
 
 
-def _extract(doc: Document, sections: list[SectionSpan]) -> list[Statement]:
-    nlp, matcher = _nlp()
-    units = _units(sections)
-    out: list[Statement] = []
-    texts = [u.text for u in units]
-    # units already attached as criteria of a statement, with that statement's position: a nested
-    # "Approve for 3 months if ..." under "Approve for the duration noted if ..." is part of it
-    attached: dict[int, str] = {}
-    for ui, (unit, sdoc) in enumerate(zip(units, nlp.pipe(texts))):
-        sents = list(sdoc.sents)
-        doc_matches = _matches(sdoc, matcher)  # one Matcher pass per paragraph, not per sentence
-        for si, sent in enumerate(sents):
-            if len([t for t in sent if not t.is_punct]) < 4:
-                continue
-            rel = [(lab, c - sent.start_char) for lab, c in doc_matches if sent.start_char <= c < sent.end_char]
-            position = _position(sent.text, rel)
-            if position == Position.OTHER.value or attached.get(ui) == position:
-                continue
-            text = sent.text.strip()
-            text = _BULLET.sub("", text)
-            text = _ENUM.sub("", text) if si == 0 else text
-            start = unit.line.start + unit.offset + sent.start_char
-            end = unit.line.start + unit.offset + sent.end_char
-            criteria: list[str] = []
-            if si == len(sents) - 1 and text.rstrip().endswith(":"):
-                criteria, last_end = _criteria(units, ui)
-                for k in range(ui + 1, ui + 1 + len(criteria)):
-                    attached.setdefault(k, position)
-                if criteria:
-                    text = text + "\n" + "\n".join(criteria)
-                    end = last_end
-            out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(position),
-                                 section=unit.section.heading, criteria=criteria,
-                                 provenance=Provenance(page=unit.line.page, start=start, end=end)))
+def _strip_marker(text: str) -> str:
+    m = list_marker(text)
+    return text.lstrip()[len(m.prefix) + len(m.text):].lstrip() if m else text
+
+
+def _states(unit: Unit, stating: set[int]) -> bool:
+    """A unit that can state coverage: in a stating section (by id); in a coding section only a
+    note ("Note: 0001U is not separately reimbursable"), never a code's description."""
+    if id(unit.section) not in stating:
+        return False
+    return unit.section.kind != "coding" or (not unit.is_row and bool(_NOTE.match(unit.text)))
+
+
+def _stating_sections(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
+    """The sections (by id) statements come from: those of `kinds`, and the sections under
+    headings of no known kind that follow a policy section (a drug or indication name, a
+    capitalised sub-heading: the policy goes on under them), except an appendix that reprints
+    an old policy (_reprinted)."""
+    reprint = _reprinted(sections, kinds)
+    out: set[int] = set()
+    after_policy = False
+    for sec in sections:
+        if id(sec) in reprint:
+            break
+        if sec.kind in kinds or (after_policy and sec.kind == "other"):
+            out.add(id(sec))
+        if sec.heading is not None:
+            after_policy = sec.kind == "policy" or (after_policy and sec.kind == "other")
     return out
 
 
-def _criteria(units: list[_Unit], ui: int) -> tuple[list[str], int | None]:
-    """The list under units[ui]: enumerated or bulleted items, and unmarked fragments (items whose
-    bullets were images), until a full sentence, an item of the statement's own level, or the
-    next section."""
-    own = _enum_type(units[ui].text)
-    items: list[str] = []
-    last_end = None
-    for u in units[ui + 1:]:
-        if u.section is not units[ui].section and u.section.level <= 1:
-            break
-        kind = _enum_type(u.text)
-        if kind is not None and own is not None and kind == own and own != "bullet":
-            break
-        if kind is None and not _fragment(u.text):
-            break
-        items.append(u.text.strip())
-        last_end = u.line.end
-    return items, last_end
+def _item_text(unit: Unit, sents) -> str:
+    """A criterion as printed, up to a statement of its own that follows it in the same unit
+    (one-line web text runs the last item of a list into the next statement)."""
+    text = unit.item_text
+    skip = len(unit.text) - len(text)  # a bullet before the marker
+    body = len(unit.marker.text) + skip if unit.marker else 0
+    cut = next((x.start for x in sents if x.position != Position.OTHER.value
+                and unit.text[body:x.start].strip()), None)
+    return text if cut is None else text[:cut - skip].rstrip()
 
 
-def _fragment(text: str) -> bool:
-    """An unmarked list item: no closing full stop, or a short phrase."""
-    t = text.strip()
-    return not t.endswith(".") or len(t.split()) <= 6
+def _block_label(unit: Unit, sents: list[_Sentence], si: int) -> str | None:
+    """The item label printed before a lead in its list item ("2. Atopic Dermatitis. Approve
+    if ..."): it names the block of criteria, which matters once repeated leads are merged."""
+    if si == 0 or unit.marker is None or any(s.position != Position.OTHER.value for s in sents[:si]):
+        return None
+    label = unit.text[len(unit.marker.prefix):sents[si].start].strip()
+    return label if 0 < len(label.split()) <= 12 else None
+
+
+def _reprinted(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
+    """Sections (by id) after the first appendix heading, when statement sections came before it:
+    an appendix that reprints an old policy ("Policy Statement: BEFORE / AFTER") is not the policy."""
+    for i, sec in enumerate(sections):
+        if is_appendix_heading(sec.heading):
+            if any(s.kind in kinds for s in sections[:i]):
+                return {id(s) for s in sections[i:]}
+            break
+    return set()
+
+
+class _Reader:
+    """Statements of the units in the stating sections, read in document order: each positioned
+    sentence, with its criteria (criteria.py). A unit taken as a criterion of a statement is
+    `attached` to that statement's position, and gives no statement of the same position."""
+
+    def __init__(self, units: list[Unit], sections: list[SectionSpan], kinds: tuple[str, ...]):
+        self.units = units
+        self.outline = Outline(sections, units)
+        stating = _stating_sections(sections, kinds)
+        self.active = [i for i, u in enumerate(units) if _states(u, stating)]
+        self.sentences: dict[int, list[_Sentence]] = dict(zip(self.active, _analyse([units[i] for i in self.active])))
+        self.attached: dict[int, str] = {}
+        self._last: dict[int, int | None] = {}
+
+    def positioned(self, k: int) -> bool:
+        return self._last_statement(k) is not None
+
+    def _last_statement(self, k: int) -> int | None:
+        """Index of the last positioned sentence of units[k], None when it has none."""
+        if k not in self._last:
+            found = [i for i, s in enumerate(self.sentences.get(k, ())) if s.position != Position.OTHER.value]
+            self._last[k] = found[-1] if found else None
+        return self._last[k]
+
+    def statements(self) -> list[Statement]:
+        out: list[Statement] = []
+        for ui in self.active:
+            unit, sents = self.units[ui], self.sentences[ui]
+            for si, sent in enumerate(sents):
+                if sent.position == Position.OTHER.value or self.attached.get(ui) == sent.position:
+                    continue
+                if ui in self.attached and not sent.predicative:
+                    continue  # "not enrolled in a trial of an experimental therapy": a criterion, no position
+                text = _strip_marker(sent.text.strip()) if sent.start == 0 else sent.text.strip()
+                items, end = self._criteria(ui, si, text), unit.doc_offset(sent.end)
+                if items:
+                    text = text + "\n" + "\n".join(c for c, _end in items)
+                    end = max(end, items[-1][1])
+                out.append(Statement(id=f"S{len(out) + 1}", text=text, position=Position(sent.position),
+                                     section=unit.section.heading, criteria=[c for c, _end in items],
+                                     provenance=Provenance(page=unit.page, start=unit.doc_offset(sent.start),
+                                                           end=end)))
+        return out
+
+    def _criteria(self, ui: int, si: int, lead: str) -> list[tuple[str, int]]:
+        """(item, end offset) of each criterion of the lead `lead`, sentence si of units[ui]: the
+        list under it when it is the unit's last statement and ends with ':' or points at
+        criteria, else the sections it points at; the block's label first (_block_label)."""
+        sents, position = self.sentences[ui], self.sentences[ui][si].position
+        colon, refers = lead.endswith(":"), refers_to_criteria(lead)
+        if si != self._last_statement(ui) or not (colon or refers):
+            return []  # the criteria follow the unit's last statement ("(See Criteria below.)" may follow it)
+        picked: list[int | SectionSpan] = list(criteria_under(self.units, ui, self.positioned, self.outline,
+                                                              colon=colon))
+        if not picked and refers:
+            picked = criteria_sections(self.units, ui, self.outline, self.positioned)
+        items: list[tuple[str, int]] = []
+        for p in picked:
+            if isinstance(p, SectionSpan):
+                if p.heading and p.heading_line is not None:
+                    items.append((p.heading, p.heading_line.end))
+                continue
+            unit = self.units[p]
+            if is_page_furniture(unit):
+                continue
+            self.attached.setdefault(p, position)
+            items.append((_item_text(unit, self.sentences.get(p, ())), unit.end))
+        items = [(c, e) for c, e in items if c]
+        label = _block_label(self.units[ui], sents, si)
+        if items and label:
+            items.insert(0, (label, items[0][1]))
+        return items

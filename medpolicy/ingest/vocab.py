@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Rules(BaseModel):
@@ -276,3 +276,76 @@ def code_rules() -> CodeRules:
                 rules.code_column, *rules.inline_labels, *rules.no_code, *rules.status_values):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
+
+
+# -- coverage positions and criteria ------------------------------------------------------------
+
+_POSITIONS = ("investigational", "not_medically_necessary", "medically_necessary", "not_covered", "covered")
+
+
+# one word of a position phrase: a word, a choice "(a|b)", optional with "?", or "~N" (any N words)
+_PHRASE_WORD = re.compile(r"~\d+|(?:\([^()\s|]+(?:\|[^()\s|]+)+\)|\([^()\s|]+\)|[^()\s~]+)\??")
+
+
+class PositionPhrases(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    position: Literal["investigational", "not_medically_necessary", "medically_necessary", "not_covered", "covered"]
+    phrases: tuple[str, ...]
+
+    @field_validator("phrases")
+    @classmethod
+    def _words(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        for phrase in phrases:
+            bad = [w for w in phrase.split() if not _PHRASE_WORD.fullmatch(w)]
+            if bad:
+                raise ValueError(f"phrase {phrase!r}: cannot read {bad}")
+        return phrases
+
+
+class PositionRules(_Rules):
+    """rules/positions.json: the predicates that give a sentence its coverage position, and the
+    words that say how a statement and its criteria are laid out (see the file's `_doc`)."""
+
+    positions: tuple[PositionPhrases, ...]
+    subject_verbs: frozenset[str]
+    attributive_words: frozenset[str]
+    lead_labels: tuple[str, ...]
+    subordinators: tuple[str, ...]
+    continuation_words: frozenset[str]
+    abbreviations: frozenset[str]
+    marks: tuple[str, ...]
+    bullets: tuple[str, ...]
+    connectors: frozenset[str]
+    criteria_references: tuple[str, ...]
+    appendix_headings: tuple[str, ...]
+    criteria_headings: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def position_rules() -> PositionRules:
+    rules = PositionRules.model_validate(_load("positions.json"))
+    if {p.position for p in rules.positions} != set(_POSITIONS):
+        raise ValueError("positions.json: every position needs its phrases, once")
+    for pat in (*rules.criteria_references, *rules.criteria_headings, *rules.appendix_headings):
+        re.compile(pat)  # a broken pattern fails here, at load time
+    return rules
+
+
+@lru_cache(maxsize=1)
+def position_keywords() -> frozenset[str]:
+    """A word every match of some position phrase needs (of each phrase, its rarest required
+    word): a text without any of them states no position."""
+    rules = position_rules()
+    common = rules.subject_verbs | rules.continuation_words
+
+    def rarity(options: list[str]) -> tuple[bool, int]:
+        return (not any(o in common for o in options), min(map(len, options)))
+
+    keys: set[str] = set()
+    for entry in rules.positions:
+        for phrase in entry.phrases:
+            required = [w for w in phrase.split() if not w.endswith("?") and not w.startswith("~")
+                        and re.search(r"[a-z]", w)]
+            keys.update(max((w.strip("()").split("|") for w in required), key=rarity))
+    return frozenset(keys)
