@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from .criteria import (Outline, criteria_sections, criteria_under, is_appendix_h
                        refers_to_criteria)
 from .document import Document
 from .paragraphs import Unit, list_marker, section_units, wrap_width
-from .sections import SectionSpan
+from .sections import SectionSpan, heading_key
 from .vocab import position_keywords, position_rules
 
 POLICY_KINDS = ("policy", "coding")  # coding notes say what is not separately reimbursable
@@ -28,6 +29,8 @@ _MIN_WORDS = 4  # fewer words than this is a label or a table cell, not a statem
 _ROW_MIN_WORDS = 6
 _HEADING_WORDS = 10  # a subordinate clause this short, alone, is a heading ("When X is not covered")
 _NOTE = re.compile(r"^\s*(?:\*?\s*)?(?:note|notes|important)\b", re.I)
+# A coding heading printed this often is a label repeated before each group's codes, not a table
+GROUP_LABEL_REPEATS = 3
 
 
 @lru_cache(maxsize=1)
@@ -246,29 +249,37 @@ def _strip_marker(text: str) -> str:
     return text.lstrip()[len(m.prefix) + len(m.text):].lstrip() if m else text
 
 
-def _states(unit: Unit, stating: set[int]) -> bool:
+def _states(unit: Unit, stating: dict[int, bool]) -> bool:
     """A unit that can state coverage: in a stating section (by id); in a coding section only a
-    note ("Note: 0001U is not separately reimbursable"), never a code's description."""
+    note ("Note: 0001U is not separately reimbursable"), never a code's description, unless the
+    section is the policy going on under a label of its groups' codes (_stating_sections)."""
     if id(unit.section) not in stating:
         return False
-    return unit.section.kind != "coding" or (not unit.is_row and bool(_NOTE.match(unit.text)))
+    if unit.section.kind != "coding" or stating[id(unit.section)]:
+        return True
+    return not unit.is_row and bool(_NOTE.match(unit.text))
 
 
-def _stating_sections(sections: list[SectionSpan], kinds: tuple[str, ...]) -> set[int]:
-    """The sections (by id) statements come from: those of `kinds`, and the sections under
-    headings of no known kind that follow a policy section (a drug or indication name, a
-    capitalised sub-heading: the policy goes on under them), except an appendix that reprints
-    an old policy (_reprinted)."""
+def _stating_sections(sections: list[SectionSpan], kinds: tuple[str, ...]) -> dict[int, bool]:
+    """The sections (by id) statements come from, each with whether the policy goes on in it:
+    those of `kinds`, and, after a policy section, the sections under headings of no known kind
+    (a drug or indication name, a capitalised sub-heading) and under a coding heading printed
+    again and again (a label before each group's codes: "Procedure Codes 0001U, 0002U The
+    following tests ... are considered investigational ... Procedure Codes ..."): the policy goes
+    on under them. Except an appendix that reprints an old policy (_reprinted)."""
     reprint = _reprinted(sections, kinds)
-    out: set[int] = set()
+    coding = Counter(heading_key(s.heading) for s in sections if s.kind == "coding" and s.heading)
+    out: dict[int, bool] = {}
     after_policy = False
     for sec in sections:
         if id(sec) in reprint:
             break
-        if sec.kind in kinds or (after_policy and sec.kind == "other"):
-            out.add(id(sec))
+        goes_on = after_policy and (sec.kind == "other" or (
+            sec.kind == "coding" and sec.heading is not None and coding[heading_key(sec.heading)] >= GROUP_LABEL_REPEATS))
+        if sec.kind in kinds or goes_on:
+            out[id(sec)] = goes_on
         if sec.heading is not None:
-            after_policy = sec.kind == "policy" or (after_policy and sec.kind == "other")
+            after_policy = sec.kind == "policy" or goes_on
     return out
 
 

@@ -16,7 +16,7 @@ from tests.helpers import doc_from_text
     ("Discussion/General Information", "evidence"), ("Background/Overview", "description"),
     ("Billing/Coding/Physician Documentation Information", "coding"), ("Description/Scope", "description"),
     ("Policy Implementation/Update Information", "history"), ("Scientific Background and Reference Sources", "references"),
-    ("Denial Statements", "policy"), ("Place of Service", "guidelines"), ("BEFORE AFTER", "archive"),
+    ("Denial Statements", "policy"), ("Place of Service", "policy"), ("BEFORE AFTER", "archive"),
 ])
 def test_heading_rules(heading, kind):
     rule = match_heading(heading)

@@ -217,3 +217,35 @@ def test_nationally_covered_indications_are_policy():
     found = extract_statements(doc, secs)
     assert [s.position.value for s in found[0]] == ["medically_necessary", "not_covered"]
     assert found[1] == []  # from policy sections, not a fallback
+
+
+def _grouped_policy(label_times: int):
+    groups = [("0901U, 0902U", "Knee Imaging Tests The following tests used to image the knee are considered "
+               "experimental/investigational."),
+              ("0903U", "Gait Sensors are considered experimental/investigational and therefore non-covered."),
+              ("0904U", "Sleep Trackers are considered experimental/investigational and therefore non-covered.")]
+    blocks = [("Policy Position", "policy", ["Tests are only eligible for reimbursement when ALL of the following "
+                                             "conditions are met: the test is valid and useful."])]
+    for codes, text in groups[:label_times]:
+        blocks.append(("Procedure Codes", "coding", [f"{codes} {text}"]))
+    return build_sections(*blocks)
+
+
+def test_a_coding_label_printed_before_each_group_keeps_the_policy_going():
+    # a flattened page: each group of tests is followed by its "Procedure Codes" label and codes,
+    # and the next group's statement runs on after them
+    doc, secs = _grouped_policy(3)
+    found = [s for s in extract_statements(doc, secs)[0] if s.position.value == "investigational"]
+    assert len(found) == 3 and any("Gait Sensors are considered" in s.text for s in found)
+
+
+def test_a_coding_section_printed_once_gives_only_its_notes():
+    doc, secs = _grouped_policy(1)
+    assert [s.position.value for s in extract_statements(doc, secs)[0]] == ["covered"]
+
+
+def test_place_of_service_states_coverage():
+    found = statements("Knee bracing is considered medically necessary for members with instability.\n\n"
+                       "Description\n\nBraces support the knee.\n\nPlace of Service\n\n"
+                       "Investigational services are not covered regardless of place of service.")
+    assert [s.position.value for s in found] == ["medically_necessary", "not_covered"]
