@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..codesystems import CM, CPT, HCPCS, LABELLED_SHAPES, PCS, SHAPES
 from ..models import Code, CodeSystem, Provenance
 from .document import Document, Line
 from .sections import SectionSpan
 
-CPT, HCPCS, CM, PCS = "CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS"
 ICD10 = "ICD-10"  # a label that does not say CM or PCS: decided by shape
 ANY = "ANY"  # a codes label with no system ("Policy Applicable Codes", "CPT/HCPCS")
 IGNORE = "IGNORE"  # tables of things that are not codes of the four systems
@@ -43,19 +43,6 @@ LABEL_MAX_CHARS = 70
 LABEL_MAX_WORDS = 9
 _GENERIC_LABEL = re.compile(r"\bcodes?(?:\s+list)?$", re.I)
 
-# Shapes, on upper-cased text with no spaces.
-SHAPES: dict[str, re.Pattern] = {
-    CPT: re.compile(r"\d{4}[0-9FTUM]"),  # Category I, II (F), III (T), PLA (U), MAAA (M)
-    HCPCS: re.compile(r"[A-Z]\d{4}"),
-    CM: re.compile(r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"),
-    # letters and digits both: "RELATED" or "EXCLUDE" are words, 1234567 a number
-    PCS: re.compile(r"(?=[0-9A-Z]*[A-Z])(?=[A-Z]*\d)[0-9A-HJ-NP-Z]{7}"),
-}
-# Under an explicit label a code may be printed without its usual marks.
-LABELLED_SHAPES: dict[str, re.Pattern] = {
-    CM: re.compile(r"[A-Z]\d[0-9A-Z]{1,5}"),
-    PCS: re.compile(r"(?=[A-Z]*\d)[0-9A-HJ-NP-Z]{7}"),
-}
 _TOKEN = r"[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?"
 _RANGE_SEP = r"\s*(?:[-\u2010-\u2014]|\bthrough\b|\bthru\b|\bto\b)\s*"
 _ITEM = rf"(?P<a>{_TOKEN})(?:{_RANGE_SEP}(?P<b>{_TOKEN}))?"
