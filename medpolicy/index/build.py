@@ -239,7 +239,7 @@ class _Updater:
             return
         self.conn.execute("UPDATE editions SET summary = ?, substantive = ?, classes = ?, diffed = ? WHERE id = ?",
                           (verdict.summary, None if verdict.substantive is None else int(verdict.substantive),
-                           None if verdict.classes is None else json.dumps(verdict.classes, sort_keys=True),
+                           None if verdict.classes is None else json.dumps(verdict.classes),  # the diff's order
                            pair, eid))
         rows = change_rows(key, eff, verdict.changes)
         if rows:

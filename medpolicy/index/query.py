@@ -314,3 +314,51 @@ class Library:
                 out.setdefault(r["edition_id"], []).append(
                     {"kind": r["kind"], "op": r["op"], "class": r["class"], "label": r["label"]})
         return out
+
+    # --- the whole library, for the site -------------------------------------------------------
+
+    def policies(self) -> list[dict]:
+        """Every policy with its latest edition, by payer then key."""
+        rows = self.conn.execute(
+            "SELECT p.key, p.payer, p.policy_id, p.title, p.latest_effective, p.editions, p.first_known_at, "
+            "e.id AS edition_id, e.known_at, e.summary, e.substantive, e.classes FROM policies p "
+            "JOIN editions e ON e.policy_key = p.key AND e.is_latest = 1 ORDER BY lower(coalesce(p.payer, '')), p.key")
+        return [{**r, "classes": json.loads(r["classes"]) if r["classes"] else None,
+                 "substantive": None if r["substantive"] is None else bool(r["substantive"])} for r in map(dict, rows)]
+
+    def editions_of(self, key: str) -> list[dict]:
+        """A policy's editions, newest effective date first, each with its changes."""
+        rows = [dict(r) for r in self.conn.execute(
+            "SELECT e.id, e.effective, e.effective_from, e.known_at, e.first_known_at, e.commit_id, e.record_oid, "
+            "e.source_name, e.source_format, e.summary, e.substantive, e.classes, p.effective AS previous, "
+            "p.record_oid AS previous_oid FROM editions e LEFT JOIN editions p ON p.id = e.previous_id "
+            "WHERE e.policy_key = ? ORDER BY e.effective_day DESC, e.effective DESC", (key,))]
+        changes = self._changes_of([r["id"] for r in rows])
+        for r in rows:
+            r["classes"] = json.loads(r["classes"]) if r["classes"] else None
+            r["substantive"] = None if r["substantive"] is None else bool(r["substantive"])
+            r["changes"] = changes.get(r["id"], [])
+        return rows
+
+    def statements_of(self, edition_id: int) -> list[dict]:
+        return self._all_statements(edition_id)
+
+    def codes_of(self, edition_id: int) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT system, code, code_end, description FROM codes WHERE edition_id = ? ORDER BY ordinal", (edition_id,))]
+
+    def code_index(self) -> list[dict]:
+        """Every code or range listed by a latest edition, in each system's order, with the
+        policies that list it."""
+        out: dict[tuple, dict] = {}
+        for r in self.conn.execute(
+                "SELECT c.system, c.code, c.code_end, c.description, c.key_low, e.policy_key, e.payer, e.title "
+                "FROM codes c JOIN editions e ON e.id = c.edition_id WHERE e.is_latest = 1 "
+                "ORDER BY c.system, c.key_low, c.key_high, e.policy_key"):
+            entry = out.setdefault((r["system"], r["code"], r["code_end"]), {
+                "system": r["system"], "code": r["code"], "code_end": r["code_end"],
+                "description": r["description"], "policies": []})
+            if r["policy_key"] not in {p["key"] for p in entry["policies"]}:
+                entry["policies"].append({"key": r["policy_key"], "payer": r["payer"], "title": r["title"]})
+        order = {s: i for i, s in enumerate(SYSTEMS)}
+        return sorted(out.values(), key=lambda c: order.get(c["system"], len(order)))
