@@ -49,6 +49,9 @@ def _register() -> None:
         diff_cmd.register(cli)
     except ImportError:  # pragma: no cover
         pass
+    from . import library_cmds
+
+    library_cmds.register(cli)
 
 
 _register()

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
-from .build import Progress, UpdateReport, store_tip, update
 from .db import connect, default_path, get_meta
 from .query import Library, Query, Scope, check_date
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the update machinery loads only when the store has moved
     from ..store import PolicyStore
+    from .build import Progress, UpdateReport
 
 __all__ = ["LibraryIndex", "Query", "Scope", "UpdateReport", "check_date", "default_path"]
 
@@ -58,6 +58,8 @@ class LibraryIndex:
     def update(self, *, rebuild: bool = False, workers: int | None = None,
                progress: Progress | None = None) -> UpdateReport:
         """Bring the index up to date with the store (everything again with `rebuild`)."""
+        from .build import update
+
         try:
             self.last_update = update(self.store, self.conn, rebuild=rebuild, workers=workers, progress=progress)
         except sqlite3.OperationalError as exc:
@@ -67,7 +69,7 @@ class LibraryIndex:
 
     def current(self, progress: Progress | None = None) -> Library:
         """Queries over an index that describes the store's tip as it is now."""
-        if self.tip != store_tip(self.store):
+        if self.tip != store_tip(self.store):  # one `git rev-parse`: the price of never being stale
             self.update(progress=progress)
         return Library(self.conn)
 
@@ -79,3 +81,11 @@ class LibraryIndex:
 
     def changes(self, since: str, until: str | None = None, **kw) -> list[dict]:
         return self.current().changes(since, until, **kw)
+
+
+def store_tip(store: PolicyStore) -> str:
+    """The commit the store's branch points to now."""
+    tip = store.git.rev_parse(store.ref + "^{commit}")
+    if tip is None:
+        raise StoreError("the store's branch has no commits", path=str(store.path))
+    return tip

@@ -23,7 +23,7 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .. import __version__
 from ..errors import MedpolicyError
@@ -31,16 +31,24 @@ from ..store.layout import date_sort_key
 from . import changes as judge
 from ..errors import StoreError
 from ..store.serialize import load_record
-from .commits import changed_records, commits_between, edition_of, is_ancestor, last_touch
+from .commits import changed_records, commits_between, edition_of, is_ancestor, last_touch, read_blobs
+from . import store_tip
 from .db import get_meta, is_current_schema, set_meta
 from .rows import change_rows, child_rows, edition_columns, edition_id
-from .schema import EDITION_TABLES, create
+from .schema import EDITION_TABLES, create, create_fts
 from .timeline import Known, Timeline, iso, parse_iso
 
 if TYPE_CHECKING:
     from ..store import PolicyStore
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+READ_CHUNK = 500  # records read from git at once (bounds memory on a full build)
+DIFF_CHUNK = 256  # edition pairs handed to the diff workers at once
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 @dataclass
@@ -67,15 +75,6 @@ class UpdateReport:
                 "diffed": self.diffed, "skipped": self.skipped, "seconds": round(self.seconds, 3)}
 
 
-def store_tip(store: PolicyStore) -> str:
-    from ..errors import StoreError
-
-    tip = store.git.rev_parse(store.ref + "^{commit}")
-    if tip is None:
-        raise StoreError("the store's branch has no commits", path=str(store.path))
-    return tip
-
-
 def update(store: PolicyStore, conn: sqlite3.Connection, *, rebuild: bool = False, workers: int | None = None,
            progress: Progress | None = None) -> UpdateReport:
     """Bring the index on `conn` up to date with `store`'s tip (see the module docstring)."""
@@ -89,9 +88,11 @@ def update(store: PolicyStore, conn: sqlite3.Connection, *, rebuild: bool = Fals
             conn.execute("COMMIT")
             return report
         if rebuild or indexed is None or not is_current_schema(conn) or not is_ancestor(store.git, indexed, tip):
-            create(conn)
+            create(conn, fts=False)
             indexed, report.rebuilt = None, True
         _Updater(store, conn, indexed, tip, report, workers, progress).run()
+        if report.rebuilt:
+            create_fts(conn)
         set_meta(conn, store_tip=tip, store_path=str(store.path), schema_version=str(_schema_version()),
                  medpolicy_version=__version__, updated_at=iso(int(time.time())))
         conn.execute("COMMIT")
@@ -127,13 +128,17 @@ class _Updater:
         for path in (p for p, o in changed.items() if o is None):
             self._remove(path)
         present = sorted(p for p, o in changed.items() if o is not None)
-        for i, path in enumerate(present):
-            known = timeline.state.get(path)
-            if known is None or known.oid != changed[path]:  # its last content came from a merge
-                last = last_touch(git, self.tip, path)
-                known = Known(changed[path], last.timestamp, last.timestamp, last.id)
-            self._put(path, known)
-            self.progress("reading records", i + 1, len(present))
+        done = 0
+        for chunk in _chunks(present, READ_CHUNK):
+            blobs = read_blobs(git, [changed[p] for p in chunk])  # type: ignore[misc]
+            for path in chunk:
+                known = timeline.state.get(path)
+                if known is None or known.oid != changed[path]:  # its last content came from a merge
+                    last = last_touch(git, self.tip, path)
+                    known = Known(changed[path], last.timestamp, last.timestamp, last.id)  # type: ignore[arg-type]
+                self._put(path, known, blobs.get(known.oid))
+                done += 1
+                self.progress("reading records", done, len(present))
         self._rejudge()
 
     def _indexed(self, path: str) -> Known | None:
@@ -168,7 +173,7 @@ class _Updater:
         self.conn.execute("UPDATE editions SET previous_id = NULL WHERE previous_id = ?", (eid,))
         self.conn.execute("DELETE FROM editions WHERE id = ?", (eid,))
 
-    def _put(self, path: str, known: Known) -> None:
+    def _put(self, path: str, known: Known, data: bytes | None) -> None:
         key, eff = edition_of(path)  # type: ignore[misc]
         eid = edition_id(key, eff)
         self.touched.add(key)
@@ -176,7 +181,6 @@ class _Updater:
         existed = self.conn.execute("SELECT 1 FROM editions WHERE id = ?", (eid,)).fetchone() is not None
         if existed:
             self._delete(eid)
-        data = self.store.reader.blob(known.oid)
         try:
             if data is None:
                 raise StoreError("the record's object is missing (run `medpolicy verify`)")
@@ -203,7 +207,7 @@ class _Updater:
     # --- order and changes --------------------------------------------------------------------
 
     def _rejudge(self) -> None:
-        jobs: list[judge.DiffJob] = []
+        pending: list[tuple[int, str | None, str, str]] = []  # (edition, previous record, record, where)
         pairs: dict[int, str] = {}
         for key in sorted(self.touched):
             rows = self.conn.execute("SELECT id, effective, record_oid, diffed FROM editions WHERE policy_key = ?",
@@ -218,16 +222,21 @@ class _Updater:
                 self.conn.execute("UPDATE editions SET previous_id = ?, is_latest = ? WHERE id = ?",
                                   (prev[0] if prev else None, int(i == len(rows) - 1), eid))
                 if diffed != pair:
-                    jobs.append(judge.DiffJob(eid, prev[2] if prev else None, oid, f"{key}@{eff}"))
+                    pending.append((eid, prev[2] if prev else None, oid, f"{key}@{eff}"))
                     pairs[eid] = pair
                 prev = (eid, eff, oid)
             self._policy_row(key)
         done = 0
-        for eid, verdict in judge.run_all(jobs, self.store.reader, self.store.git_dir, self.workers):
-            self._write_verdict(eid, verdict, pairs[eid])
-            done += 1
-            self.progress("comparing editions", done, len(jobs))
-        self.report.diffed = len(jobs)
+        with judge.Judges(len(pending), self.workers) as judges:
+            for chunk in _chunks(pending, DIFF_CHUNK):
+                blobs = read_blobs(self.store.git, [o for _, old, new, _ in chunk for o in (old, new) if o])
+                jobs = [judge.DiffJob(eid, blobs.get(old, b"") if old else None, blobs.get(new, b""), where)
+                        for eid, old, new, where in chunk]
+                for eid, verdict in judges.map(jobs):
+                    self._write_verdict(eid, verdict, pairs[eid])
+                    done += 1
+                    self.progress("comparing editions", done, len(pending))
+        self.report.diffed = len(pending)
 
     def _write_verdict(self, eid: int, verdict: judge.Verdict | str, pair: str) -> None:
         key, eff = self.conn.execute("SELECT policy_key, effective FROM editions WHERE id = ?", (eid,)).fetchone()

@@ -99,6 +99,26 @@ def last_touch(git: Git, tip: str, path: str) -> Commit:
     return Commit(tip, int(when or 0))
 
 
+def read_blobs(git: Git, oids: list[str]) -> dict[str, bytes]:
+    """The contents of many blobs from one `git cat-file --batch` run: a persistent reader's
+    request-and-wait round trip per object costs more than the object on a busy machine."""
+    wanted = list(dict.fromkeys(o for o in oids if o))
+    if not wanted:
+        return {}
+    data = git.run("cat-file", "--batch", input=("\n".join(wanted) + "\n").encode("ascii")).stdout
+    out: dict[str, bytes] = {}
+    pos = 0
+    for oid in wanted:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            out[oid] = data[pos:pos + size]
+            pos += size + 1
+    return out
+
+
 def is_ancestor(git: Git, old: str, new: str) -> bool:
     """Whether commit `old` is in `new`'s history (False when `old` is not even in this
     repository: an index built from another store)."""

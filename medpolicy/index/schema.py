@@ -185,9 +185,11 @@ END;
 EDITION_TABLES = ("statements", "codes", "history", "refs", "related", "sections", "changes")
 
 
-def create(conn: sqlite3.Connection) -> None:
+def create(conn: sqlite3.Connection, *, fts: bool = True) -> None:
     """Drop whatever the file holds and create the current schema (inside the caller's
-    transaction: DDL is transactional in SQLite, so a killed rebuild leaves the old index)."""
+    transaction: DDL is transactional in SQLite, so a killed rebuild leaves the old index).
+    A full build passes `fts=False` and calls `create_fts` once its rows are in: indexing all
+    the text in one pass is about three times faster than row by row through the triggers."""
     objects = conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                            "AND type IN ('table', 'view')").fetchall()
     # FTS shadow tables go with their virtual table; drop virtual tables first
@@ -195,10 +197,20 @@ def create(conn: sqlite3.Connection) -> None:
         exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
         if exists:
             conn.execute(f'DROP {kind.upper()} "{name}"')
-    for statement in statements(TABLES + FTS):
+    for statement in statements(TABLES):
         conn.execute(statement)
+    if fts:
+        create_fts(conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def create_fts(conn: sqlite3.Connection) -> None:
+    """The full-text tables and their triggers, indexing the rows already there."""
+    for statement in statements(FTS):
+        conn.execute(statement)
+    for table in ("statements_fts", "sections_fts"):
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
 
 
 def statements(script: str) -> list[str]:

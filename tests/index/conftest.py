@@ -58,8 +58,8 @@ def library_store(tmp_path_factory, corpus_dir) -> Path:
 
 
 def copy_store(src: Path, dest: Path) -> Path:
-    """A copy of a store (its git directory as is, index included)."""
-    shutil.copytree(src, dest, symlinks=True)
+    """A copy of a store, without the index another test may have embedded in it."""
+    shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns("medpolicy-index.sqlite*"))
     return dest
 
 
