@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from ..textsafe import json_for_terminal, md_escape, safe_line, safe_text
 from .changes import KIND_TITLES, Change, changes, short
 from .model import PolicyDiff, Segment
 
@@ -19,13 +20,13 @@ _OP_COLOR = {"added": "green", "removed": "red", "modified": "yellow", "moved": 
 
 def render(diff: PolicyDiff, fmt: str, *, color: bool = False) -> str:
     if fmt == "json":
-        return diff.to_json()
+        return json_for_terminal(diff.to_json())
     if fmt == "markdown":
         return render_markdown(diff)
     if fmt == "html":
         from .html import render_html
 
-        return render_html(diff)
+        return safe_text(render_html(diff))  # escaped HTML may still hold terminal controls
     if fmt == "text":
         return render_text(diff, color=color)
     raise ValueError(f"unknown format {fmt!r}")
@@ -33,7 +34,7 @@ def render(diff: PolicyDiff, fmt: str, *, color: bool = False) -> str:
 
 def _edition_line(label: str, ed) -> str:
     where = ed.commit[:12] if ed.commit else (ed.path or "?")
-    return f"{label}: {where}" + (f" (effective {ed.effective})" if ed.effective else "")
+    return safe_line(f"{label}: {where}" + (f" (effective {ed.effective})" if ed.effective else ""))
 
 
 def _title(diff: PolicyDiff) -> str:
@@ -47,7 +48,7 @@ def _title(diff: PolicyDiff) -> str:
 def _redline_text(segments: list[Segment], color: bool) -> str:
     out = []
     for s in segments:
-        text = s.text.replace("\n", " ¶ ")
+        text = safe_line(s.text.replace("\n", " ¶ "))
         if s.op == "equal":
             out.append(text)
         elif color:
@@ -64,10 +65,10 @@ def _detail_text(c: Change, color: bool) -> list[str]:
     segments = getattr(item, "redline", None)
     if c.kind == "sections" and c.op in ("added", "removed"):
         text = item.new_text or item.old_text or ""
-        return [short(text, 400)] if short(text, 90) != text else []
+        return [safe_line(short(text, 400))] if short(text, 90) != text else []
     if c.kind == "sections" and c.op == "moved":
-        lines = [f"from [{item.old_section or '-'}] to [{item.new_section or '-'}]"]
-        return lines + ([_redline_text(segments, color)] if segments else [short(item.new_text, 200)])
+        lines = [safe_line(f"from [{item.old_section or '-'}] to [{item.new_section or '-'}]")]
+        return lines + ([_redline_text(segments, color)] if segments else [safe_line(short(item.new_text, 200))])
     if segments and c.op == "modified":
         return [_redline_text(segments, color)]
     return []
@@ -77,32 +78,26 @@ def render_text(diff: PolicyDiff, *, color: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
-    lines = [style(_title(diff), bold=True), _edition_line("old", diff.old), _edition_line("new", diff.new)]
+    # document text is made safe (textsafe) before any colour of ours is put around it
+    lines = [style(safe_line(_title(diff)), bold=True), _edition_line("old", diff.old), _edition_line("new", diff.new)]
     verdict = "substantive" if diff.summary.substantive else ("not substantive" if diff.summary.changed else "")
-    lines.append("summary: " + diff.summary.text + (f" [{verdict}]" if verdict else ""))
+    lines.append("summary: " + safe_line(diff.summary.text) + (f" [{verdict}]" if verdict else ""))
     if diff.findings:
         lines.append("")
         lines.append(style("Findings", bold=True))
-        lines += [style(f"  ! {f.kind}: {f.message}", fg="magenta") for f in diff.findings]
+        lines += [style(f"  ! {f.kind}: {safe_line(f.message)}", fg="magenta") for f in diff.findings]
     kind = None
     for c in changes(diff):
         if c.kind != kind:
             kind = c.kind
             extra = f" ({diff.references.renumbered} renumbered)" if kind == "references" and diff.references.renumbered else ""
             lines += ["", style(KIND_TITLES[kind] + extra, bold=True)]
-        lines.append(style(f"  {_SIGN[c.op]} ", fg=_OP_COLOR[c.op]) + c.label)
+        lines.append(style(f"  {_SIGN[c.op]} ", fg=_OP_COLOR[c.op]) + safe_line(c.label))
         lines += [f"      {d}" for d in _detail_text(c, color)]
     return "\n".join(lines) + "\n"
 
 
 # -- markdown ----------------------------------------------------------------------------------
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>|#"})
-
-
-def md_escape(text: str | None) -> str:
-    return (text or "").translate(_MD_SPECIAL)
-
 
 def _redline_md(segments: list[Segment]) -> str:
     out = []

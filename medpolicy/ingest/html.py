@@ -61,6 +61,14 @@ END_STOPS = {"td": {"table"}, "th": {"table"}, "tr": {"table"}, "thead": {"table
              "tfoot": {"table"}, "li": LIST, "dt": {"dl"}, "dd": {"dl"}, "p": {"td", "th", "table", "li"}}
 
 MAX_DEPTH = 200  # deeper nesting is flattened, so that rendering cannot exhaust the stack
+# Past this depth, elements the renderer treats as plain containers (div, section, span, ...)
+# are not made nodes: a block one leaves a line break before and after its content, which is
+# exactly what rendering it would do, so a tree any number of wrappers deep reads the same, and
+# the depth left is kept for the elements that carry structure (tables, lists, headings).
+WRAPPER_DEPTH = 100
+STRUCTURE = SKIP | LIST | TABLE_PARTS | BOLD | VOID | frozenset(
+    {"td", "th", "li", "dl", "dt", "dd", "pre", "caption", "p", *HEADINGS})
+BREAKS = BLOCK | frozenset({"tr", "td", "th", "li", "dt", "dd"})
 BOLD_HEADING_MAX = 120
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 _MARKER = re.compile(r"^(?:[-*•▪●◦·§]\s|\(?(?:[0-9]{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]\s)")
@@ -95,15 +103,52 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = _Node("#root")
         self.stack: list[_Node] = [self.root]
+        # elements flattened past the depth limits: (tag, stack depth when opened, hides its content)
+        self.flat: list[tuple[str, int, bool]] = []
+        self.hiding = 0  # how many of them hide their content (script, display:none...)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hiding:
+            if tag not in VOID:
+                self._flatten(tag, True)
+            return
         self._close_implied(tag)
         node = _Node(tag, {k: v or "" for k, v in attrs})
         if tag in VOID:
             self.stack[-1].children.append(node)
-        elif len(self.stack) < MAX_DEPTH:
+        elif len(self.stack) < (WRAPPER_DEPTH if tag not in STRUCTURE else MAX_DEPTH):
             self.stack[-1].children.append(node)
             self.stack.append(node)
+        else:
+            hides = tag in SKIP or node.hidden()
+            self._flatten(tag, hides)
+            if tag in BREAKS and not hides:
+                self.stack[-1].children.append(_Node("br"))
+
+    def _flatten(self, tag: str, hides: bool) -> None:
+        self.flat.append((tag, len(self.stack), hides))
+        self.hiding += hides
+
+    def _close_flat(self, tag: str) -> bool:
+        """Close a flattened element (and those opened inside it); False if none is open."""
+        for i in range(len(self.flat) - 1, -1, -1):
+            if self.flat[i][1] != len(self.stack):
+                return False  # opened outside the current node: not ours to close
+            if self.flat[i][0] == tag:
+                breaks = False
+                while len(self.flat) > i:
+                    t, _, hides = self.flat.pop()
+                    self.hiding -= hides
+                    breaks = breaks or (t in BREAKS and not hides)
+                if breaks and not self.hiding:
+                    self.stack[-1].children.append(_Node("br"))
+                return True
+        return False
+
+    def _trim_flat(self) -> None:
+        """Flattened elements opened inside nodes that have just been closed end with them."""
+        while self.flat and self.flat[-1][1] > len(self.stack):
+            self.hiding -= self.flat.pop()[2]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -111,6 +156,8 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if self._close_flat(tag) or self.hiding:
+            return
         if tag == "br":  # browsers read a stray </br> as <br>
             self.stack[-1].children.append(_Node("br"))
             return
@@ -119,11 +166,14 @@ class _TreeBuilder(HTMLParser):
             open_tag = self.stack[i].tag
             if open_tag == tag:
                 del self.stack[i:]
+                self._trim_flat()
                 return
             if open_tag in stops:
                 return
 
     def handle_data(self, data: str) -> None:
+        if self.hiding:
+            return
         if self.stack[-1].tag in TABLE_PARTS and data.strip():
             self._foster(data)
         else:
@@ -142,6 +192,7 @@ class _TreeBuilder(HTMLParser):
     def _close_implied(self, tag: str) -> None:
         if tag in BLOCK and self.stack[-1].tag == "p":
             self.stack.pop()
+            self._trim_flat()
         if tag in BLOCK or tag == "body":
             self._pop_to({"head", "title"}, set())
         rule = IMPLIED_END.get(tag)
@@ -160,6 +211,7 @@ class _TreeBuilder(HTMLParser):
                 found = i
         if found is not None:
             del self.stack[found:]
+            self._trim_flat()
 
 
 def parse_tree(html: str, *, path: str | None = None) -> _Node:
