@@ -4,14 +4,18 @@ single lines in text output, so a document cannot drive the terminal."""
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
 import click
 
-from ..store.history import one_line as clean
+from ..textsafe import safe_line as clean
+from ..textsafe import safe_text
+from .output import echo_json_text
 
 FORMATS = ("text", "json", "jsonl", "csv")
 HIT_COLUMNS = ("match", "payer", "policy_key", "policy_id", "title", "effective", "effective_from", "known_at",
@@ -26,18 +30,29 @@ CHANGE_COLUMNS = ("effective", "known_at", "first_known_at", "policy_key", "paye
 def _echo_data(rows: list[dict], fmt: str, columns: Iterable[str], flat: Callable[[dict], dict]) -> bool:
     """Machine formats; False when `fmt` is text (the caller prints it)."""
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json_text(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "jsonl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            echo_json_text(json.dumps(row, ensure_ascii=False))
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(flat(row))
+            # cells keep their newlines (quoted, as CSV allows) but lose terminal controls
+            writer.writerow({k: safe_text(v) if isinstance(v, str) else v for k, v in flat(row).items()})
+        click.echo(out.getvalue(), nl=False)
     else:
         return False
     return True
+
+
+_MARK = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _marked(snippet: str) -> str:
+    """The matched words of a snippet (between ** marks) in bold; plain words off a terminal."""
+    return _MARK.sub(lambda m: click.style(m.group(1), bold=True), snippet)
 
 
 def _join(items: Iterable[object], sep: str = " | ") -> str:
@@ -67,12 +82,12 @@ def echo_hits(hits: list[dict], fmt: str) -> None:
         if h["match"] == "code":
             click.echo(f"  code {h['system']} {_code(h)}  {clean(h['description'])}")
         elif h["match"] == "statement":
-            text = clean(h["snippet"] or h["text"].split("\n", 1)[0], 240)
+            text = _marked(clean(h["snippet"] or h["text"].split("\n", 1)[0], 240))
             more = f"  (+{len(h['criteria'])} criteria)" if h["criteria"] else ""
             section = f" ({clean(h['section'])})" if h["section"] else ""
             click.echo(f"  {click.style(h['position'], fg='cyan')}{section}: {text}{more}")
         else:
-            click.echo(f"  section {clean(h['heading']) or '(untitled)'}: {clean(h['snippet'], 240)}")
+            click.echo(f"  section {clean(h['heading']) or '(untitled)'}: {_marked(clean(h['snippet'], 240))}")
 
 
 def echo_compare(rows: list[dict], fmt: str) -> None:

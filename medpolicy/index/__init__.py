@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import StoreError
+from ..errors import StorageError, StoreError
 from .db import connect, default_path, get_meta
 from .query import Library, Query, Scope, check_date
 
@@ -62,9 +62,9 @@ class LibraryIndex:
 
         try:
             self.last_update = update(self.store, self.conn, rebuild=rebuild, workers=workers, progress=progress)
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot update the index: {exc}; name a writable file with --db",
-                             path=str(self.path)) from None
+        except sqlite3.OperationalError as exc:  # read-only file or folder, full disk
+            raise StorageError(f"cannot update the index ({exc}); name a writable file with --db",
+                               path=str(self.path)) from None
         return self.last_update
 
     def current(self, progress: Progress | None = None) -> Library:

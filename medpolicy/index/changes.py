@@ -76,8 +76,11 @@ class Judges:
             from concurrent.futures import ProcessPoolExecutor
 
             from ..diff import diff_policies  # noqa: F401  loaded once, before forking
+            from ..lifeline import die_with_parent
 
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+            # workers die with us, even by kill -9 (lifeline.py)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=die_with_parent, initargs=(os.getpid(),))
 
     def map(self, jobs: list[DiffJob]) -> Iterator[tuple[int, Verdict | str]]:
         """(edition id, verdict or why it could not be computed) for each job, in order."""

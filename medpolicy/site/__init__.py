@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..codesystems import SYSTEMS, span
-from ..errors import UsageError
+from ..errors import UsageError, os_failure
 
 if TYPE_CHECKING:
     from ..index import LibraryIndex
@@ -81,7 +81,7 @@ def build_site(index: LibraryIndex, out: Path, *, progress: Progress | None = No
         _swap(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise UsageError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+        raise os_failure(exc.errno, str(out), "cannot write the site") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
