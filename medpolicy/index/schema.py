@@ -152,9 +152,9 @@ CREATE TABLE skipped (
 
 FTS = f"""
 CREATE VIRTUAL TABLE statements_fts USING fts5(
-    text, section, content='statements', content_rowid='id', tokenize='{TOKENIZE}');
+    text, section, content="statements", content_rowid="id", tokenize='{TOKENIZE}');
 CREATE VIRTUAL TABLE sections_fts USING fts5(
-    heading, text, content='sections', content_rowid='id', tokenize='{TOKENIZE}');
+    heading, text, content="sections", content_rowid="id", tokenize='{TOKENIZE}');
 CREATE TRIGGER statements_ai AFTER INSERT ON statements BEGIN
     INSERT INTO statements_fts (rowid, text, section) VALUES (new.id, new.text, new.section);
 END;

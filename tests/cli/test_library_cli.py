@@ -89,19 +89,3 @@ def test_site_command(store, tmp_path):
     assert refused.returncode == 2 and "not a site made by" in refused.stderr
 
 
-def test_the_index_opens_in_the_sqlite3_shell(store):
-    import shutil
-    import subprocess
-
-    shell = shutil.which("sqlite3")
-    if shell is None:
-        pytest.skip("sqlite3 shell not installed")
-    db = store / "medpolicy-index.sqlite"
-    cli(store, "index")
-    out = subprocess.run([shell, "-readonly", str(db),
-                          "SELECT e.policy_id, c.code, c.code_end FROM codes c JOIN editions e ON e.id = c.edition_id "
-                          "WHERE e.is_latest AND c.system = 'ICD-10-CM' AND c.key_low <= 'E1065' AND c.key_high >= 'E1065';",
-                          "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'theta';"],
-                         capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines() == ["MP-1.118|E10.10|E10.9", "0"]
