@@ -81,22 +81,29 @@ def test_nothing_to_do_when_the_store_has_not_moved(samples_copy):
     assert not again.changed and again.added == again.diffed == 0
 
 
+def feed(index) -> list[dict]:
+    """The change feed by known date, each change by kind, operation and class (a change's label
+    quotes its section heading, which the PDF and the text of one edition may print apart)."""
+    return [{**item, "changes": sorted((c["kind"], c["op"], c["class"]) for c in item["changes"])}
+            for item in index.changes("2000-01-01", known=True)]
+
+
 def test_a_format_only_reingest_makes_no_change(samples_copy, tmp_path):
-    """The same edition again as PDF: the feed is unchanged (no new change row, the edition
-    still known from when its text was stored), before and after a rebuild."""
+    """The same edition again as PDF: no change row of its own, the edition still known from
+    when its text was stored, the same summaries and classes, before and after a rebuild."""
     from .conftest import ingest
 
     with opened(samples_copy) as index:
         index.update()
-        before = index.changes("2000-01-01", known=True)
+        before = feed(index)
     with PolicyStore.open(samples_copy) as store:
         ingest(store, [ROOT / "examples/pdf/northwind/MP-7.042/2026-03-01.pdf"])
     with opened(samples_copy) as index:
         report = index.update()
         assert report.changed and report.added == 0
-        assert index.changes("2000-01-01", known=True) == before
+        assert feed(index) == before
         index.update(rebuild=True)
-        assert index.changes("2000-01-01", known=True) == before
+        assert feed(index) == before
 
 
 @pytest.mark.slow
