@@ -150,36 +150,33 @@ CREATE TABLE skipped (
 );
 """
 
-FTS = f"""
-CREATE VIRTUAL TABLE statements_fts USING fts5(
-    text, section, content="statements", content_rowid="id", tokenize='{TOKENIZE}');
-CREATE VIRTUAL TABLE sections_fts USING fts5(
-    heading, text, content="sections", content_rowid="id", tokenize='{TOKENIZE}');
-CREATE TRIGGER statements_ai AFTER INSERT ON statements BEGIN
-    INSERT INTO statements_fts (rowid, text, section) VALUES (new.id, new.text, new.section);
+# Full-text tables: (table, its indexed columns). Each gets an FTS5 table `<table>_fts` with the
+# table as external content, and triggers that keep it in step.
+FTS_TABLES = (("statements", ("text", "section")), ("sections", ("heading", "text")))
+
+
+def _fts(table: str, columns: tuple[str, ...]) -> str:
+    cols = ", ".join(columns)
+    new, old = (", ".join(f"{side}.{c}" for c in columns) for side in ("new", "old"))
+    insert = f"INSERT INTO {table}_fts (rowid, {cols}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {table}_fts ({table}_fts, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    return f"""
+CREATE VIRTUAL TABLE {table}_fts USING fts5(
+    {cols}, content="{table}", content_rowid="id", tokenize='{TOKENIZE}');
+CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
+    {insert}
 END;
-CREATE TRIGGER statements_ad AFTER DELETE ON statements BEGIN
-    INSERT INTO statements_fts (statements_fts, rowid, text, section)
-    VALUES ('delete', old.id, old.text, old.section);
+CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
+    {delete}
 END;
-CREATE TRIGGER statements_au AFTER UPDATE ON statements BEGIN
-    INSERT INTO statements_fts (statements_fts, rowid, text, section)
-    VALUES ('delete', old.id, old.text, old.section);
-    INSERT INTO statements_fts (rowid, text, section) VALUES (new.id, new.text, new.section);
-END;
-CREATE TRIGGER sections_ai AFTER INSERT ON sections BEGIN
-    INSERT INTO sections_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
-END;
-CREATE TRIGGER sections_ad AFTER DELETE ON sections BEGIN
-    INSERT INTO sections_fts (sections_fts, rowid, heading, text)
-    VALUES ('delete', old.id, old.heading, old.text);
-END;
-CREATE TRIGGER sections_au AFTER UPDATE ON sections BEGIN
-    INSERT INTO sections_fts (sections_fts, rowid, heading, text)
-    VALUES ('delete', old.id, old.heading, old.text);
-    INSERT INTO sections_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN
+    {delete}
+    {insert}
 END;
 """
+
+
+FTS = "".join(_fts(table, columns) for table, columns in FTS_TABLES)
 
 # Tables whose rows belong to one edition (deleted with it).
 EDITION_TABLES = ("statements", "codes", "history", "refs", "related", "sections", "changes")
@@ -209,8 +206,8 @@ def create_fts(conn: sqlite3.Connection) -> None:
     """The full-text tables and their triggers, indexing the rows already there."""
     for statement in statements(FTS):
         conn.execute(statement)
-    for table in ("statements_fts", "sections_fts"):
-        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+    for table, _ in FTS_TABLES:
+        conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
 
 
 def statements(script: str) -> list[str]:
