@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from store_bench import cheap_summaries, load_samples, make_editions, timed_command  # noqa: E402
 
-from medpolicy.store import PolicyStore  # noqa: E402
+from medpolicy.store import PolicyStore, PutRequest  # noqa: E402
 
 BATCH = 500
 
@@ -42,6 +42,18 @@ def build_store(where: Path, count: int, samples) -> float:
             store.put_many(make_editions(samples, min(BATCH, count - i), offset=i))
         store.maintain()
     return time.perf_counter() - start
+
+
+def later_edition(req: PutRequest, year: int) -> PutRequest:
+    """The same policy effective on a later day, one statement reworded: a new edition that the
+    index compares with the one before it."""
+    policy = req.policy
+    statements = list(policy.statements)
+    statements[0] = statements[0].model_copy(update={"text": statements[0].text + f" (reviewed {year})"})
+    eff = f"{year}-01-01"
+    policy = policy.model_copy(update={"statements": statements,
+                                       "dates": policy.dates.model_copy(update={"effective": eff})})
+    return PutRequest(policy, req.source_bytes + eff.encode(), f"later-{eff}.txt")
 
 
 def timed_git(args: list[str], runs: int) -> float:
@@ -84,7 +96,7 @@ def main() -> None:
         walls, cpus = [], []
         for i in range(3):  # one new edition of an existing policy each time, then `medpolicy index`
             with cheap_summaries(), PolicyStore.open(store) as s:
-                s.put_many(make_editions(samples, 1, offset=args.editions + 5 * i + 4))
+                s.put_many([later_edition(make_editions(samples, 1, offset=5 * (7 + i) + 4)[0], 2030 + i)])
             med, best, cpu = timed_command(base + ["index"], 1)
             walls.append(med)
             cpus.append(cpu)
