@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import statistics
 import subprocess
@@ -51,9 +52,11 @@ def later_edition(req: PutRequest, year: int) -> PutRequest:
     statements = list(policy.statements)
     statements[0] = statements[0].model_copy(update={"text": statements[0].text + f" (reviewed {year})"})
     eff = f"{year}-01-01"
-    policy = policy.model_copy(update={"statements": statements,
-                                       "dates": policy.dates.model_copy(update={"effective": eff})})
-    return PutRequest(policy, req.source_bytes + eff.encode(), f"later-{eff}.txt")
+    source = req.source_bytes + eff.encode()
+    policy = policy.model_copy(update={
+        "statements": statements, "dates": policy.dates.model_copy(update={"effective": eff}),
+        "source": policy.source.model_copy(update={"sha256": hashlib.sha256(source).hexdigest(), "size": len(source)})})
+    return PutRequest(policy, source, f"later-{eff}.txt")
 
 
 def timed_git(args: list[str], runs: int) -> float:
