@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the update machinery loads only when the store has moved
     from ..store import PolicyStore
     from .build import Progress, UpdateReport
 
-__all__ = ["LibraryIndex", "Query", "Scope", "UpdateReport", "check_date", "default_path"]
+__all__ = ["LibraryIndex", "Query", "Scope", "UpdateReport", "check_date", "default_path", "refresh_embedded"]
 
 
 class LibraryIndex:
@@ -89,3 +89,14 @@ def store_tip(store: PolicyStore) -> str:
     if tip is None:
         raise StoreError("the store's branch has no commits", path=str(store.path))
     return tip
+
+
+def refresh_embedded(store: PolicyStore) -> UpdateReport | None:
+    """Bring the store's embedded index up to date if the store has one (what `ingest` does
+    after writing; a store nobody indexed is left alone, and gets its index on the first
+    question)."""
+    path = default_path(store.git_dir)
+    if not path.exists():
+        return None
+    with LibraryIndex(store, path, embedded=True) as index:
+        return index.update()

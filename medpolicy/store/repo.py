@@ -281,7 +281,8 @@ class PolicyStore:
         (`git gc --auto`) and extend the commit-graph with changed-path Bloom filters, which let
         `editions()` skip the commits that did not touch a policy. `medpolicy ingest` calls it
         after writing; library users who write with `put_many` should too. Failures here never
-        affect the data, so they are reported as warnings only."""
+        affect the data, so they are reported as warnings only. Last, the library index, if the
+        store has one, is brought up to date (outside the store's lock: it has its own)."""
         with StoreLock(self.git_dir):
             graphs = self.git_dir / "objects" / "info"
             for stale in (graphs / "commit-graph.lock", graphs / "commit-graphs" / "commit-graph-chain.lock"):
@@ -296,6 +297,12 @@ class PolicyStore:
             from .catalog import Catalog
 
             Catalog(self.git).policies(self._require_tip())  # so the next `list` is quick
+        from ..index import refresh_embedded
+
+        try:
+            refresh_embedded(self)
+        except MedpolicyError as exc:  # the next search brings it up to date instead
+            self.warnings.append(f"the library index was not updated: {exc}")
 
     def _has_bloom_filters(self) -> bool:
         """Whether the newest commit-graph layer has changed-path Bloom filters."""

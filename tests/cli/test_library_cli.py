@@ -89,3 +89,20 @@ def test_site_command(store, tmp_path):
     assert refused.returncode == 2 and "not a site made by" in refused.stderr
 
 
+
+
+def test_ingest_keeps_an_existing_index_up_to_date(store):
+    import subprocess
+
+    from tests.index.conftest import ROOT
+
+    assert cli(store, "index").returncode == 0
+    done = cli(store, "ingest", str(ROOT / "examples/pdf/northwind/MP-4.203/2025-09-01.pdf"))
+    assert done.returncode == 0, done.stderr
+    tip = subprocess.run(["git", "--git-dir", str(store), "rev-parse", "main"], capture_output=True,
+                         text=True).stdout.strip()
+    db = sqlite3.connect(store / "medpolicy-index.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key = 'store_tip'").fetchone() == (tip,)
+    db.close()
+    search = cli(store, "search", "--code", "90867")
+    assert search.returncode == 0 and "index updated" not in search.stderr  # nothing left to do

@@ -1,8 +1,9 @@
 """A child process for the index's kill and concurrency tests.
 
     python index_worker.py build STORE DB          full build; prints "started" at the first record
-    python index_worker.py ingest STORE PREFIX N   stores N editions one at a time, updating the
-                                                   index after each (what `medpolicy ingest` does)
+    python index_worker.py ingest STORE PREFIX N   stores N editions one at a time, each followed
+                                                   by what `medpolicy ingest` does after writing
+                                                   (PolicyStore.maintain, which updates the index)
 """
 from __future__ import annotations
 
@@ -31,12 +32,13 @@ def build(store_path: str, db: str) -> None:
 
 
 def ingest(store_path: str, prefix: str, count: int) -> None:
-    with PolicyStore.open(store_path) as store, LibraryIndex.open(store) as index:
+    with PolicyStore.open(store_path) as store:
         for i in range(count):
             policy, data = record(policy_id=f"{prefix}-{i % 3}", effective=f"{2020 + i // 3}-01-01",
                                   text=f"Widget therapy {prefix} {i} is investigational.", codes=(f"{81400 + i}",))
             store.put(policy, data, f"{prefix}-{i}.txt")
-            index.update()
+            store.maintain()
+            assert not store.warnings, store.warnings
     print("done", flush=True)
 
 

@@ -141,13 +141,18 @@ def test_killed_mid_update_the_next_run_repairs(tmp_path):
 def test_concurrent_ingests_each_updating_the_index(tmp_path):
     store_path = tmp_path / "store"
     PolicyStore.init(store_path).close()
+    with opened(store_path) as index:  # a store with an index: every ingest keeps it up to date
+        index.update()
     procs = [subprocess.Popen([sys.executable, str(WORKER), "ingest", str(store_path), prefix, "9"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for prefix in ("A", "B")]
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0 and out.strip() == "done", err
+    tip = git(store_path, "rev-parse", "main").stdout.strip()
+    db = sqlite3.connect(store_path / "medpolicy-index.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key = 'store_tip'").fetchone() == (tip,)  # no query needed
+    db.close()
     with opened(store_path) as index:
-        assert index.tip == git(store_path, "rev-parse", "main").stdout.strip()
         assert len(index.changes("2000-01-01")) == 18
     assert content(store_path / "medpolicy-index.sqlite") == rebuilt(store_path, tmp_path)
 
