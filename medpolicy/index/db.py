@@ -17,7 +17,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..errors import StoreError, UsageError
+from ..errors import StorageError, UsageError
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 INDEX_NAME = "medpolicy-index.sqlite"
@@ -55,8 +55,8 @@ def _open(path: Path) -> sqlite3.Connection:
         raise UsageError(f"{path}: is a folder; --db names the index file")
     try:
         conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open the index: {exc}", path=str(path)) from None
+    except sqlite3.OperationalError as exc:  # e.g. a read-only store folder: no file can be made there
+        raise StorageError(f"cannot open the index ({exc}); name a writable file with --db", path=str(path)) from None
     app = conn.execute("PRAGMA application_id").fetchone()[0]
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if app != APPLICATION_ID and (app != 0 or tables):
