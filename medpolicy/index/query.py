@@ -201,41 +201,29 @@ class Library:
         "statements", "sections"); best text match first, else by policy key."""
         q.check()
         where, params = q.scope.sql()
-        found: dict[int, dict[str, list[dict]]] | None = None
-
-        def narrow(kind: str, matches: dict[int, list[dict]]) -> None:
-            nonlocal found
-            if found is None:
-                found = {eid: {kind: m} for eid, m in matches.items()}
-            else:
-                found = {eid: {**ev, kind: matches[eid]} for eid, ev in found.items() if eid in matches}
-
+        criteria: list[dict[int, dict[str, list[dict]]]] = []  # per criterion: edition -> evidence
         if q.code:
-            narrow("codes", self._code_matches(q, where, params))
+            criteria.append({eid: {"codes": m} for eid, m in self._code_matches(q, where, params).items()})
         if q.text or q.position:
             statements = self._statement_matches(q, where, params)
+            text = {eid: {"statements": m} for eid, m in statements.items()}
             if q.text and not q.position:
                 # a policy that says the words only outside its statements is found by its sections
-                sections = {eid: m for eid, m in self._section_matches(q, where, params).items()
-                            if eid not in statements}
-                merged = {eid: [] for eid in (*statements, *sections)}
-                narrow("text", merged)
-                found = {eid: {**ev, **({"statements": statements[eid]} if eid in statements else {}),
-                               **({"sections": sections[eid]} if eid in sections else {})}
-                         for eid, ev in (found or {}).items()}
-                for ev in found.values():
-                    ev.pop("text", None)
-            else:
-                narrow("statements", statements)
-        editions = self._editions(list(found or {}))
+                for eid, m in self._section_matches(q, where, params).items():
+                    text.setdefault(eid, {"sections": m})
+            criteria.append(text)
+        found = criteria[0]
+        for more in criteria[1:]:
+            found = {eid: {**ev, **more[eid]} for eid, ev in found.items() if eid in more}
+        editions = self._editions(list(found))
 
         def order(eid: int) -> tuple:
-            ev = (found or {})[eid]
+            ev = found[eid]
             best = min([m["rank"] for kind in ("statements", "sections") for m in ev.get(kind, ())] or [0.0])
-            kind_rank = 0 if "statements" in ev or "codes" in ev else 1
-            return (kind_rank, best if q.text else 0.0, editions[eid]["policy_key"])
+            by_sections_only = "statements" not in ev and "codes" not in ev
+            return (by_sections_only, best if q.text else 0.0, editions[eid]["policy_key"])
 
-        return [(editions[eid], (found or {})[eid]) for eid in sorted(found or {}, key=order)]
+        return [(editions[eid], found[eid]) for eid in sorted(found, key=order)]
 
     def search(self, q: Query) -> list[dict]:
         """One hit per code row, statement or section that matched, each naming its edition."""
