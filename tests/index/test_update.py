@@ -216,3 +216,22 @@ def test_an_index_of_another_store_is_rebuilt(samples_store, tmp_path):
     with opened(samples_store, db) as index:
         assert index.search(Query(code="81445")) == []
         assert index.last_update is not None and index.last_update.rebuilt
+
+
+def test_a_policy_moved_by_git_mv_keeps_its_dates(samples_store, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(samples_store), str(clone))
+    with opened(clone) as index:
+        index.update()
+        before = {(c["effective"], c["first_known_at"], c["known_at"], c["summary"])
+                  for c in index.changes("2000-01-01") if c["policy_id"] == "MP-7.042"}
+    git(clone, "mv", "northwind-health-plan/mp-7.042", "northwind-health-plan/genicular-rfa")
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "rename a policy")
+    with opened(clone) as index:
+        report = index.update()
+        assert (report.added, report.removed) == (3, 3)
+        moved = index.changes("2000-01-01")
+    assert {c["policy_key"] for c in moved if c["policy_id"] == "MP-7.042"} == {"northwind-health-plan/genicular-rfa"}
+    assert {(c["effective"], c["first_known_at"], c["known_at"], c["summary"])
+            for c in moved if c["policy_id"] == "MP-7.042"} == before
+    assert content(clone / ".git" / "medpolicy-index.sqlite") == rebuilt(clone, tmp_path)
