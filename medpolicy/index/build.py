@@ -26,16 +26,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from .. import __version__
-from ..errors import MedpolicyError
+from ..errors import MedpolicyError, StoreError
 from ..store.layout import date_sort_key
-from . import changes as judge
-from ..errors import StoreError
 from ..store.serialize import load_record
-from .commits import changed_records, commits_between, edition_of, is_ancestor, last_touch, read_blobs
+from . import changes as judge
 from . import store_tip
+from .commits import changed_records, commits_between, edition_of, is_ancestor, last_touch, read_blobs
 from .db import get_meta, is_current_schema, set_meta
 from .rows import change_rows, child_rows, edition_columns, edition_id
-from .schema import EDITION_TABLES, create, create_fts
+from .schema import EDITION_TABLES, SCHEMA_VERSION, create, create_fts
 from .timeline import Known, Timeline, iso, parse_iso
 
 if TYPE_CHECKING:
@@ -93,7 +92,7 @@ def update(store: PolicyStore, conn: sqlite3.Connection, *, rebuild: bool = Fals
         _Updater(store, conn, indexed, tip, report, workers, progress).run()
         if report.rebuilt:
             create_fts(conn)
-        set_meta(conn, store_tip=tip, store_path=str(store.path), schema_version=str(_schema_version()),
+        set_meta(conn, store_tip=tip, store_path=str(store.path), schema_version=str(SCHEMA_VERSION),
                  medpolicy_version=__version__, updated_at=iso(int(time.time())))
         conn.execute("COMMIT")
     except BaseException:
@@ -102,12 +101,6 @@ def update(store: PolicyStore, conn: sqlite3.Connection, *, rebuild: bool = Fals
         raise
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _schema_version() -> int:
-    from .schema import SCHEMA_VERSION
-
-    return SCHEMA_VERSION
 
 
 class _Updater:
