@@ -76,6 +76,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="build the store here and keep it")
     ap.add_argument("--reuse", action="store_true", help="with --keep: use the store already there")
+    ap.add_argument("--no-rebuild", action="store_true", help="with --reuse: keep its index (skip the full build)")
     args = ap.parse_args()
 
     samples = load_samples()
@@ -88,13 +89,14 @@ def main() -> None:
             print(f"store of {args.editions} editions written in {took:.0f} s")
         base = ["--store", str(store)]
 
-        start = time.perf_counter()
-        exe = shutil.which("medpolicy", path=str(Path(sys.executable).parent)) or "medpolicy"
-        proc = subprocess.run([exe, *base, "index", "--rebuild"], capture_output=True, text=True)
-        full = time.perf_counter() - start
-        if proc.returncode != 0:
-            sys.exit(proc.stderr)
-        print(f"full build, whole command:           {full:7.1f} s   ({args.editions / full:.0f} editions/s)")
+        if not args.no_rebuild:
+            start = time.perf_counter()
+            exe = shutil.which("medpolicy", path=str(Path(sys.executable).parent)) or "medpolicy"
+            proc = subprocess.run([exe, *base, "index", "--rebuild"], capture_output=True, text=True)
+            full = time.perf_counter() - start
+            if proc.returncode != 0:
+                sys.exit(proc.stderr)
+            print(f"full build, whole command:           {full:7.1f} s   ({args.editions / full:.0f} editions/s)")
 
         walls, cpus = [], []
         for i in range(3):  # one new edition of an existing policy each time, then `medpolicy index`

@@ -174,13 +174,16 @@ class Library:
                 "ordinal": r["ordinal"]})
         return out
 
-    def _section_matches(self, q: Query, where: str, params: list) -> dict[int, list[dict]]:
+    def _section_matches(self, q: Query, where: str, params: list, besides: list[int]) -> dict[int, list[dict]]:
+        """Sections that say the words, in editions other than `besides` (those found by their
+        statements: their sections are not shown, so no snippet is made for them)."""
         rows = self.conn.execute(
             f"SELECT s.edition_id, s.heading, s.kind, "
             f"snippet(sections_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}) AS snip, "
             f"bm25(sections_fts) AS rank FROM sections_fts f JOIN sections s ON s.id = f.rowid "
             f"JOIN editions e ON e.id = s.edition_id WHERE {where} AND sections_fts MATCH ? "
-            f"ORDER BY rank, s.edition_id, s.ordinal", [*params, fts_query(q.text or "")])
+            f"AND s.edition_id NOT IN (SELECT value FROM json_each(?)) "
+            f"ORDER BY rank, s.edition_id, s.ordinal", [*params, fts_query(q.text or ""), json.dumps(besides)])
         out: dict[int, list[dict]] = {}
         for r in rows:
             out.setdefault(r["edition_id"], []).append(
@@ -209,8 +212,8 @@ class Library:
             text = {eid: {"statements": m} for eid, m in statements.items()}
             if q.text and not q.position:
                 # a policy that says the words only outside its statements is found by its sections
-                for eid, m in self._section_matches(q, where, params).items():
-                    text.setdefault(eid, {"sections": m})
+                for eid, m in self._section_matches(q, where, params, list(statements)).items():
+                    text[eid] = {"sections": m}
             criteria.append(text)
         found = criteria[0]
         for more in criteria[1:]:
