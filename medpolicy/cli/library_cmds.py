@@ -81,10 +81,11 @@ def index_cmd(obj, db: str | None, rebuild: bool, jobs: int | None, fmt: str) ->
 @PAYER
 @click.option("--as-of", "as_of", metavar="DATE", help="The editions in effect that day (default: the latest).")
 @click.option("--compare", is_flag=True, help="One row per policy: the position it takes and its criteria.")
+@click.option("--limit", "-n", type=int, metavar="N", help="Only the N best-matching policies (by text rank, else by key).")
 @DB
 @format_option(FORMATS)
 @click.pass_obj
-def search_cmd(obj, code, system, text, position, payers, as_of, compare, db, fmt) -> int:
+def search_cmd(obj, code, system, text, position, payers, as_of, compare, limit, db, fmt) -> int:
     """Which policies list a code, say some words or take a position.
 
     Criteria combine (all must hold). Each hit names the payer, policy and edition, and shows the
@@ -102,7 +103,7 @@ def search_cmd(obj, code, system, text, position, payers, as_of, compare, db, fm
     from ..index import Query, Scope, check_date
 
     scope = Scope(as_of=check_date(as_of, "--as-of") if as_of else None, payers=tuple(payers))
-    query = Query(code=code, system=system, text=text, position=position, scope=scope)
+    query = Query(code=code, system=system, text=text, position=position, scope=scope, limit=limit)
     query.check()
     with opened_index(obj, db) as index:
         library = current(index)

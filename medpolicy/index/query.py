@@ -94,7 +94,7 @@ def fts_query(text: str) -> str:
 
 def _public(match: dict) -> dict:
     """A match without the fields used only to order matches."""
-    return {k: v for k, v in match.items() if k not in ("rank", "ordinal")}
+    return {k: v for k, v in match.items() if k not in ("rank", "ordinal", "id")}
 
 
 def _edition(row: sqlite3.Row) -> dict:
@@ -110,10 +110,13 @@ class Query:
     text: str | None = None
     position: str | None = None
     scope: Scope = field(default_factory=Scope)
+    limit: int | None = None  # the best-matching policies only (by text rank, else by key)
 
     def check(self) -> None:
         if not (self.code or self.text or self.position):
             raise UsageError("say what to look for: --code, --text and/or --position")
+        if self.limit is not None and self.limit < 1:
+            raise UsageError("--limit wants a positive number")
         if self.system is not None and self.system not in SYSTEMS:
             raise UsageError(f"--system is one of {', '.join(SYSTEMS)}")
         if self.code is not None and not self.code_systems():
@@ -150,13 +153,12 @@ class Library:
         return out
 
     def _statement_matches(self, q: Query, where: str, params: list) -> dict[int, list[dict]]:
-        sql = ["SELECT s.edition_id, s.ordinal, s.statement_id, s.position, s.section, s.text, s.criteria"]
+        sql = ["SELECT s.id, s.edition_id, s.ordinal, s.statement_id, s.position, s.section, s.text, s.criteria"]
         args: list = []
         if q.text:
-            sql.append(f", snippet(statements_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}) AS snip, "
-                       "bm25(statements_fts) AS rank FROM statements_fts f JOIN statements s ON s.id = f.rowid")
+            sql.append(", bm25(statements_fts) AS rank FROM statements_fts f JOIN statements s ON s.id = f.rowid")
         else:
-            sql.append(", NULL AS snip, 0 AS rank FROM statements s")
+            sql.append(", 0 AS rank FROM statements s")
         sql.append("JOIN editions e ON e.id = s.edition_id WHERE " + where)
         args += params
         if q.text:
@@ -170,16 +172,15 @@ class Library:
         for r in self.conn.execute(" ".join(sql), args):
             out.setdefault(r["edition_id"], []).append({
                 "statement_id": r["statement_id"], "position": r["position"], "section": r["section"],
-                "text": r["text"], "criteria": json.loads(r["criteria"]), "snippet": r["snip"], "rank": r["rank"],
-                "ordinal": r["ordinal"]})
+                "text": r["text"], "criteria": json.loads(r["criteria"]), "snippet": None, "rank": r["rank"],
+                "ordinal": r["ordinal"], "id": r["id"]})
         return out
 
     def _section_matches(self, q: Query, where: str, params: list, besides: list[int]) -> dict[int, list[dict]]:
         """Sections that say the words, in editions other than `besides` (those found by their
         statements: their sections are not shown, so no snippet is made for them)."""
         rows = self.conn.execute(
-            f"SELECT s.edition_id, s.heading, s.kind, "
-            f"snippet(sections_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}) AS snip, "
+            f"SELECT s.id, s.edition_id, s.heading, s.kind, "
             f"bm25(sections_fts) AS rank FROM sections_fts f JOIN sections s ON s.id = f.rowid "
             f"JOIN editions e ON e.id = s.edition_id WHERE {where} AND sections_fts MATCH ? "
             f"AND s.edition_id NOT IN (SELECT value FROM json_each(?)) "
@@ -187,8 +188,21 @@ class Library:
         out: dict[int, list[dict]] = {}
         for r in rows:
             out.setdefault(r["edition_id"], []).append(
-                {"heading": r["heading"], "section_kind": r["kind"], "snippet": r["snip"], "rank": r["rank"]})
+                {"heading": r["heading"], "section_kind": r["kind"], "snippet": None, "rank": r["rank"], "id": r["id"]})
         return out
+
+    def _add_snippets(self, q: Query, evidence: list[dict[str, list[dict]]]) -> None:
+        """The words found, in context, for the statements and sections shown: made after
+        ranking and any limit, because a snippet costs more than finding the row."""
+        for table, column in (("statements", 0), ("sections", 1)):
+            rows = {m["id"]: m for ev in evidence for m in ev.get(table, ())}
+            if not rows:
+                continue
+            for rowid, snip in self.conn.execute(
+                    f"SELECT rowid, snippet({table}_fts, {column}, '{MARK_OPEN}', '{MARK_CLOSE}', '…', "
+                    f"{SNIPPET_TOKENS}) FROM {table}_fts WHERE {table}_fts MATCH ? "
+                    f"AND rowid IN (SELECT value FROM json_each(?))", (fts_query(q.text or ""), json.dumps(list(rows)))):
+                rows[rowid]["snippet"] = snip
 
     def _editions(self, ids: list[int]) -> dict[int, sqlite3.Row]:
         out: dict[int, sqlite3.Row] = {}
@@ -226,7 +240,10 @@ class Library:
             by_sections_only = "statements" not in ev and "codes" not in ev
             return (by_sections_only, best if q.text else 0.0, editions[eid]["policy_key"])
 
-        return [(editions[eid], found[eid]) for eid in sorted(found, key=order)]
+        chosen = sorted(found, key=order)[:q.limit]
+        if q.text:
+            self._add_snippets(q, [found[eid] for eid in chosen])
+        return [(editions[eid], found[eid]) for eid in chosen]
 
     def search(self, q: Query) -> list[dict]:
         """One hit per code row, statement or section that matched, each naming its edition."""

@@ -109,6 +109,17 @@ def test_text_is_words_not_syntax(samples_store):
         search(samples_store, text='-( "')
 
 
+def test_limit_keeps_the_best_matching_policies(samples_store):
+    everything = search(samples_store, text="investigational")
+    assert len({h["policy_key"] for h in everything}) == 3
+    best = search(samples_store, text="investigational", limit=1)
+    assert len({h["policy_key"] for h in best}) == 1
+    assert best == [h for h in everything if h["policy_key"] == best[0]["policy_key"]]  # snippets included
+    assert all("**investigational**" in h["snippet"] for h in best)
+    with pytest.raises(UsageError):
+        search(samples_store, code="64454", limit=0)
+
+
 def test_code_and_position_narrow_each_other(samples_store):
     hits = search(samples_store, code="E10.65", position="investigational")
     assert [(h["match"], h["policy_key"]) for h in hits] == [("code", MP1), ("statement", MP1)]
