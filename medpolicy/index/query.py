@@ -92,6 +92,12 @@ def fts_query(text: str) -> str:
     return " ".join(terms)
 
 
+def _snippet(table: str) -> str:
+    """SQL for the words found in a row of `table`, in context (its FTS table joined as `f`)."""
+    column = {"statements": 0, "sections": 1}[table]  # statements: text; sections: text (after heading)
+    return f"snippet({table}_fts, {column}, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS})"
+
+
 def _public(match: dict) -> dict:
     """A match without the fields used only to order matches."""
     return {k: v for k, v in match.items() if k not in ("rank", "ordinal", "id")}
@@ -156,9 +162,10 @@ class Library:
         sql = ["SELECT s.id, s.edition_id, s.ordinal, s.statement_id, s.position, s.section, s.text, s.criteria"]
         args: list = []
         if q.text:
-            sql.append(", bm25(statements_fts) AS rank FROM statements_fts f JOIN statements s ON s.id = f.rowid")
+            sql.append(f", {_snippet('statements') if q.limit is None else 'NULL'} AS snip, bm25(statements_fts) AS rank "
+                       "FROM statements_fts f JOIN statements s ON s.id = f.rowid")
         else:
-            sql.append(", 0 AS rank FROM statements s")
+            sql.append(", NULL AS snip, 0 AS rank FROM statements s")
         sql.append("JOIN editions e ON e.id = s.edition_id WHERE " + where)
         args += params
         if q.text:
@@ -172,7 +179,7 @@ class Library:
         for r in self.conn.execute(" ".join(sql), args):
             out.setdefault(r["edition_id"], []).append({
                 "statement_id": r["statement_id"], "position": r["position"], "section": r["section"],
-                "text": r["text"], "criteria": json.loads(r["criteria"]), "snippet": None, "rank": r["rank"],
+                "text": r["text"], "criteria": json.loads(r["criteria"]), "snippet": r["snip"], "rank": r["rank"],
                 "ordinal": r["ordinal"], "id": r["id"]})
         return out
 
@@ -180,7 +187,7 @@ class Library:
         """Sections that say the words, in editions other than `besides` (those found by their
         statements: their sections are not shown, so no snippet is made for them)."""
         rows = self.conn.execute(
-            f"SELECT s.id, s.edition_id, s.heading, s.kind, "
+            f"SELECT s.id, s.edition_id, s.heading, s.kind, {_snippet('sections') if q.limit is None else 'NULL'} AS snip, "
             f"bm25(sections_fts) AS rank FROM sections_fts f JOIN sections s ON s.id = f.rowid "
             f"JOIN editions e ON e.id = s.edition_id WHERE {where} AND sections_fts MATCH ? "
             f"AND s.edition_id NOT IN (SELECT value FROM json_each(?)) "
@@ -188,21 +195,23 @@ class Library:
         out: dict[int, list[dict]] = {}
         for r in rows:
             out.setdefault(r["edition_id"], []).append(
-                {"heading": r["heading"], "section_kind": r["kind"], "snippet": None, "rank": r["rank"], "id": r["id"]})
+                {"heading": r["heading"], "section_kind": r["kind"], "snippet": r["snip"], "rank": r["rank"],
+                 "id": r["id"]})
         return out
 
-    def _add_snippets(self, q: Query, evidence: list[dict[str, list[dict]]]) -> None:
-        """The words found, in context, for the statements and sections shown: made after
-        ranking and any limit, because a snippet costs more than finding the row."""
-        for table, column in (("statements", 0), ("sections", 1)):
-            rows = {m["id"]: m for ev in evidence for m in ev.get(table, ())}
+    def _add_snippets(self, q: Query, evidence: dict[int, dict[str, list[dict]]]) -> None:
+        """With a limit, snippets are made only for the editions kept (a snippet costs more than
+        finding its row), by the same join as the search, narrowed to those editions."""
+        for table in ("statements", "sections"):
+            rows = {m["id"]: m for ev in evidence.values() for m in ev.get(table, ())}
             if not rows:
                 continue
             for rowid, snip in self.conn.execute(
-                    f"SELECT rowid, snippet({table}_fts, {column}, '{MARK_OPEN}', '{MARK_CLOSE}', '…', "
-                    f"{SNIPPET_TOKENS}) FROM {table}_fts WHERE {table}_fts MATCH ? "
-                    f"AND rowid IN (SELECT value FROM json_each(?))", (fts_query(q.text or ""), json.dumps(list(rows)))):
-                rows[rowid]["snippet"] = snip
+                    f"SELECT s.id, {_snippet(table)} FROM {table}_fts f JOIN {table} s ON s.id = f.rowid "
+                    f"WHERE {table}_fts MATCH ? AND s.edition_id IN (SELECT value FROM json_each(?))",
+                    (fts_query(q.text or ""), json.dumps(list(evidence)))):
+                if rowid in rows:
+                    rows[rowid]["snippet"] = snip
 
     def _editions(self, ids: list[int]) -> dict[int, sqlite3.Row]:
         out: dict[int, sqlite3.Row] = {}
@@ -241,8 +250,8 @@ class Library:
             return (by_sections_only, best if q.text else 0.0, editions[eid]["policy_key"])
 
         chosen = sorted(found, key=order)[:q.limit]
-        if q.text:
-            self._add_snippets(q, [found[eid] for eid in chosen])
+        if q.text and q.limit is not None:
+            self._add_snippets(q, {eid: found[eid] for eid in chosen})
         return [(editions[eid], found[eid]) for eid in chosen]
 
     def search(self, q: Query) -> list[dict]:
