@@ -30,6 +30,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..codesystems import SYSTEMS, span
 from ..errors import UsageError, os_failure
+from ..textsafe import safe_text
 
 if TYPE_CHECKING:
     from ..index import LibraryIndex
@@ -53,10 +54,17 @@ class SiteReport:
         return {"out": str(self.out), "pages": self.pages, "diffs": self.diffs, "tip": self.tip}
 
 
+def _plain(value: object) -> object:
+    """Every value a page prints, as text without controls (textsafe) before HTML escaping;
+    our own CSS and script (Markup) pass as they are."""
+    return value if isinstance(value, Markup) or not isinstance(value, str) else safe_text(value)
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.PackageLoader("medpolicy.site", "templates"), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                              finalize=_plain)
 
 
 def _asset(name: str) -> Markup:

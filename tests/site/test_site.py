@@ -117,3 +117,21 @@ def test_a_folder_that_is_not_a_site_is_refused_and_a_site_replaced_whole(sample
         build_site(index, out)
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary folder left
+
+
+def test_document_text_cannot_drive_a_browser_or_a_terminal(tmp_path):
+    """A record whose title and statement carry markup and escape sequences: shown as text."""
+    from tests.index.conftest import opened
+    from tests.store.docs import record
+
+    store = tmp_path / "store"
+    with PolicyStore.init(store) as s:
+        policy, data = record(title="<script>alert(1)</script>\x1b]52;c;aGk=\x07 Widgets",
+                              text="Widgets are <b>investigational</b>\x1b[2J.")
+        s.put(policy, data, "w.txt")
+    with opened(store, tmp_path / "i.sqlite") as index:
+        build_site(index, tmp_path / "site")
+    for page in (tmp_path / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "\x1b" not in html and "\x07" not in html, page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
