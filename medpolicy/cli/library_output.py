@@ -138,7 +138,7 @@ def echo_changes(items: list[dict], fmt: str, *, known: bool) -> None:
 
 def echo_update(report, path: Path, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps({**report.to_dict(), "db": str(path)}, indent=2))
+        echo_json_text(json.dumps({**report.to_dict(), "db": str(path)}, ensure_ascii=False, indent=2))
         return
     how = "rebuilt" if report.rebuilt else ("updated" if report.changed else "already up to date")
     click.echo(f"{path}: {how} at store commit {report.tip[:12]}; {report.added} editions added, "
