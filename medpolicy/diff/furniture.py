@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..models import Policy
-from .normalize import normalize_lines
+from ..textnorm import normalize_lines
 
 # Words of a running header or a metadata line besides the policy's own id, title and payer.
 _LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment

@@ -3,10 +3,17 @@
 Similarity is measured on words, not characters: each distinct word is mapped to one character
 (`WordCoder`), so rapidfuzz's C implementations compare word sequences directly. The score is
 the normalised Indel similarity, 2·LCS / (len(a) + len(b)): the share of words kept in order.
+
+Matching stays near-linear in the size of the editions: identity pairs come from hashing, and
+similarity is computed only for the items identity left unpaired. When those are few, every
+old × new pair is scored (rapidfuzz's `cdist`, in C); when they are many, only candidate pairs
+are: pairs that share one of the rarer words each side must share to reach the threshold
+(prefix filtering, as in set-similarity joins), so two unrelated texts are never compared.
 """
 from __future__ import annotations
 
-from collections import defaultdict, deque
+import math
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from typing import Callable, Hashable, Sequence
 
@@ -77,44 +84,118 @@ def pair_by_key(old_keys: Sequence[Hashable | None], new_keys: Sequence[Hashable
     return pairs
 
 
-def score_matrix(old: Sequence[str], new: Sequence[str], cutoff: float) -> np.ndarray:
-    """Word-level similarity of every old × new encoded text; scores below cutoff are 0."""
-    return process.cdist(old, new, scorer=Indel.normalized_similarity, score_cutoff=cutoff,
-                         dtype=np.float32, workers=1)
+# Up to this many old × new pairs every pair is scored; above it only candidates are.
+DENSE_LIMIT = 250_000
+# A word shared by more items than this is too common to propose candidates on its own.
+MAX_POSTINGS = 64
+
+
+def _min_overlap(n: int, threshold: float) -> int:
+    """Fewest words a text of n words must share with another to reach `threshold`: with
+    2·LCS/(n+m) ≥ t and LCS ≤ m, m ≥ t·n/(2−t), hence LCS ≥ t·n/(2−t)."""
+    return max(1, math.ceil(threshold * n / (2 - threshold) - 1e-9))
+
+
+def _tokens(code: str) -> list[str]:
+    """The words of an encoded text as a set: a repeated word is told apart by its count."""
+    seen: Counter[str] = Counter()
+    out = []
+    for c in code:
+        k = seen[c]
+        seen[c] += 1
+        out.append(c if not k else c + chr(0x100 + k))
+    return out
+
+
+def _sparse_candidates(old_codes: Sequence[str], new_codes: Sequence[str], olds: list[int],
+                       news: list[int], threshold: float) -> set[tuple[int, int]]:
+    """Pairs that can reach `threshold`: each text's rarest words (all but the fewest it must
+    share) are its prefix, and two texts similar enough share a prefix word. Words shared by
+    more than MAX_POSTINGS texts are skipped, so a prefix made only of very common words
+    proposes nothing (a heuristic bound; such texts are too generic to pair reliably anyway)."""
+    toks_a = {i: _tokens(old_codes[i]) for i in olds}
+    toks_b = {j: _tokens(new_codes[j]) for j in news}
+    freq: Counter[str] = Counter()
+    for toks in toks_a.values():
+        freq.update(toks)
+    for toks in toks_b.values():
+        freq.update(toks)
+
+    def prefix(toks: list[str]) -> list[str]:
+        ordered = sorted(toks, key=lambda t: (freq[t], t))
+        return ordered[:len(toks) - _min_overlap(len(toks), threshold) + 1]
+
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, toks in toks_b.items():
+        for t in prefix(toks):
+            index[t].append(j)
+    ratio = threshold / (2 - threshold)
+    out: set[tuple[int, int]] = set()
+    for i, toks in toks_a.items():
+        n = len(toks)
+        for t in prefix(toks):
+            posting = index.get(t)
+            if not posting or len(posting) > MAX_POSTINGS:
+                continue
+            for j in posting:
+                m = len(toks_b[j])
+                if m >= ratio * n and n >= ratio * m:
+                    out.add((i, j))
+    return out
+
+
+def scored_pairs(old_codes: Sequence[str], new_codes: Sequence[str], olds: list[int], news: list[int],
+                 threshold: float) -> dict[tuple[int, int], float]:
+    """{(i, j): score} for every pair of the given items scoring at least `threshold`; an
+    empty text never matches."""
+    olds = [i for i in olds if old_codes[i]]
+    news = [j for j in news if new_codes[j]]
+    if not olds or not news:
+        return {}
+    if len(olds) * len(news) <= DENSE_LIMIT:
+        m = process.cdist([old_codes[i] for i in olds], [new_codes[j] for j in news],
+                          scorer=Indel.normalized_similarity, score_cutoff=threshold, dtype=np.float32, workers=1)
+        rows, cols = np.nonzero(m >= threshold)
+        return {(olds[r], news[c]): float(m[r, c]) for r, c in zip(rows.tolist(), cols.tolist())}
+    out = {}
+    for i, j in _sparse_candidates(old_codes, new_codes, olds, news, threshold):
+        s = Indel.normalized_similarity(old_codes[i], new_codes[j], score_cutoff=threshold)
+        if s >= threshold:
+            out[(i, j)] = s
+    return out
 
 
 def pair_by_similarity(old_codes: Sequence[str], new_codes: Sequence[str], old_free: set[int],
                        new_free: set[int], threshold: float, *,
-                       extra: Callable[[list[int], list[int]], np.ndarray] | None = None,
+                       also: tuple[Sequence[str], Sequence[str]] | None = None,
                        allowed: Callable[[int, int], bool] | None = None) -> list[Pair]:
     """Greedy best-first pairing of free items scoring at least `threshold`.
 
-    `extra` may return a second score matrix (same shape) whose element-wise maximum is used;
-    `allowed` vetoes a pair (e.g. two references with different PMIDs are never the same).
-    Ties prefer items at the same relative place in their lists, so that of two equally similar
-    candidates the one that did not move is chosen."""
+    `also` is a second encoding of the same items (e.g. their subject words); a pair scores
+    the better of the two. `allowed` vetoes a pair (e.g. two references with different PMIDs
+    are never the same). Ties prefer items at the same relative place in their lists, so that
+    of two equally similar candidates the one that did not move is chosen."""
     olds, news = sorted(old_free), sorted(new_free)
     if not olds or not news:
         return []
-    scores = score_matrix([old_codes[i] for i in olds], [new_codes[j] for j in news], threshold)
-    if extra is not None:
-        scores = np.maximum(scores, extra(olds, news))
-    rows, cols = np.nonzero(scores >= threshold)
-    if not len(rows):
+    scores = scored_pairs(old_codes, new_codes, olds, news, threshold)
+    if also is not None:
+        for k, s in scored_pairs(also[0], also[1], olds, news, threshold).items():
+            if s > scores.get(k, 0.0):
+                scores[k] = s
+    if not scores:
         return []
-    rel_old = np.asarray(olds, dtype=np.float64)[rows] / max(len(old_codes), 1)
-    rel_new = np.asarray(news, dtype=np.float64)[cols] / max(len(new_codes), 1)
-    order = np.lexsort((np.abs(rel_old - rel_new), -scores[rows, cols]))
+    n_old, n_new = max(len(old_codes), 1), max(len(new_codes), 1)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], abs(kv[0][0] / n_old - kv[0][1] / n_new), kv[0]))
     pairs: list[Pair] = []
     used_old: set[int] = set()
     used_new: set[int] = set()
-    for k in order:
-        i, j = olds[rows[k]], news[cols[k]]
+    for (i, j), s in ranked:
         if i in used_old or j in used_new or (allowed is not None and not allowed(i, j)):
             continue
         used_old.add(i)
         used_new.add(j)
-        pairs.append(Pair(i, j, float(scores[rows[k], cols[k]])))
+        pairs.append(Pair(i, j, s))
     old_free -= used_old
     new_free -= used_new
     return sorted(pairs, key=lambda p: p.new)

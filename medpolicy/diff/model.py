@@ -1,7 +1,10 @@
 """The diff's records: `PolicyDiff` and its parts. Their JSON is the `diff --format json` contract.
 
 Every record kind has `added`, `removed` and `modified` lists; a modification holds both sides
-(`old`, `new`) as the editions' own records, so a report can point at the source page.
+(`old`, `new`) as the editions' own records, so a report can point at the source page. Every
+change has a class (rules/classes.json): a modification and a text change carry it as `class`;
+an added or removed record has its kind's class; `changes` lists every change with its class,
+in report order.
 """
 from __future__ import annotations
 
@@ -14,7 +17,12 @@ from ..models import Code, HistoryEntry, Reference, RelatedPolicy, Statement
 
 
 class DiffRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def class_field():
+    """The change's class (`class` in JSON; a Python keyword, hence the attribute name)."""
+    return Field(default="", alias="class")
 
 
 class Segment(DiffRecord):
@@ -40,20 +48,65 @@ class FieldChange(DiffRecord):
     field: str  # policy_id, title, payer, dates.<key>
     old: str | None
     new: str | None
+    change_class: str = class_field()
+
+
+class CriterionChange(DiffRecord):
+    old: str
+    new: str
+    redline: list[Segment]
+
+
+class CriteriaDiff(DiffRecord):
+    """A statement's criteria items compared: paired by their wording (list numbering aside),
+    then by similarity; what is left is added or removed."""
+
+    added: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    modified: list[CriterionChange] = Field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.modified)
 
 
 class StatementChange(DiffRecord):
+    """One statement in both editions (the same lead, or a reworded one). `lead_changed`: its
+    lead sentence differs; `criteria`: what happened to its criteria items."""
+
     old: Statement
     new: Statement
     similarity: float
     position_changed: bool  # e.g. investigational -> medically_necessary
+    lead_changed: bool = False
+    criteria: CriteriaDiff = Field(default_factory=CriteriaDiff)
     redline: list[Segment]
+    change_class: str = class_field()
+
+
+class StatementSplit(DiffRecord):
+    """One old statement printed as several in the new edition."""
+
+    old: Statement
+    new: list[Statement]
+    change_class: str = class_field()
+
+
+class StatementMerge(DiffRecord):
+    """Several old statements joined into one in the new edition."""
+
+    old: list[Statement]
+    new: Statement
+    change_class: str = class_field()
 
 
 class StatementDiff(DiffRecord):
     added: list[Statement] = Field(default_factory=list)
     removed: list[Statement] = Field(default_factory=list)
     modified: list[StatementChange] = Field(default_factory=list)
+    split: list[StatementSplit] = Field(default_factory=list)
+    merged: list[StatementMerge] = Field(default_factory=list)
     unchanged: int = 0
 
 
@@ -65,6 +118,7 @@ class CodeChange(DiffRecord):
     changes: list[Literal["system", "description", "range"]]
     old: Code
     new: Code
+    change_class: str = class_field()
 
 
 class CodeDiff(DiffRecord):
@@ -78,6 +132,7 @@ class HistoryChange(DiffRecord):
     old: HistoryEntry
     new: HistoryEntry
     redline: list[Segment]
+    change_class: str = class_field()
 
 
 class HistoryDiff(DiffRecord):
@@ -96,6 +151,7 @@ class ReferenceChange(DiffRecord):
     old: Reference
     new: Reference
     redline: list[Segment]
+    change_class: str = class_field()
 
 
 class ReferenceDiff(DiffRecord):
@@ -113,6 +169,7 @@ class RelatedChange(DiffRecord):
     policy_id: str
     old: RelatedPolicy
     new: RelatedPolicy
+    change_class: str = class_field()
 
 
 class RelatedDiff(DiffRecord):
@@ -135,6 +192,7 @@ class TextChange(DiffRecord):
     old_index: int | None = None
     new_index: int | None = None
     redline: list[Segment] = Field(default_factory=list)
+    change_class: str = class_field()
 
 
 class SectionDiff(DiffRecord):
@@ -165,14 +223,25 @@ class Finding(DiffRecord):
 
 
 class Summary(DiffRecord):
-    """`substantive`: coverage statements changed (added, removed, reworded or repositioned) or
-    codes were added, removed or had their range changed. A code description, references,
-    history, dates and prose are reported but are not substantive on their own."""
+    """`substantive`: some change is of a substantive class (rules/classes.json: `coverage` or
+    `coding`). `classes` counts the changes of each class, every class named."""
 
     changed: bool
     substantive: bool
     counts: dict[str, dict[str, int]]
+    classes: dict[str, int] = Field(default_factory=dict)
     text: str
+
+
+class ChangeEntry(DiffRecord):
+    """One change in report order: `id` is its anchor in the HTML report, `kind` the record
+    kind (or `sections` for the full text), `label` one line naming it, in full."""
+
+    id: str
+    kind: str
+    op: str
+    change_class: str = class_field()
+    label: str
 
 
 @dataclass
@@ -182,6 +251,7 @@ class Paragraph:
     raw: str
     section: str | None
     heading: bool
+    kind: str = "other"  # the kind of the section it is in (ingest's heading rules)
     _text: str | None = field(default=None, repr=False)
 
     @property
@@ -226,6 +296,7 @@ class PolicyDiff(DiffRecord):
     related_policies: RelatedDiff = Field(default_factory=RelatedDiff)
     sections: SectionDiff = Field(default_factory=SectionDiff)
     summary: Summary
+    changes: list[ChangeEntry] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     _alignment: Alignment | None = PrivateAttr(default=None)
 
@@ -244,4 +315,4 @@ class PolicyDiff(DiffRecord):
         return self.summary.text
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return self.model_dump_json(indent=indent)
+        return self.model_dump_json(indent=indent, by_alias=True)

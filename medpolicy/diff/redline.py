@@ -12,7 +12,7 @@ from rapidfuzz.distance import Indel
 
 from .match import WordCoder
 from .model import Segment
-from .normalize import clean_markup, is_marker, normalize_lines
+from ..textnorm import clean_markup, is_marker, normalize_lines
 
 _WS = re.compile(r"\s+")
 _WRAPPED_WORD = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_])")

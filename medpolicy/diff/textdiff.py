@@ -22,7 +22,7 @@ from ..models import Policy
 from .furniture import Furniture
 from .match import WordCoder, pair_by_key, pair_by_similarity
 from .model import Alignment, Paragraph, Row, SectionDiff, TextChange
-from .normalize import normalize_lines, rejoin
+from ..textnorm import normalize_lines, rejoin
 from .redline import has_change, redline
 
 # Share of the shorter paragraph's words two paragraphs must keep to be one paragraph edited.
@@ -44,14 +44,14 @@ class _Item:
     para: Paragraph
 
 
-def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool]]:
-    """(text, section heading, is a heading) of every heading and paragraph, in order."""
-    raws: list[tuple[str, str | None, bool]] = []
+def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool, str]]:
+    """(text, section heading, is a heading, section kind) of every heading and paragraph."""
+    raws: list[tuple[str, str | None, bool, str]] = []
     for sec in policy.sections:
         heading = " ".join(sec.heading.split()) if sec.heading else None
         if sec.heading:
-            raws.append((sec.heading, heading, True))
-        raws.extend((ln, heading, False) for ln in sec.text.split("\n") if ln.strip())
+            raws.append((sec.heading, heading, True, sec.kind))
+        raws.extend((ln, heading, False, sec.kind) for ln in sec.text.split("\n") if ln.strip())
     return raws
 
 
@@ -64,12 +64,12 @@ def _items(old: Policy, new: Policy) -> tuple[list[_Item], list[_Item]]:
     offset = 0
     for policy, side, items in zip((old, new), raws, out):
         furniture = Furniture(policy)
-        for (raw, heading, is_heading), key in zip(side, keys[offset:offset + len(side)]):
+        for (raw, heading, is_heading, kind), key in zip(side, keys[offset:offset + len(side)]):
             if not key or furniture(key):
                 continue
             if is_heading:  # capitals in a heading are styling
                 key = key.casefold()
-            items.append(_Item(raw, key, Paragraph(raw, heading, is_heading)))
+            items.append(_Item(raw, key, Paragraph(raw, heading, is_heading, kind)))
         offset += len(side)
     return out
 
@@ -117,6 +117,14 @@ class _Builder:
             self.rows.append(Row("equal", olds, news))
             return
         comp_old, comp_new = self._link(olds, news)
+        members_old: dict[int, list[int]] = {}
+        members_new: dict[int, list[int]] = {}
+        for k, c in enumerate(comp_old):
+            if c is not None:
+                members_old.setdefault(c, []).append(k)
+        for k, c in enumerate(comp_new):
+            if c is not None:
+                members_new.setdefault(c, []).append(k)
         p, q = 0, 0
         while p < len(olds) or q < len(news):
             if p < len(olds) and comp_old[p] is None:
@@ -127,8 +135,7 @@ class _Builder:
                 q += 1
             else:
                 c = comp_old[p] if p < len(olds) else comp_new[q]
-                o = [k for k in range(len(olds)) if comp_old[k] == c]
-                n = [k for k in range(len(news)) if comp_new[k] == c]
+                o, n = members_old.get(c, []), members_new.get(c, [])
                 # an unlinked paragraph inside the component's span is shown before it
                 self.rows.extend(Row("removed", [olds[k]]) for k in range(p, o[-1]) if comp_old[k] is None)
                 self.rows.extend(Row("added", [], [news[k]]) for k in range(q, n[-1]) if comp_new[k] is None)
@@ -257,8 +264,9 @@ def diff_sections(old: Policy, new: Policy) -> tuple[SectionDiff, Alignment]:
             redline=row.segments or [],
         )
         getattr(result, change.op).append(change)
+    move_ids = {tuple(r.old): r.change_id for r in rows if r.op == "moved_to"}
     for row in rows:  # the old side of a move links to the same change as its new side
         if row.op == "moved_from":
-            row.change_id = next(r.change_id for r in rows if r.op == "moved_to" and r.old == row.old)
+            row.change_id = move_ids[tuple(row.old)]
     alignment = Alignment([it.para for it in old_items], [it.para for it in new_items], rows)
     return result, alignment

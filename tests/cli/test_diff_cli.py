@@ -72,7 +72,7 @@ def test_json_format(capsys, records):
     data = json.loads(out)
     assert code == 1
     assert len(data["statements"]["modified"]) == 1
-    assert data["metadata"] == [{"field": "dates.effective", "old": "2025-03-01", "new": "2026-03-01"}]
+    assert data["metadata"] == [{"field": "dates.effective", "old": "2025-03-01", "new": "2026-03-01", "class": "administrative"}]
     assert data["summary"]["substantive"] is True
 
 

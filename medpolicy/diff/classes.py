@@ -1,0 +1,237 @@
+"""Change classes: which kind of change each change is, by the rules in rules/classes.json.
+
+The rules file is validated by pydantic models that reject unknown keys, so a typo in it is a
+packaging error at the first diff, not a silently ignored rule. `Classifier` applies them to one
+pair of editions: records by kind, modifications that only edit punctuation, case or spelling as
+editorial, full-text changes that only touch dates, contacts and addresses as administrative,
+other full-text changes by their section.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from rapidfuzz.distance import OSA, Levenshtein
+
+from ..errors import MedpolicyError
+from ..models import Policy
+from ..textnorm import text_key
+from .match import WordCoder
+from .model import Paragraph, TextChange
+
+RECORD_KINDS = ("statements", "codes", "metadata", "history", "references", "related_policies")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ClassDef(_Strict):
+    name: str
+    title: str
+    substantive: bool
+    description: str
+
+
+class HeadingRule(_Strict):
+    pattern: str
+    cls: str = Field(alias="class")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class SectionRules(_Strict):
+    headings: list[HeadingRule]
+    kinds: dict[str, str]
+    default: str
+
+
+class EditorialRules(_Strict):
+    cls: str = Field(alias="class")
+    spelling_max_edits: int = Field(ge=0, le=3)
+    spelling_min_length: int = Field(ge=1)
+    spelling_same_first_letter: bool
+
+
+class AdministrativeRules(_Strict):
+    cls: str = Field(alias="class")
+    patterns: list[str]
+    label_words: list[str]
+
+    @field_validator("patterns")
+    @classmethod
+    def _compile(cls, value: list[str]) -> list[str]:
+        for p in value:
+            re.compile(p)
+        return value
+
+
+class ClassRules(_Strict):
+    doc: str = Field(alias="_doc")
+    classes: list[ClassDef]
+    records: dict[str, str]
+    sections: SectionRules
+    editorial: EditorialRules
+    administrative: AdministrativeRules
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ClassRules":
+        names = [c.name for c in self.classes]
+        if len(set(names)) != len(names):
+            raise ValueError("class names must be unique")
+        if set(self.records) != set(RECORD_KINDS):
+            raise ValueError(f"records must name exactly {', '.join(RECORD_KINDS)}")
+        used = [*self.records.values(), *self.sections.kinds.values(), self.sections.default,
+                *(h.cls for h in self.sections.headings), self.editorial.cls, self.administrative.cls]
+        unknown = sorted(set(used) - set(names))
+        if unknown:
+            raise ValueError(f"unknown class(es): {', '.join(unknown)}")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.classes]
+
+    @cached_property
+    def substantive(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.classes if c.substantive)
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        return {c.name: c.title for c in self.classes}
+
+    def first(self, classes: Iterable[str]) -> str:
+        """Of several classes, the one that comes first in the table."""
+        order = {n: i for i, n in enumerate(self.names)}
+        return min(classes, key=order.__getitem__)
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> ClassRules:
+    """The validated rules (a broken rules file is a packaging error, reported in one line)."""
+    raw = resources.files(__package__).joinpath("rules/classes.json").read_text("utf-8")
+    try:
+        return ClassRules.model_validate(json.loads(raw))
+    except (ValidationError, ValueError) as exc:
+        first = str(exc).splitlines()
+        raise MedpolicyError(f"invalid change-class rules (rules/classes.json): {' '.join(first[:3])}") from exc
+
+
+# Words for the editorial comparison: numbers keep their inner punctuation ("10.5" is not "105")
+# and comparison signs are words ("≥ 18" is not "< 18"); other punctuation is not compared.
+_EDITORIAL_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+|[<>≤≥=±%+×$€£]")
+
+
+class Classifier:
+    """Classes the changes of one pair of editions."""
+
+    def __init__(self, old: Policy, new: Policy, rules: ClassRules | None = None):
+        self.rules = rules or load_rules()
+        self._admin = re.compile("|".join(f"(?:{p})" for p in self.rules.administrative.patterns), re.IGNORECASE)
+        payer_words = {w for p in (old.payer, new.payer) if p for w in self._words(p)}
+        self._labels = frozenset(self.rules.administrative.label_words)
+        self._admin_words = self._labels | payer_words
+        self._headings = [(re.compile(h.pattern, re.IGNORECASE), h.cls) for h in self.rules.sections.headings]
+        self._coder = WordCoder()
+
+    # -- records -------------------------------------------------------------------------------
+
+    def record(self, kind: str) -> str:
+        """The class of an added, removed or modified record of this kind."""
+        return self.rules.records[kind]
+
+    def modified(self, kind: str, old_text: str, new_text: str) -> str:
+        """A modified record: editorial when its wording changed only editorially."""
+        return self.rules.editorial.cls if self.editorial_only(old_text, new_text) else self.record(kind)
+
+    # -- full text -------------------------------------------------------------------------------
+
+    def text(self, change: TextChange, old: list[Paragraph], new: list[Paragraph]) -> str:
+        """A full-text change: editorial, administrative, or the class of its section(s)."""
+        old_text = "\n".join(p.raw for p in old)
+        new_text = "\n".join(p.raw for p in new)
+        if old and new and old_text and new_text and change.redline:
+            if self.editorial_only(old_text, new_text):
+                return self.rules.editorial.cls
+            if self.administrative_only(old_text, new_text):
+                return self.rules.administrative.cls
+        elif change.op in ("added", "removed") and self.is_administrative(old_text or new_text):
+            return self.rules.administrative.cls
+        return self.rules.first({self.section(p) for p in (*old[:1], *new[:1])})
+
+    def section(self, para: Paragraph) -> str:
+        heading = para.section or ""
+        for pattern, cls in self._headings:
+            if pattern.search(heading):
+                return cls
+        return self.rules.sections.kinds.get(para.kind, self.rules.sections.default)
+
+    # -- the tests -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return _EDITORIAL_TOKEN.findall(text_key(text).casefold())
+
+    def editorial_only(self, old: str, new: str) -> bool:
+        """Whether two wordings differ only by case, punctuation, whitespace, words joined or
+        split, or small spelling edits (rules.editorial)."""
+        a, b = self._words(old), self._words(new)
+        if a == b:
+            return True
+        rules = self.rules.editorial
+        ca, cb = self._coder.encode(a), self._coder.encode(b)
+        blocks: list[list[list[str]]] = []  # [old words, new words] of each run of differences
+        last_equal = True
+        for op in Levenshtein.opcodes(ca, cb):
+            if op.tag == "equal":
+                last_equal = True
+                continue
+            if last_equal:
+                blocks.append([[], []])
+            blocks[-1][0] += a[op.src_start:op.src_end]
+            blocks[-1][1] += b[op.dest_start:op.dest_end]
+            last_equal = False
+        for olds, news in blocks:
+            if "".join(olds) == "".join(news):  # "health care" / "healthcare" / "follow-up"
+                continue
+            if len(olds) != len(news) or not all(self._respelled(x, y, rules) for x, y in zip(olds, news)):
+                return False
+        return True
+
+    @staticmethod
+    def _respelled(x: str, y: str, rules: EditorialRules) -> bool:
+        if not (x.isalpha() and y.isalpha()) or min(len(x), len(y)) < rules.spelling_min_length:
+            return False
+        if rules.spelling_same_first_letter and x[0] != y[0]:
+            return False
+        return OSA.distance(x, y, score_cutoff=rules.spelling_max_edits) <= rules.spelling_max_edits
+
+    def _strip_admin(self, text: str) -> tuple[list[str], bool]:
+        """The words left once dates, contacts and addresses are taken out; whether any were."""
+        display = text_key(text)
+        stripped, n = self._admin.subn(" ", display)
+        return self._words(stripped), bool(n)
+
+    def administrative_only(self, old: str, new: str) -> bool:
+        """Two wordings whose differences are only administrative: the same once dates,
+        contacts and addresses are taken out, or both nothing but such details."""
+        a, found_a = self._strip_admin(old)
+        b, found_b = self._strip_admin(new)
+        if (found_a or found_b) and a == b:
+            return True
+        return self.is_administrative(old) and self.is_administrative(new)
+
+    def is_administrative(self, text: str) -> bool:
+        """A paragraph that is only dates, contacts, addresses, label words and payer names."""
+        rest, found = self._strip_admin(text)
+        words = [w for w in rest if w.isalpha()]
+        named = any(w in self._admin_words and w not in self._labels for w in words)
+        return (found or named) and len(words) == len(rest) and all(w in self._admin_words for w in words)
