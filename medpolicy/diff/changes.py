@@ -33,7 +33,9 @@ KIND_NOUNS = {
     "related_policies": "related policy",
     "sections": "text",
 }
-_OPS = ("added", "removed", "modified", "split", "merged", "moved")
+# (list in a record kind's diff, the op its changes are reported as)
+_OPS = (("added", "added"), ("removed", "removed"), ("modified", "modified"), ("split", "split"),
+        ("merged", "merged"), ("editorial", "modified"))
 # Labels of statements and text changes are cut in lists (their details hold the whole text);
 # codes, history rows, references and the rest are always shown whole.
 LABEL_LIMIT = 110
@@ -114,9 +116,9 @@ def changes(diff: PolicyDiff) -> list[Change]:
                           _label("metadata", "modified", m), m))
     for kind in ("statements", "codes", "history", "references", "related_policies"):
         part = getattr(diff, kind)
-        for op in _OPS:
-            for n, item in enumerate(getattr(part, op, []), 1):
-                out.append(Change(f"{kind}-{op}-{n}", kind, op, class_of(kind, item), _label(kind, op, item), item))
+        for field, op in _OPS:
+            for n, item in enumerate(getattr(part, field, []), 1):
+                out.append(Change(f"{kind}-{field}-{n}", kind, op, class_of(kind, item), _label(kind, op, item), item))
     text = diff.sections
     for item in sorted(text.added + text.removed + text.modified + text.moved, key=lambda c: int(c.id[1:])):
         out.append(Change(item.id, "sections", item.op, class_of("sections", item),

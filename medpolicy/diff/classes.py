@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from ..errors import MedpolicyError
 from ..models import Policy
-from ..textnorm import text_key
+from ..textnorm import clean_markup, text_key, unify_characters
 from .match import WordCoder
 from .model import Paragraph, TextChange
 
@@ -63,6 +63,7 @@ class EditorialRules(_Strict):
 
 class AdministrativeRules(_Strict):
     cls: str = Field(alias="class")
+    not_in: list[str]
     patterns: list[str]
     label_words: list[str]
 
@@ -90,7 +91,8 @@ class ClassRules(_Strict):
         if set(self.records) != set(RECORD_KINDS):
             raise ValueError(f"records must name exactly {', '.join(RECORD_KINDS)}")
         used = [*self.records.values(), *self.sections.kinds.values(), self.sections.default,
-                *(h.cls for h in self.sections.headings), self.editorial.cls, self.administrative.cls]
+                *(h.cls for h in self.sections.headings), self.editorial.cls, self.administrative.cls,
+                *self.administrative.not_in]
         unknown = sorted(set(used) - set(names))
         if unknown:
             raise ValueError(f"unknown class(es): {', '.join(unknown)}")
@@ -127,6 +129,7 @@ def load_rules() -> ClassRules:
 
 # Words for the editorial comparison: numbers keep their inner punctuation ("10.5" is not "105")
 # and comparison signs are words ("≥ 18" is not "< 18"); other punctuation is not compared.
+_DASHES = str.maketrans({c: "-" for c in "\u2012\u2013\u2014\u2015\u2212"})
 _EDITORIAL_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+|[<>≤≥=±%+×$€£]")
 
 
@@ -158,14 +161,16 @@ class Classifier:
         """A full-text change: editorial, administrative, or the class of its section(s)."""
         old_text = "\n".join(p.raw for p in old)
         new_text = "\n".join(p.raw for p in new)
+        by_section = self.rules.first({self.section(p) for p in (*old[:1], *new[:1])})
+        admin = by_section not in self.rules.administrative.not_in
         if old and new and old_text and new_text and change.redline:
             if self.editorial_only(old_text, new_text):
                 return self.rules.editorial.cls
-            if self.administrative_only(old_text, new_text):
+            if admin and self.administrative_only(old_text, new_text):
                 return self.rules.administrative.cls
-        elif change.op in ("added", "removed") and self.is_administrative(old_text or new_text):
+        elif admin and change.op in ("added", "removed") and self.is_administrative(old_text or new_text):
             return self.rules.administrative.cls
-        return self.rules.first({self.section(p) for p in (*old[:1], *new[:1])})
+        return by_section
 
     def section(self, para: Paragraph) -> str:
         heading = para.section or ""
@@ -215,8 +220,10 @@ class Classifier:
         return OSA.distance(x, y, score_cutoff=rules.spelling_max_edits) <= rules.spelling_max_edits
 
     def _strip_admin(self, text: str) -> tuple[list[str], bool]:
-        """The words left once dates, contacts and addresses are taken out; whether any were."""
-        display = text_key(text)
+        """The words left once dates, contacts and addresses are taken out; whether any were.
+        The patterns read the text as displayed (a key would join "1-800-624-5060" into one
+        number)."""
+        display = " ".join(unify_characters(clean_markup(text)).translate(_DASHES).split())
         stripped, n = self._admin.subn(" ", display)
         return self._words(stripped), bool(n)
 

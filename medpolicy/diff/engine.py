@@ -71,7 +71,9 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
 
 
 def _classify(parts: dict, alignment: Alignment, clf: Classifier) -> None:
-    """Set the class of every change record (added and removed records have their kind's)."""
+    """Set the class of every change record (added and removed records have their kind's). A
+    statement, history row or reference edited only editorially moves from `modified` to
+    `editorial`: it is reported, but it is not a modification."""
     for m in parts["metadata"]:
         m.change_class = clf.record("metadata")
     st = parts["statements"]
@@ -88,6 +90,10 @@ def _classify(parts: dict, alignment: Alignment, clf: Classifier) -> None:
     for m in parts["references"].modified:
         m.change_class = (clf.modified("references", m.old.text, m.new.text) if m.changes == ["text"]
                           else clf.record("references"))
+    for kind in ("statements", "history", "references"):
+        part = parts[kind]
+        part.editorial = [m for m in part.modified if m.change_class == clf.rules.editorial.cls]
+        part.modified = [m for m in part.modified if m.change_class != clf.rules.editorial.cls]
     for m in parts["related_policies"].modified:
         m.change_class = clf.modified("related_policies", m.old.title or "", m.new.title or "")
     _classify_text(parts["sections"], alignment, clf)
@@ -107,6 +113,8 @@ def _counts(parts: dict) -> dict[str, dict[str, int]]:
     st = parts["statements"]
     counts["statements"].update(position_changed=sum(m.position_changed for m in st.modified),
                                 split=len(st.split), merged=len(st.merged))
+    for key in ("statements", "history", "references"):
+        counts[key]["editorial"] = len(parts[key].editorial)
     counts["references"]["renumbered"] = parts["references"].renumbered
     counts["metadata"] = {"changed": len(parts["metadata"])}
     counts["sections"] = {op: len(getattr(parts["sections"], op)) for op in (*_OPS, "moved")}
@@ -121,6 +129,9 @@ def _summary_text(counts: dict[str, dict[str, int]], metadata) -> str:
             n = counts[key][op]
             if n:
                 items.append(f"{n} {one if n == 1 else many} {op}")
+        if counts[key].get("editorial"):
+            n = counts[key]["editorial"]
+            items.append(f"{n} {one if n == 1 else many} edited editorially")
         if key == "statements":
             for op in ("split", "merged"):
                 n = counts[key][op]

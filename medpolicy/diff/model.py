@@ -102,11 +102,16 @@ class StatementMerge(DiffRecord):
 
 
 class StatementDiff(DiffRecord):
+    """`modified`: statements whose wording, criteria or position changed; `editorial`: those
+    whose wording changed only editorially (case, punctuation, spelling), which are reported
+    but are not modifications."""
+
     added: list[Statement] = Field(default_factory=list)
     removed: list[Statement] = Field(default_factory=list)
     modified: list[StatementChange] = Field(default_factory=list)
     split: list[StatementSplit] = Field(default_factory=list)
     merged: list[StatementMerge] = Field(default_factory=list)
+    editorial: list[StatementChange] = Field(default_factory=list)
     unchanged: int = 0
 
 
@@ -136,17 +141,21 @@ class HistoryChange(DiffRecord):
 
 
 class HistoryDiff(DiffRecord):
+    """`editorial`: rows whose summary changed only editorially (not modifications)."""
+
     added: list[HistoryEntry] = Field(default_factory=list)
     removed: list[HistoryEntry] = Field(default_factory=list)
     modified: list[HistoryChange] = Field(default_factory=list)
+    editorial: list[HistoryChange] = Field(default_factory=list)
     unchanged: int = 0
 
 
 class ReferenceChange(DiffRecord):
-    """`matched_by` names the identity that paired the two (`similar` = wording alone);
+    """`matched_by` names the identity that paired the two (`undated`: the same text but for its
+    dates; `unnumbered`: but for its dates and numbers; `similar`: wording alone);
     `changes` says what differs: access_date, text, pmid, doi, url."""
 
-    matched_by: Literal["pmid", "doi", "url", "text", "similar"]
+    matched_by: Literal["pmid", "doi", "url", "text", "undated", "unnumbered", "similar"]
     changes: list[str]
     old: Reference
     new: Reference
@@ -156,11 +165,13 @@ class ReferenceChange(DiffRecord):
 
 class ReferenceDiff(DiffRecord):
     """`renumbered` counts references whose only difference is their number in the list:
-    not a modification."""
+    not a modification. `editorial`: references whose text changed only editorially (case,
+    punctuation, spelling), reported apart from modifications."""
 
     added: list[Reference] = Field(default_factory=list)
     removed: list[Reference] = Field(default_factory=list)
     modified: list[ReferenceChange] = Field(default_factory=list)
+    editorial: list[ReferenceChange] = Field(default_factory=list)
     renumbered: int = 0
     unchanged: int = 0
 

@@ -148,7 +148,8 @@ _ACCESSED = re.compile(
     r"\b(?:last\s+)?(?:accessed|retrieved|cited|viewed)(?:\s+on)?:?\s*"
     r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:\d{1,2}\s+)?[a-z]{3,9}\.?(?:\s+\d{1,2})?,?\s+\d{4})\.?",
     re.IGNORECASE)
-_IDS = [k for k in IDENTITY_KINDS if k != "text"]
+# identities that name the work itself (text and undated text are compared as wording)
+_IDS = ("pmid", "doi", "url")
 
 
 def _reference_changes(ka: str, kb: str, ids_a: dict[str, str | None], ids_b: dict[str, str | None]) -> list[str]:

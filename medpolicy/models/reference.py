@@ -18,7 +18,20 @@ URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.I)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _URL_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.I)
 
-IDENTITY_KINDS = ("pmid", "doi", "url", "text")
+# Dates a reference prints that a new edition updates without citing another work: the access
+# date, the month or year of a package insert or guideline version.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATES = re.compile(
+    r"\b(?:last\s+)?(?:accessed|retrieved|cited|viewed|updated|revised)(?:\s+on)?\s*:?\s*"
+    r"|\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+(?:19|20)\d{2}\b"
+    r"|\b\d{1,2}\s+" + _MONTH + r",?\s+(?:19|20)\d{2}\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}\b|\b(?:19|20)\d{2}(?:[/.-]\d{1,2}){0,2}\b",
+    re.I)
+_NUMBERS = re.compile(r"\d+(?:[.,:;/()-]+\d+)*")
+# An undated text this short names no work on its own ("NCCN 2024.").
+MIN_UNDATED_WORDS = 4
+
+IDENTITY_KINDS = ("pmid", "doi", "url", "text", "undated", "unnumbered")
 
 
 def find_pmid(text: str) -> str | None:
@@ -45,12 +58,18 @@ class Reference(Record):
     def identities(self) -> dict[str, str | None]:
         """Every identity the reference carries, strongest first (IDENTITY_KINDS): its PMID, its
         DOI (lower case, without resolver prefix), its URL (host lower case, without scheme and
-        "www."), its text as a reader sees it (layout and case aside). A field left empty by
-        extraction falls back on what the text prints, so one edition's missing field does not
-        make one paper two. The diff pairs references kind by kind in this order: renumbering
-        never matters, and two different PMIDs are never one paper."""
-        return {"pmid": self._pmid(), "doi": self._doi(), "url": self._url(),
-                "text": text_key(self.text).casefold() or None}
+        "www."), its text as a reader sees it (layout and case aside), that text without its
+        dates (the same package insert accessed another day), and without any number (the same
+        guideline in its next version: "Version 3.2025" -> "Version 1.2026"). A field left empty by extraction falls back on what the
+        text prints, so one edition's missing field does not make one paper two. The diff pairs
+        references kind by kind in this order: renumbering never matters, and two different
+        PMIDs are never one paper."""
+        text = text_key(self.text).casefold()
+        undated = " ".join(text_key(_DATES.sub(" ", self.text)).casefold().split())
+        unnumbered = " ".join(_NUMBERS.sub(" ", undated).split())
+        enough = len(unnumbered.split()) >= MIN_UNDATED_WORDS
+        return {"pmid": self._pmid(), "doi": self._doi(), "url": self._url(), "text": text or None,
+                "undated": undated if enough else None, "unnumbered": unnumbered if enough else None}
 
     def identity(self) -> tuple[str, str]:
         """The strongest identity: (kind, value)."""
