@@ -26,6 +26,14 @@ from .model import Paragraph, TextChange
 RECORD_KINDS = ("statements", "codes", "metadata", "history", "references", "related_policies")
 
 
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return pattern
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -44,8 +52,7 @@ class HeadingRule(_Strict):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
+        return _regex(value)
 
 
 class SectionRules(_Strict):
@@ -70,9 +77,7 @@ class AdministrativeRules(_Strict):
     @field_validator("patterns")
     @classmethod
     def _compile(cls, value: list[str]) -> list[str]:
-        for p in value:
-            re.compile(p)
-        return value
+        return [_regex(p) for p in value]
 
 
 class ClassRules(_Strict):
@@ -118,13 +123,17 @@ class ClassRules(_Strict):
 
 @lru_cache(maxsize=1)
 def load_rules() -> ClassRules:
-    """The validated rules (a broken rules file is a packaging error, reported in one line)."""
-    raw = resources.files(__package__).joinpath("rules/classes.json").read_text("utf-8")
+    """The validated rules of the package's rules/classes.json."""
+    return parse_rules(resources.files(__package__).joinpath("rules/classes.json").read_text("utf-8"))
+
+
+def parse_rules(text: str) -> ClassRules:
+    """Rules from JSON text; a broken rules file is a packaging error, reported in one line."""
     try:
-        return ClassRules.model_validate(json.loads(raw))
+        return ClassRules.model_validate(json.loads(text))
     except (ValidationError, ValueError) as exc:
-        first = str(exc).splitlines()
-        raise MedpolicyError(f"invalid change-class rules (rules/classes.json): {' '.join(first[:3])}") from exc
+        detail = " ".join(str(exc).split())
+        raise MedpolicyError(f"invalid change-class rules (rules/classes.json): {detail[:300]}") from exc
 
 
 # Words for the editorial comparison: numbers keep their inner punctuation ("10.5" is not "105")

@@ -65,9 +65,11 @@ class Pair:
 
 
 def pair_by_key(old_keys: Sequence[Hashable | None], new_keys: Sequence[Hashable | None],
-                old_free: set[int], new_free: set[int]) -> list[Pair]:
+                old_free: set[int], new_free: set[int], *,
+                allowed: Callable[[int, int], bool] | None = None) -> list[Pair]:
     """Pair free items whose keys are equal (None never matches), in document order, so
-    duplicates pair first with first. Paired indices are removed from the free sets."""
+    duplicates pair first with first; `allowed` may veto a pair (the next candidate with that
+    key is tried). Paired indices are removed from the free sets."""
     waiting: dict[Hashable, deque[int]] = defaultdict(deque)
     for j in sorted(new_free):
         if new_keys[j] is not None:
@@ -75,8 +77,15 @@ def pair_by_key(old_keys: Sequence[Hashable | None], new_keys: Sequence[Hashable
     pairs: list[Pair] = []
     for i in sorted(old_free):
         k = old_keys[i]
-        if k is not None and waiting.get(k):
-            j = waiting[k].popleft()
+        queue = waiting.get(k) if k is not None else None
+        if not queue:
+            continue
+        if allowed is None:
+            pairs.append(Pair(i, queue.popleft(), 1.0))
+            continue
+        j = next((j for j in queue if allowed(i, j)), None)
+        if j is not None:
+            queue.remove(j)
             pairs.append(Pair(i, j, 1.0))
     for p in pairs:
         old_free.discard(p.old)

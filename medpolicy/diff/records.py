@@ -175,14 +175,14 @@ def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> Refer
     id_a = {name: [ids[name] for ids in ids_a] for name in IDENTITY_KINDS}
     id_b = {name: [ids[name] for ids in ids_b] for name in IDENTITY_KINDS}
     matched: list[tuple[str, Pair]] = []
-    for name in IDENTITY_KINDS:  # strongest identity first
-        matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b)]
-
     def allowed(i: int, j: int) -> bool:
         for name in ("pmid", "doi"):  # two different papers are never one reference edited
             if id_a[name][i] and id_b[name][j] and id_a[name][i] != id_b[name][j]:
                 return False
         return True
+
+    for name in IDENTITY_KINDS:  # strongest identity first
+        matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b, allowed=allowed)]
 
     coder = WordCoder()
     codes_a = _encoded(coder, keys_a, free_a)

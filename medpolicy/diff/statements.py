@@ -152,10 +152,11 @@ def _find_parts(wholes: _Side, parts: _Side, partner: dict[int, int], candidates
         code = wholes.codes[w]
         pool = [p for p in candidates.get(w, ()) if p not in used and (p in parts.free or partner.get(w) == p)]
         pieces = [p for p in sorted(pool) if parts.codes[p] and _lcs(parts.codes[p], code) >= SPLIT_CONTAINMENT * len(parts.codes[p])]
-        if len(pieces) < 2 or _coverage(code, [parts.codes[p] for p in pieces]) < SPLIT_COVERAGE:
+        covered = _coverage(code, [parts.codes[p] for p in pieces])
+        if len(pieces) < 2 or covered < SPLIT_COVERAGE:
             continue
-        if w in partner and (partner[w] not in pieces or _coverage(code, [parts.codes[partner[w]]]) >= SPLIT_COVERAGE):
-            continue  # its partner alone restates it: a sentence added beside it is an addition
+        if w in partner and (partner[w] not in pieces or covered <= _coverage(code, [parts.codes[partner[w]]])):
+            continue  # the other pieces restate nothing its partner lacks: they are additions
         found.append((w, pieces))
         used.update(pieces)
         parts.free.difference_update(pieces)

@@ -102,6 +102,9 @@ def test_reference_without_ids_matched_by_text_then_similarity():
     assert diff_references(refs(plain), refs(dict(plain, number=9))).unchanged == 1
     edited = dict(plain, text=plain["text"].replace("2019;3:1-9", "2019;3:1-10"))
     d = diff_references(refs(plain), refs(edited))
+    assert len(d.modified) == 1 and d.modified[0].matched_by == "unnumbered"  # the same but for a number
+    reworded = dict(plain, text=plain["text"].replace("a review of", "a narrative review of current"))
+    d = diff_references(refs(plain), refs(reworded))
     assert len(d.modified) == 1 and d.modified[0].matched_by == "similar"
 
 
