@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections import Counter
 
 from ..models import Policy
+from ..models.related import policy_id_key
+from ..textnorm import loose_key
 from .changes import changes
 from .classes import Classifier
+from .match import WordCoder, similarity
 from .findings import check_history_claims
 from .model import Alignment, ChangeEntry, Edition, PolicyDiff, SectionDiff, Summary
 from .records import diff_codes, diff_history, diff_metadata, diff_references, diff_related
@@ -66,8 +69,32 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
     result.summary.classes = {name: per_class.get(name, 0) for name in classifier.rules.names}
     result.summary.changed = bool(entries)
     result.summary.substantive = any(c.cls in classifier.rules.substantive for c in entries)
+    result.warnings = policy_warnings(old, new)
     result._alignment = alignment
     return result
+
+
+# Below this share of their words kept, two titles name two different policies.
+TITLE_SIMILARITY = 0.5
+
+
+def policy_warnings(old: Policy, new: Policy) -> list[str]:
+    """A diff of two different policies is most likely a mistake: their ids differ or, when one
+    has no id, their titles have little in common."""
+    a, b = policy_id_key(old.policy_id), policy_id_key(new.policy_id)
+    if a and b:
+        different = a != b
+    else:
+        ta, tb = loose_key(old.title).split(), loose_key(new.title).split()
+        coder = WordCoder()
+        different = bool(ta and tb) and similarity(coder.encode(ta), coder.encode(tb)) < TITLE_SIMILARITY
+    if not different:
+        return []
+    return [f"the two editions are different policies: {_name(old)} and {_name(new)}"]
+
+
+def _name(p: Policy) -> str:
+    return " ".join(x for x in (p.policy_id, f"“{p.title}”" if p.title else None) if x) or "(unnamed)"
 
 
 def _classify(parts: dict, alignment: Alignment, clf: Classifier) -> None:

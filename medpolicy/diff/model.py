@@ -309,6 +309,7 @@ class PolicyDiff(DiffRecord):
     summary: Summary
     changes: list[ChangeEntry] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # e.g. the two editions are different policies
     _alignment: Alignment | None = PrivateAttr(default=None)
 
     @property
