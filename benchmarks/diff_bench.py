@@ -1,7 +1,8 @@
 """Diff benchmark: `diff_policies` on the largest corpus PDF against an edited copy of itself,
-compared with difflib over the same two texts' sentences, measured in the same run.
+compared with difflib over the same two texts' sentences, measured in the same run; then at
+scale, two synthetic editions of 1,000, 5,000 and 10,000 statements and paragraphs.
 
-    python benchmarks/diff_bench.py [--pdf FILE] [--runs 7] [--json]
+    python benchmarks/diff_bench.py [--pdf FILE] [--runs 7] [--sizes 1000,5000,10000] [--json]
 
 1. Parses the largest PDF in ../shared/corpus/pdf (or --pdf) once.
 2. Builds an edited copy of the parsed record, the way a new edition differs: statements
@@ -13,21 +14,31 @@ compared with difflib over the same two texts' sentences, measured in the same r
 4. Baselines in the same run: difflib.SequenceMatcher over the two texts' sentences, and
    rapidfuzz's Indel opcodes over their words (the bare algorithms, no records, no redline).
 5. Checks that the diff found the edits it was given, so a fast wrong answer cannot pass.
+6. Scale (--sizes): for each size, a fresh child process builds two synthetic editions
+   (synthetic.py: n statements, n paragraphs, edits in proportion) and times `diff_policies`
+   once (wall and CPU), with the process's peak memory (peak RSS, everything included) and its
+   growth during the diff; the baseline in the same child is difflib over the two editions'
+   paragraphs. Goals: 10,000 x 10,000 under 2 s and 300 MB.
 """
 from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import json
+import os
 import random
 import re
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthetic.py
 
 from rapidfuzz.distance import Indel  # noqa: E402
 
@@ -38,6 +49,9 @@ from medpolicy.ingest import parse_policy  # noqa: E402
 from medpolicy.models import Code, HistoryEntry, Policy, Position, Reference  # noqa: E402
 
 GOAL_MS = 100.0
+SCALE_GOAL_S = 2.0
+SCALE_GOAL_MB = 300.0
+SIZES = (1000, 5000, 10000)
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "pdf"
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
@@ -66,14 +80,14 @@ def edited_copy(base: Policy, rng: random.Random) -> tuple[Policy, dict[str, int
     made = dict(statements_modified=0, positions_changed=0, codes_added=3, codes_removed=0, references_added=5, references_removed=0,
                 history_added=1, paragraphs_edited=0, paragraphs_moved=0)
 
-    # statements: reword three (the last one also changes position), in the text too
-    long_statements = [s for s in new.statements if len(s.text.split()) >= 12][:3]
+    # statements: reword the lead of three (the last one also changes position), in the text too
+    long_statements = [s for s in new.statements if len(s.lead.split()) >= 12][:3]
     for n, s in enumerate(long_statements):
-        words = s.text.split(" ")
+        words = s.lead.split(" ")
         words[len(words) // 2] = "carefully documented " + words[len(words) // 2]
-        text = " ".join(words)
-        _replace_in_sections(new, s.text.split("\n")[0], text.split("\n")[0])
-        s.text = text
+        lead = " ".join(words)
+        _replace_in_sections(new, s.lead, lead)
+        s.text = "\n".join([lead, *s.text.split("\n")[1:]])
         if n == 2:  # the verdict changes too
             s.position = Position.INVESTIGATIONAL if s.position != Position.INVESTIGATIONAL else Position.COVERED
             made["positions_changed"] = 1
@@ -156,13 +170,70 @@ def check(d, made: dict[str, int]) -> list[str]:
     return misses
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def scale_child(n: int) -> dict:
+    """One size, in this (fresh) process: build, diff once, measure, check the edits."""
+    from synthetic import editions
+
+    t = time.perf_counter()
+    old, new, made = editions(n)
+    build_s = time.perf_counter() - t
+    gc.collect()
+    rss_before = _rss_mb()
+    t, c = time.perf_counter(), time.process_time()
+    d = diff_policies(old, new)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    paras_a = [p for sec in old.sections for p in sec.text.split("\n")]
+    paras_b = [p for sec in new.sections for p in sec.text.split("\n")]
+    t = time.perf_counter()
+    difflib.SequenceMatcher(None, paras_a, paras_b, autojunk=False).get_opcodes()
+    baseline = time.perf_counter() - t
+    st = d.statements
+    got = dict(statements_added=len(st.added), statements_removed=len(st.removed),
+               positions_changed=sum(m.position_changed for m in st.modified), codes_added=len(d.codes.added),
+               codes_removed=len(d.codes.removed), references_added=len(d.references.added),
+               references_removed=len(d.references.removed))
+    misses = [f"{k}: made {made[k]}, found {v}" for k, v in got.items() if v != made[k]]
+    edited = made["statements_reworded"] + made["positions_changed"] + made["criteria_added"]
+    if len(st.modified) + len(st.editorial) + len(st.split) + len(st.merged) < edited:
+        misses.append(f"statements edited: made {edited}, found {len(st.modified)} modified")
+    if len(d.sections.moved) < made["paragraphs_moved"]:
+        misses.append(f"paragraphs_moved: made {made['paragraphs_moved']}, found {len(d.sections.moved)}")
+    return dict(n=n, build_s=round(build_s, 2), diff_s=round(wall, 3), diff_cpu_s=round(cpu, 3),
+                peak_rss_mb=round(peak, 1), rss_growth_mb=round(max(0.0, peak - rss_before), 1),
+                difflib_paragraphs_s=round(baseline, 3), diff_vs_difflib=round(wall / baseline, 2) if baseline else None,
+                found=d.summary_line(), misses=misses)
+
+
+def scale(sizes: list[int]) -> list[dict]:
+    out = []
+    for n in sizes:
+        done = subprocess.run([sys.executable, __file__, "--scale-child", str(n)], capture_output=True, text=True,
+                              timeout=1800)
+        if done.returncode != 0:
+            sys.exit(f"scale run {n} failed: {done.stderr.strip()[-500:]}")
+        out.append(json.loads(done.stdout))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pdf", type=Path, default=None, help="PDF to use (default: the largest in the corpus)")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                    help="synthetic edition sizes for the scale runs ('' to skip)")
+    ap.add_argument("--scale-child", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
+    if args.scale_child is not None:
+        print(json.dumps(scale_child(args.scale_child)))
+        return 0
 
     pdf = args.pdf or largest_pdf()
     t = time.perf_counter()
@@ -188,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         diff_vs_difflib=round(diff_ms["median"] / difflib_ms["median"], 2) if difflib_ms["median"] else None,
         goal_ms=GOAL_MS, misses=misses,
     )
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    figures["scale"] = scale(sizes) if sizes else []
+    scale_misses = [f"{r['n']}: {m}" for r in figures["scale"] for m in r["misses"]]
+    largest = figures["scale"][-1] if figures["scale"] else None
+    scale_ok = largest is None or largest["n"] < 10000 or (
+        largest["diff_s"] < SCALE_GOAL_S and largest["peak_rss_mb"] < SCALE_GOAL_MB)
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
@@ -206,7 +283,16 @@ def main(argv: list[str] | None = None) -> int:
               f"   goal: diff_policies < {GOAL_MS:.0f} ms")
         for m in misses:
             print(f"MISSED {m}")
-    return 1 if misses or diff_ms["median"] >= GOAL_MS else 0
+        if figures["scale"]:
+            print(f"scale (synthetic editions, one fresh process each; goal at 10,000: < {SCALE_GOAL_S:.0f} s, "
+                  f"< {SCALE_GOAL_MB:.0f} MB peak RSS):")
+            print("  statements+paragraphs   diff s  cpu s  peak RSS MB  growth MB  difflib paragraphs s  ratio")
+            for r in figures["scale"]:
+                print(f"  {r['n']:>10,} x {r['n']:<8,} {r['diff_s']:7.2f} {r['diff_cpu_s']:6.2f} {r['peak_rss_mb']:12.0f}"
+                      f" {r['rss_growth_mb']:10.0f} {r['difflib_paragraphs_s']:21.3f} {r['diff_vs_difflib']:6.2f}")
+            for m in scale_misses:
+                print(f"MISSED scale {m}")
+    return 1 if misses or scale_misses or diff_ms["median"] >= GOAL_MS or not scale_ok else 0
 
 
 if __name__ == "__main__":

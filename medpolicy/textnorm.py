@@ -83,8 +83,8 @@ def clean_markup(text: str) -> str:
 # scans for a literal prefix in C, while a leading class or look-behind is tried at every position
 # and cost more than all the rest of the diff on a 100-page policy.
 _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_CARET_CITATION = re.compile(r"\^(?:\{[\d,\s\-–]+\}|\d+(?:[,\-–]\d+)*)")
-_BRACKET_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,\-–]\s*\d{1,3})*\](?!\()")
+_CARET_CITATION = re.compile(r"\^(?:\{[\d,\t \-–]+\}|\d+(?:[,\-–]\d+)*)")
+_BRACKET_CITATION = re.compile(r"\[\d{1,3}(?:[\t ]*[,\-–][\t ]*\d{1,3})*\](?!\()")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _FURNITURE = re.compile(r"age:?[ \t]*\d+[ \t]*(?:of|/)[ \t]*\d+")
 _FURNITURE_UPPER = re.compile(r"AGE:?[ \t]*\d+[ \t]*(?:OF|/)[ \t]*\d+")
@@ -195,15 +195,43 @@ def _strip_line(line: str, strip_markers: bool) -> str:
     return line
 
 
+# Keys of short lines already seen, per `strip_markers`: a diff normalises the same lead
+# sentences, criteria and words several times (identity, content, classes, redlines). Bounded:
+# emptied when full, so a long-running process does not grow without end.
+_CACHE: dict[bool, dict[str, str]] = {True: {}, False: {}}
+_CACHE_MAX = 100_000
+_CACHE_LINE_MAX = 300
+
+
 def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str]:
     """One comparison key per line (lines must not contain newlines).
 
     `strip_markers` drops a bullet or list number at the start of each line: a renumbered list
-    item, or one bulleted differently, says the same thing. Identical lines are normalised once,
-    so two similar editions cost little more than one."""
+    item, or one bulleted differently, says the same thing. Each line's key depends on that line
+    alone; identical lines are normalised once, so two similar editions cost little more than
+    one."""
     if not lines:
         return []
-    unique = list(dict.fromkeys(lines))
+    cache = _CACHE[strip_markers]
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for ln in dict.fromkeys(lines):
+        key = cache.get(ln)
+        if key is None:
+            missing.append(ln)
+        else:
+            found[ln] = key
+    if missing:
+        keys = _normalize(missing, strip_markers)
+        found.update(zip(missing, keys))
+        if len(cache) + len(missing) > _CACHE_MAX:
+            cache.clear()
+        cache.update((ln, k) for ln, k in zip(missing, keys) if len(ln) <= _CACHE_LINE_MAX)
+    return [found[ln] for ln in lines]
+
+
+def _normalize(unique: list[str], strip_markers: bool) -> list[str]:
+    """Keys of distinct lines, each regular expression run once over all of them joined."""
     text = "\n".join(unique)
     if "^" in text:
         text = _CARET_CITATION.sub("", text)
@@ -233,10 +261,7 @@ def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str
     keys = [_strip_line(ln, strip_markers) for ln in text.split("\n")]
     if len(keys) != len(unique):  # a pattern must never merge or split lines
         raise AssertionError("normalisation changed the number of lines")
-    if len(unique) == len(lines):
-        return keys
-    by_line = dict(zip(unique, keys))
-    return [by_line[ln] for ln in lines]
+    return keys
 
 
 def is_marker(word: str) -> bool:
@@ -260,6 +285,9 @@ def text_keys(texts: Sequence[str | None], *, strip_markers: bool = True) -> lis
     keys = normalize_lines(lines, strip_markers=strip_markers)
     out = []
     for start, end in spans:
+        if end - start == 1:  # one line: normalize_lines joined its hyphenated words already
+            out.append(keys[start])
+            continue
         joined = " ".join(k for k in keys[start:end] if k)
         out.append(_HYPHEN.sub(_join_hyphen, joined) if "-" in joined else joined)
     return out

@@ -138,6 +138,17 @@ def parse_rules(text: str) -> ClassRules:
 
 # Words for the editorial comparison: numbers keep their inner punctuation ("10.5" is not "105")
 # and comparison signs are words ("≥ 18" is not "< 18"); other punctuation is not compared.
+# Every administrative pattern needs a digit, "@", a web address or a copyright sign, unless the
+# line is short enough to be a letterhead line of names only: a cheap test that spares the
+# patterns most paragraphs (they are many, and the joined patterns are slow to search).
+_ENTITY_HINT = re.compile(r"[\d@©]|www\.|://|copyright", re.IGNORECASE)
+LETTERHEAD_MAX_WORDS = 12
+
+
+def _may_be_administrative(text: str) -> bool:
+    return bool(_ENTITY_HINT.search(text)) or len(text.split()) <= LETTERHEAD_MAX_WORDS
+
+
 _DASHES = str.maketrans({c: "-" for c in "\u2012\u2013\u2014\u2015\u2212"})
 _EDITORIAL_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*|[^\W\d_]+|[<>≤≥=±%+×$€£]")
 
@@ -175,9 +186,12 @@ class Classifier:
         if old and new and old_text and new_text and change.redline:
             if self.editorial_only(old_text, new_text):
                 return self.rules.editorial.cls
-            if admin and self.administrative_only(old_text, new_text):
+            changed = " ".join(seg.text for seg in change.redline if seg.op != "equal")
+            short = len(old_text.split()) <= LETTERHEAD_MAX_WORDS and len(new_text.split()) <= LETTERHEAD_MAX_WORDS
+            if admin and (short or _ENTITY_HINT.search(changed)) and self.administrative_only(old_text, new_text):
                 return self.rules.administrative.cls
-        elif admin and change.op in ("added", "removed") and self.is_administrative(old_text or new_text):
+        elif admin and change.op in ("added", "removed") and _may_be_administrative(old_text or new_text) \
+                and self.is_administrative(old_text or new_text):
             return self.rules.administrative.cls
         return by_section
 

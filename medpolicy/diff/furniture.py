@@ -1,7 +1,8 @@
 """Lines of an edition's text that only repeat its identity: running headers and banners."""
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from ..models import Policy
 from ..textnorm import normalize_lines
@@ -21,12 +22,23 @@ class Furniture:
     def __init__(self, policy: Policy):
         self.id = _loose(policy.policy_id)
         self.names = sorted({n for n in (_loose(policy.title), _loose(policy.payer), self.id) if n}, key=len, reverse=True)
-        # one search in C per paragraph; the few that name the policy are looked at closely
-        self.any_name = re.compile("|".join(re.escape(n) for n in self.names), re.IGNORECASE) if self.names else None
 
-    def __call__(self, key: str) -> bool:
-        if self.any_name is None or not self.any_name.search(key):
-            return False
+    def lines(self, keys: list[str]) -> set[int]:
+        """Indices of the keys that are furniture. One search over all keys joined finds the
+        few that name the policy; only those are looked at closely."""
+        if not self.names or not keys:
+            return set()
+        low = "\n".join(keys).casefold()  # str.find in C: far faster than a case-blind regex
+        starts = list(accumulate((len(line) + 1 for line in low.split("\n")), initial=0))
+        named: set[int] = set()
+        for name in self.names:
+            at = low.find(name)
+            while at >= 0:
+                named.add(bisect_right(starts, at) - 1)
+                at = low.find(name, at + 1)
+        return {i for i in named if self._is_furniture(keys[i])}
+
+    def _is_furniture(self, key: str) -> bool:
         low = key.casefold()
         if low in self.names:
             return True

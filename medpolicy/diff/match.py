@@ -13,6 +13,7 @@ are: pairs that share one of the rarer words each side must share to reach the t
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from typing import Callable, Hashable, Sequence
@@ -31,23 +32,34 @@ class WordCoder:
     def __init__(self) -> None:
         self._codes: dict[str, str] = {}
 
+    def _char(self, n: int) -> str:
+        n += self._FIRST
+        if n >= self._SURROGATES[0]:
+            n += self._SURROGATES[1] - self._SURROGATES[0]
+        return chr(n)
+
     def code(self, word: str) -> str:
         c = self._codes.get(word)
         if c is None:
-            n = self._FIRST + len(self._codes)
-            if n >= self._SURROGATES[0]:
-                n += self._SURROGATES[1] - self._SURROGATES[0]
-            c = self._codes[word] = chr(n)
+            c = self._codes[word] = self._char(len(self._codes))
         return c
 
     def encode(self, words: Sequence[str]) -> str:
         codes = self._codes
-        for w in set(words).difference(codes):
-            self.code(w)
-        return "".join(map(codes.__getitem__, words))
+        try:  # most words of a second edition, and of a second look, are known already
+            return "".join(map(codes.__getitem__, words))
+        except KeyError:
+            n, char = len(codes), self._char
+            for k, w in enumerate(w for w in dict.fromkeys(words) if w not in codes):
+                codes[w] = char(n + k)
+            return "".join(map(codes.__getitem__, words))
 
     def encode_text(self, text: str) -> str:
         return self.encode(text.split())
+
+    def words(self) -> list[str]:
+        """Every word coded so far."""
+        return list(self._codes)
 
 
 def similarity(a: str, b: str) -> float:
@@ -94,7 +106,7 @@ def pair_by_key(old_keys: Sequence[Hashable | None], new_keys: Sequence[Hashable
 
 
 # Up to this many old × new pairs every pair is scored; above it only candidates are.
-DENSE_LIMIT = 250_000
+DENSE_LIMIT = 1_000_000  # 4 MB of scores, about 0.2 s in C
 # A word shared by more items than this is too common to propose candidates on its own.
 MAX_POSTINGS = 64
 
@@ -107,6 +119,8 @@ def _min_overlap(n: int, threshold: float) -> int:
 
 def _tokens(code: str) -> list[str]:
     """The words of an encoded text as a set: a repeated word is told apart by its count."""
+    if len(set(code)) == len(code):
+        return list(code)
     seen: Counter[str] = Counter()
     out = []
     for c in code:
@@ -130,8 +144,10 @@ def _sparse_candidates(old_codes: Sequence[str], new_codes: Sequence[str], olds:
     for toks in toks_b.values():
         freq.update(toks)
 
+    rank = {t: r for r, t in enumerate(sorted(freq, key=lambda t: (freq[t], t)))}
+
     def prefix(toks: list[str]) -> list[str]:
-        ordered = sorted(toks, key=lambda t: (freq[t], t))
+        ordered = sorted(toks, key=rank.__getitem__)
         return ordered[:len(toks) - _min_overlap(len(toks), threshold) + 1]
 
     index: dict[str, list[int]] = defaultdict(list)
@@ -208,3 +224,60 @@ def pair_by_similarity(old_codes: Sequence[str], new_codes: Sequence[str], old_f
     old_free -= used_old
     new_free -= used_new
     return sorted(pairs, key=lambda p: p.new)
+
+
+def align(a: str, b: str) -> list[tuple[bool, int, int, int, int]]:
+    """(equal, i1, i2, j1, j2) runs aligning two encoded sequences, like `Indel.opcodes` but
+    near-linear on long ones: the items that occur exactly once in each sequence, in the same
+    order (the longest increasing run of them, as patience diff finds it), are anchors, and the
+    exact alignment (bit-parallel LCS, quadratic in its input) runs only on the gaps between
+    anchors, which a revision keeps small. Runs of unequal items are merged into one."""
+    runs: list[list] = []
+
+    def emit(equal: bool, i1: int, i2: int, j1: int, j2: int) -> None:
+        if i1 == i2 and j1 == j2:
+            return
+        if runs and runs[-1][0] == equal and runs[-1][2] == i1 and runs[-1][4] == j1:
+            runs[-1][2], runs[-1][4] = i2, j2
+        else:
+            runs.append([equal, i1, i2, j1, j2])
+
+    def exact(i1: int, i2: int, j1: int, j2: int) -> None:
+        if i1 == i2 or j1 == j2:
+            emit(False, i1, i2, j1, j2)
+            return
+        for op in Indel.opcodes(a[i1:i2], b[j1:j2]):
+            emit(op.tag == "equal", i1 + op.src_start, i1 + op.src_end, j1 + op.dest_start, j1 + op.dest_end)
+
+    pi = pj = 0
+    for i, j in _anchors(a, b):
+        exact(pi, i, pj, j)
+        emit(True, i, i + 1, j, j + 1)
+        pi, pj = i + 1, j + 1
+    exact(pi, len(a), pj, len(b))
+    return [tuple(r) for r in runs]
+
+
+def _anchors(a: str, b: str) -> list[tuple[int, int]]:
+    """(i, j) of items unique in both sequences, the longest run of them in the same order."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {c: j for j, c in enumerate(b) if count_b[c] == 1}
+    pairs = [(i, where_b[c]) for i, c in enumerate(a) if count_a[c] == 1 and c in where_b]
+    # longest increasing subsequence of the j's (patience sorting with back links)
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    tail_js: list[int] = []
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        n = bisect_left(tail_js, j)
+        back[k] = tails[n - 1] if n else -1
+        if n == len(tails):
+            tails.append(k)
+            tail_js.append(j)
+        else:
+            tails[n], tail_js[n] = k, j
+    out = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(pairs[k])
+        k = back[k]
+    return out[::-1]

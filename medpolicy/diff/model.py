@@ -255,7 +255,7 @@ class ChangeEntry(DiffRecord):
     label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """One paragraph (or heading) of an edition's full text; `text` is what reports show."""
 
@@ -263,6 +263,7 @@ class Paragraph:
     section: str | None
     heading: bool
     kind: str = "other"  # the kind of the section it is in (ingest's heading rules)
+    key: str = ""  # its comparison key (textnorm)
     _text: str | None = field(default=None, repr=False)
 
     @property
@@ -274,7 +275,7 @@ class Paragraph:
         return self._text
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of the side-by-side redline. op: equal, modified, added, removed, moved_from
     (old side; its text is shown at the new place) or moved_to."""

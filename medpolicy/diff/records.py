@@ -167,21 +167,41 @@ def _reference_changes(ka: str, kb: str, ids_a: dict[str, str | None], ids_b: di
     return changes
 
 
+_DATELESS = ("undated", "unnumbered")
+
+
+def _identities(refs: Sequence[Reference], kinds: Sequence[str], only: set[int] | None = None) -> dict[str, list]:
+    """{kind: [identity of each reference]} (None for those not in `only`)."""
+    picked = sorted(only) if only is not None else range(len(refs))
+    found = Reference.identities_of([refs[i] for i in picked], kinds)
+    out: dict[str, list] = {k: [None] * len(refs) for k in kinds}
+    for i, ids in zip(picked, found):
+        for k in kinds:
+            out[k][i] = ids[k]
+    return out
+
+
 def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> ReferenceDiff:
     keys = text_keys([r.text for r in old] + [r.text for r in new])
     keys_a, keys_b = keys[:len(old)], keys[len(old):]
     free_a, free_b = _free(len(old)), _free(len(new))
-    ids_a, ids_b = [r.identities() for r in old], [r.identities() for r in new]
-    id_a = {name: [ids[name] for ids in ids_a] for name in IDENTITY_KINDS}
-    id_b = {name: [ids[name] for ids in ids_b] for name in IDENTITY_KINDS}
+    strong = [k for k in IDENTITY_KINDS if k not in _DATELESS]
+    id_a = _identities(old, strong)
+    id_b = _identities(new, strong)
     matched: list[tuple[str, Pair]] = []
+
     def allowed(i: int, j: int) -> bool:
         for name in ("pmid", "doi"):  # two different papers are never one reference edited
             if id_a[name][i] and id_b[name][j] and id_a[name][i] != id_b[name][j]:
                 return False
         return True
 
-    for name in IDENTITY_KINDS:  # strongest identity first
+    for name in strong:  # strongest identity first
+        matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b, allowed=allowed)]
+    # the same work in another version: computed only for what the stronger identities left
+    id_a.update(_identities(old, _DATELESS, free_a))
+    id_b.update(_identities(new, _DATELESS, free_b))
+    for name in _DATELESS:
         matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b, allowed=allowed)]
 
     coder = WordCoder()

@@ -60,9 +60,15 @@ def full_text(s: Statement) -> str:
     return "\n".join([s.lead, *criteria_of(s)])
 
 
-def _subject(words: list[str]) -> list[str]:
-    stripped = (w.strip(".,;:()[]\"'") for w in words)
-    return [w for w in stripped if w and w not in VERDICT_WORDS]
+def _subject_table(coder: WordCoder, words: Sequence[str]) -> dict[int, str | None]:
+    """A translation of word codes to subject-word codes: a verdict word (or bare punctuation)
+    is dropped, any other word is coded without its surrounding punctuation. Turning a text's
+    codes into its subject's is then one `str.translate`."""
+    table: dict[int, str | None] = {}
+    for w in words:
+        stripped = w.strip(".,;:()[]\"'")
+        table[ord(coder.code(w))] = coder.code(stripped) if stripped and stripped not in VERDICT_WORDS else None
+    return table
 
 
 def diff_criteria(old: Sequence[str], new: Sequence[str]) -> CriteriaDiff:
@@ -87,18 +93,30 @@ def diff_criteria(old: Sequence[str], new: Sequence[str]) -> CriteriaDiff:
 
 
 class _Side:
-    """One edition's statements with their keys and word codes."""
+    """One edition's statements with their keys, identities and (for those similarity looks
+    at: the ones identity left unpaired or paired with edits) word codes."""
 
     def __init__(self, statements: Sequence[Statement], keys: list[str], coder: WordCoder):
         self.items = statements
         self.keys = keys
-        self.ids = [s.identity() or None for s in statements]
+        self.ids = [i or None for i in Statement.identities(statements)]
         self.sections = [(i, (s.section or "").casefold()) if i else None for i, s in zip(self.ids, statements)]
-        self.words = [k.casefold().split() for k in keys]
-        self.codes = [coder.encode(w) for w in self.words]
-        subjects = [_subject(w) for w in self.words]
-        self.subjects = [coder.encode(s) if len(s) >= MIN_SUBJECT_WORDS else "" for s in subjects]
+        self.codes = [""] * len(statements)
+        self.coder = coder
         self.free = set(range(len(statements)))
+
+    def encode(self, indices) -> None:
+        for i in indices:
+            if not self.codes[i]:
+                self.codes[i] = self.coder.encode(self.keys[i].casefold().split())
+
+    def subjects(self, table: dict[int, str | None]) -> list[str]:
+        """Subject codes of the free statements (the only ones similarity looks at)."""
+        out = [""] * len(self.codes)
+        for i in self.free:
+            c = self.codes[i].translate(table)
+            out[i] = c if len(c) >= MIN_SUBJECT_WORDS else ""
+        return out
 
 
 def diff_statements(old: Sequence[Statement], new: Sequence[Statement]) -> StatementDiff:
@@ -109,10 +127,17 @@ def diff_statements(old: Sequence[Statement], new: Sequence[Statement]) -> State
                         [(i, k) if i else None for i, k in zip(b.ids, b.keys)], a.free, b.free)
     pairs += pair_by_key(a.sections, b.sections, a.free, b.free)
     pairs += pair_by_key(a.ids, b.ids, a.free, b.free)
-    pairs += pair_by_similarity(a.codes, b.codes, a.free, b.free, STATEMENT_SIMILARITY, also=(a.subjects, b.subjects))
-    result = StatementDiff()
-    edited = [p for p in pairs if a.keys[p.old] != b.keys[p.new] or old[p.old].position != new[p.new].position]
-    result.unchanged = len(pairs) - len(edited)
+    def is_edit(p: Pair) -> bool:
+        return a.keys[p.old] != b.keys[p.new] or old[p.old].position != new[p.new].position
+
+    edited = [p for p in pairs if is_edit(p)]
+    a.encode([*a.free, *(p.old for p in edited)])
+    b.encode([*b.free, *(p.new for p in edited)])
+    table = _subject_table(coder, coder.words())
+    pairs += pair_by_similarity(a.codes, b.codes, a.free, b.free, STATEMENT_SIMILARITY,
+                                also=(a.subjects(table), b.subjects(table)))
+    edited = [p for p in pairs if is_edit(p)]  # a lead wrapped differently: same words, same statement
+    result = StatementDiff(unchanged=len(pairs) - len(edited))
     edited = _restructured(a, b, edited, result)
     for p in sorted(edited, key=lambda p: p.new):
         s, t = old[p.old], new[p.new]
@@ -164,9 +189,12 @@ def _find_parts(wholes: _Side, parts: _Side, partner: dict[int, int], candidates
     return found
 
 
-def _candidates(x: _Side, y: _Side, xs: set[int], ys: set[int]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for (i, j) in scored_pairs(x.codes, y.codes, sorted(xs), sorted(ys), SPLIT_CANDIDATE):
+def _candidates(wholes: _Side, parts: _Side, partner: dict[int, int]) -> dict[int, list[int]]:
+    """For each possible whole (free, or paired), the free statements that may be its pieces,
+    and its own partner."""
+    out: dict[int, list[int]] = {w: [p] for w, p in partner.items()}
+    for (i, j) in scored_pairs(wholes.codes, parts.codes, sorted(wholes.free | set(partner)), sorted(parts.free),
+                               SPLIT_CANDIDATE):
         out.setdefault(i, []).append(j)
     return out
 
@@ -176,11 +204,11 @@ def _restructured(a: _Side, b: _Side, edited: list[Pair], result: StatementDiff)
     if not (a.free or b.free):
         return edited
     fwd = {p.old: p.new for p in edited}
-    splits = _find_parts(a, b, fwd, _candidates(a, b, a.free | set(fwd), b.free | set(fwd.values())))
+    splits = _find_parts(a, b, fwd, _candidates(a, b, fwd))
     gone_old = {w for w, _ in splits}
     gone_new = {p for _, ps in splits for p in ps}
     back = {p.new: p.old for p in edited if p.old not in gone_old and p.new not in gone_new}
-    merges = _find_parts(b, a, back, _candidates(b, a, b.free | set(back), a.free | set(back.values())))
+    merges = _find_parts(b, a, back, _candidates(b, a, back))
     gone_old |= {p for _, ps in merges for p in ps}
     gone_new |= {w for w, _ in merges}
     for w, pieces in splits:

@@ -3,8 +3,9 @@ moves.
 
 1. Every section heading and paragraph becomes one item with a normalisation key; items whose
    key is empty (a lone page number) are dropped.
-2. The two key sequences are aligned (longest common subsequence); runs of unequal items
-   between kept ones form blocks.
+2. The two key sequences are aligned (paragraphs found once in each edition anchor the
+   alignment; the longest common subsequence fills the gaps); runs of unequal items between
+   kept ones form blocks.
 3. Inside a block, words are aligned across the block: an old and a new paragraph that share
    at least half the words of the shorter are the same paragraph, edited. A paragraph split in
    two or two joined are one row; when the words did not change at all it is only re-wrapping
@@ -14,13 +15,12 @@ moves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
 from ..models import Policy
 from .furniture import Furniture
-from .match import WordCoder, pair_by_key, pair_by_similarity
+from .match import WordCoder, align, pair_by_key, pair_by_similarity
 from .model import Alignment, Paragraph, Row, SectionDiff, TextChange
 from ..textnorm import normalize_lines, rejoin
 from .redline import has_change, redline
@@ -37,13 +37,6 @@ WORD_ALIGN_LIMIT = 40_000_000
 NEARBY = 6
 
 
-@dataclass
-class _Item:
-    raw: str
-    key: str
-    para: Paragraph
-
-
 def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool, str]]:
     """(text, section heading, is a heading, section kind) of every heading and paragraph."""
     raws: list[tuple[str, str | None, bool, str]] = []
@@ -55,44 +48,35 @@ def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool, str]]:
     return raws
 
 
-def _items(old: Policy, new: Policy) -> tuple[list[_Item], list[_Item]]:
+def _items(old: Policy, new: Policy) -> tuple[list[Paragraph], list[Paragraph]]:
     """Both editions' items; their lines are normalised in one pass, so a line both editions
     share is normalised once."""
     raws = (_raw_paragraphs(old), _raw_paragraphs(new))
     keys = normalize_lines([r[0] for r in raws[0]] + [r[0] for r in raws[1]])
-    out: tuple[list[_Item], list[_Item]] = ([], [])
+    out: tuple[list[Paragraph], list[Paragraph]] = ([], [])
     offset = 0
     for policy, side, items in zip((old, new), raws, out):
-        furniture = Furniture(policy)
-        for (raw, heading, is_heading, kind), key in zip(side, keys[offset:offset + len(side)]):
-            if not key or furniture(key):
+        side_keys = keys[offset:offset + len(side)]
+        furniture = Furniture(policy).lines(side_keys)
+        for n, ((raw, heading, is_heading, kind), key) in enumerate(zip(side, side_keys)):
+            if not key or n in furniture:
                 continue
             if is_heading:  # capitals in a heading are styling
                 key = key.casefold()
-            items.append(_Item(raw, key, Paragraph(raw, heading, is_heading, kind)))
+            items.append(Paragraph(raw, heading, is_heading, kind, key))
         offset += len(side)
     return out
 
 
 def _blocks(a: str, b: str):
-    """(i1, i2, j1, j2) of each run of unequal items between equal ones, and the equal runs."""
-    pending: list[int] | None = None
-    for op in Indel.opcodes(a, b):
-        if op.tag == "equal":
-            if pending:
-                yield "block", tuple(pending)
-                pending = None
-            yield "equal", (op.src_start, op.src_end, op.dest_start, op.dest_end)
-        elif pending is None:
-            pending = [op.src_start, op.src_end, op.dest_start, op.dest_end]
-        else:
-            pending[1], pending[3] = op.src_end, op.dest_end
-    if pending:
-        yield "block", tuple(pending)
+    """("equal" | "block", (i1, i2, j1, j2)) for each run of the alignment of the two editions'
+    paragraph codes."""
+    for equal, i1, i2, j1, j2 in align(a, b):
+        yield ("equal" if equal else "block"), (i1, i2, j1, j2)
 
 
 class _Builder:
-    def __init__(self, old: list[_Item], new: list[_Item]):
+    def __init__(self, old: list[Paragraph], new: list[Paragraph]):
         self.old, self.new = old, new
         self.coder = WordCoder()
         self.rows: list[Row] = []
@@ -255,10 +239,10 @@ def diff_sections(old: Policy, new: Policy) -> tuple[SectionDiff, Alignment]:
         change = TextChange(
             id=row.change_id,
             op="moved" if row.op == "moved_to" else row.op,
-            old_section=o[0].para.section if o else None,
-            new_section=w[0].para.section if w else None,
-            old_text="\n".join(it.para.text for it in o) or None,
-            new_text="\n".join(it.para.text for it in w) or None,
+            old_section=o[0].section if o else None,
+            new_section=w[0].section if w else None,
+            old_text="\n".join(it.text for it in o) or None,
+            new_text="\n".join(it.text for it in w) or None,
             old_index=row.old[0] if row.old else None,
             new_index=row.new[0] if row.new else None,
             redline=row.segments or [],
@@ -268,5 +252,5 @@ def diff_sections(old: Policy, new: Policy) -> tuple[SectionDiff, Alignment]:
     for row in rows:  # the old side of a move links to the same change as its new side
         if row.op == "moved_from":
             row.change_id = move_ids[tuple(row.old)]
-    alignment = Alignment([it.para for it in old_items], [it.para for it in new_items], rows)
+    alignment = Alignment(old_items, new_items, rows)
     return result, alignment

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
-from ..textnorm import text_key
+from ..textnorm import text_keys
 from .base import Provenance, Record
 
 # The one place a PMID, DOI or URL is recognised in a reference's text (ingest fills the fields
@@ -60,16 +61,40 @@ class Reference(Record):
         DOI (lower case, without resolver prefix), its URL (host lower case, without scheme and
         "www."), its text as a reader sees it (layout and case aside), that text without its
         dates (the same package insert accessed another day), and without any number (the same
-        guideline in its next version: "Version 3.2025" -> "Version 1.2026"). A field left empty by extraction falls back on what the
-        text prints, so one edition's missing field does not make one paper two. The diff pairs
-        references kind by kind in this order: renumbering never matters, and two different
-        PMIDs are never one paper."""
-        text = text_key(self.text).casefold()
-        undated = " ".join(text_key(_DATES.sub(" ", self.text)).casefold().split())
-        unnumbered = " ".join(_NUMBERS.sub(" ", undated).split())
-        enough = len(unnumbered.split()) >= MIN_UNDATED_WORDS
-        return {"pmid": self._pmid(), "doi": self._doi(), "url": self._url(), "text": text or None,
-                "undated": undated if enough else None, "unnumbered": unnumbered if enough else None}
+        guideline in its next version: "Version 3.2025" -> "Version 1.2026"). A field left empty
+        by extraction falls back on what the text prints, so one edition's missing field does
+        not make one paper two. The diff pairs references kind by kind in this order:
+        renumbering never matters, and two different PMIDs are never one paper."""
+        return Reference.identities_of([self])[0]
+
+    @staticmethod
+    def identities_of(references: "Sequence[Reference]",
+                      kinds: Sequence[str] = IDENTITY_KINDS) -> list[dict[str, str | None]]:
+        """`identities()` of many references, their texts normalised in one pass; only the
+        `kinds` asked for (the weaker ones cost more and are needed only for the references the
+        stronger ones left unpaired)."""
+        n = len(references)
+        dated = bool({"undated", "unnumbered"} & set(kinds))
+        keys = text_keys([r.text for r in references] + ([_DATES.sub(" ", r.text) for r in references] if dated else []))
+        out = []
+        for k, r in enumerate(references):
+            ids: dict[str, str | None] = {}
+            if "pmid" in kinds:
+                ids["pmid"] = r._pmid()
+            if "doi" in kinds:
+                ids["doi"] = r._doi()
+            if "url" in kinds:
+                ids["url"] = r._url()
+            if "text" in kinds:
+                ids["text"] = keys[k].casefold() or None
+            if dated:
+                undated = " ".join(keys[n + k].casefold().split())
+                unnumbered = " ".join(_NUMBERS.sub(" ", undated).split())
+                enough = len(unnumbered.split()) >= MIN_UNDATED_WORDS
+                ids["undated"] = undated if enough else None
+                ids["unnumbered"] = unnumbered if enough else None
+            out.append({kind: ids[kind] for kind in IDENTITY_KINDS if kind in kinds})
+        return out
 
     def identity(self) -> tuple[str, str]:
         """The strongest identity: (kind, value)."""

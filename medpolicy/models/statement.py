@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Sequence
 
 from pydantic import Field
 
-from ..textnorm import text_key
+from ..textnorm import text_keys
 from .base import Provenance, Record
 
 
@@ -46,4 +47,10 @@ class Statement(Record):
         statement has no stable id across editions, and its lead is what names it: the same
         lead with other criteria is the same statement edited ("its list gained an item"),
         while its position and criteria are what the diff compares."""
-        return text_key(self.lead).casefold()
+        return Statement.identities([self])[0]
+
+    @staticmethod
+    def identities(statements: "Sequence[Statement]") -> list[str]:
+        """`identity()` of many statements, normalised in one pass (a diff of thousands of
+        statements would otherwise spend its time starting the normalisation over)."""
+        return [k.casefold() for k in text_keys([s.lead for s in statements])]
