@@ -79,8 +79,9 @@ def _policy(statements, paragraphs, codes, references, history, date) -> Policy:
                   source=SourceInfo(path=f"synthetic-{date}.json", sha256="0" * 64, format="text"))
 
 
-def editions(n: int, seed: int = 11) -> tuple[Policy, Policy, dict[str, int]]:
-    """(old, new, the number of each edit made)."""
+def editions(n: int, seed: int = 11, *, rewrite: bool = False) -> tuple[Policy, Policy, dict[str, int]]:
+    """(old, new, the number of each edit made). `rewrite`: the worst case for matching, every
+    statement and paragraph also has one word replaced, so no text is the same in both."""
     rng = random.Random(seed)
     words = _Words(rng)
     statements = [_statement(words, i, rng) for i in range(n)]
@@ -102,6 +103,9 @@ def editions(n: int, seed: int = 11) -> tuple[Policy, Policy, dict[str, int]]:
         if r < 0.01:
             made["statements_removed"] += 1
             continue
+        if rewrite and r >= 0.05:
+            s = s.model_copy(update={"text": _edit(s.lead, words, rng) + "".join("\n" + c for c in s.criteria)})
+            made["statements_reworded"] += 1
         if r < 0.05:
             s = s.model_copy(update={"text": _edit(s.lead, words, rng) + "".join("\n" + c for c in s.criteria)})
             made["statements_reworded"] += 1
@@ -129,7 +133,7 @@ def editions(n: int, seed: int = 11) -> tuple[Policy, Policy, dict[str, int]]:
         if r < 0.02:
             moving.append(p)
             continue
-        if r < 0.07:
+        if r < 0.07 or rewrite:
             p = _edit(p, words, rng)
             made["paragraphs_edited"] += 1
         new_paragraphs.append(p)

@@ -164,6 +164,7 @@ class Classifier:
         self._admin_words = self._labels | payer_words
         self._headings = [(re.compile(h.pattern, re.IGNORECASE), h.cls) for h in self.rules.sections.headings]
         self._coder = WordCoder()
+        self._section_classes: dict[tuple[str | None, str], str] = {}
 
     # -- records -------------------------------------------------------------------------------
 
@@ -181,7 +182,8 @@ class Classifier:
         """A full-text change: editorial, administrative, or the class of its section(s)."""
         old_text = "\n".join(p.raw for p in old)
         new_text = "\n".join(p.raw for p in new)
-        by_section = self.rules.first({self.section(p) for p in (*old[:1], *new[:1])})
+        sides = [self.section(p) for p in (*old[:1], *new[:1])]
+        by_section = sides[0] if len(sides) == 1 or sides[0] == sides[1] else self.rules.first(sides)
         admin = by_section not in self.rules.administrative.not_in
         if old and new and old_text and new_text and change.redline:
             if self.editorial_only(old_text, new_text):
@@ -196,11 +198,16 @@ class Classifier:
         return by_section
 
     def section(self, para: Paragraph) -> str:
-        heading = para.section or ""
-        for pattern, cls in self._headings:
-            if pattern.search(heading):
-                return cls
-        return self.rules.sections.kinds.get(para.kind, self.rules.sections.default)
+        """The class of a paragraph's section: by its heading, else its kind (cached: an
+        edition has few sections and many paragraphs)."""
+        key = (para.section, para.kind)
+        cls = self._section_classes.get(key)
+        if cls is None:
+            heading = para.section or ""
+            cls = next((c for pattern, c in self._headings if pattern.search(heading)),
+                       self.rules.sections.kinds.get(para.kind, self.rules.sections.default))
+            self._section_classes[key] = cls
+        return cls
 
     # -- the tests -----------------------------------------------------------------------------
 

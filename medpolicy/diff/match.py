@@ -7,12 +7,11 @@ the normalised Indel similarity, 2·LCS / (len(a) + len(b)): the share of words 
 Matching stays near-linear in the size of the editions: identity pairs come from hashing, and
 similarity is computed only for the items identity left unpaired. When those are few, every
 old × new pair is scored (rapidfuzz's `cdist`, in C); when they are many, only candidate pairs
-are: pairs that share one of the rarer words each side must share to reach the threshold
-(prefix filtering, as in set-similarity joins), so two unrelated texts are never compared.
+are: pairs that share one of their rarest words (blocking), so two unrelated texts are almost
+never compared. Long sequences are aligned on anchors (`align`).
 """
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
@@ -107,63 +106,45 @@ def pair_by_key(old_keys: Sequence[Hashable | None], new_keys: Sequence[Hashable
 
 # Up to this many old × new pairs every pair is scored; above it only candidates are.
 DENSE_LIMIT = 1_000_000  # 4 MB of scores, about 0.2 s in C
-# A word shared by more items than this is too common to propose candidates on its own.
-MAX_POSTINGS = 64
-
-
-def _min_overlap(n: int, threshold: float) -> int:
-    """Fewest words a text of n words must share with another to reach `threshold`: with
-    2·LCS/(n+m) ≥ t and LCS ≤ m, m ≥ t·n/(2−t), hence LCS ≥ t·n/(2−t)."""
-    return max(1, math.ceil(threshold * n / (2 - threshold) - 1e-9))
-
-
-def _tokens(code: str) -> list[str]:
-    """The words of an encoded text as a set: a repeated word is told apart by its count."""
-    if len(set(code)) == len(code):
-        return list(code)
-    seen: Counter[str] = Counter()
-    out = []
-    for c in code:
-        k = seen[c]
-        seen[c] += 1
-        out.append(c if not k else c + chr(0x100 + k))
-    return out
+# Above it, each text is indexed by this many of its rarest words, and a pair is a candidate
+# when the two share one of them; a word indexed by more texts than MAX_POSTINGS is too common
+# to propose candidates at all.
+RARE_WORDS = 8
+MAX_POSTINGS = 32
 
 
 def _sparse_candidates(old_codes: Sequence[str], new_codes: Sequence[str], olds: list[int],
                        news: list[int], threshold: float) -> set[tuple[int, int]]:
-    """Pairs that can reach `threshold`: each text's rarest words (all but the fewest it must
-    share) are its prefix, and two texts similar enough share a prefix word. Words shared by
-    more than MAX_POSTINGS texts are skipped, so a prefix made only of very common words
-    proposes nothing (a heuristic bound; such texts are too generic to pair reliably anyway)."""
-    toks_a = {i: _tokens(old_codes[i]) for i in olds}
-    toks_b = {j: _tokens(new_codes[j]) for j in news}
+    """Pairs worth scoring: texts that share one of their RARE_WORDS rarest words and whose
+    lengths allow the threshold (with 2·LCS/(n+m) ≥ t, m ≥ t·n/(2−t)). Blocking on rare words is
+    what makes matching near-linear; a text edited as a revision edits it keeps most of its rare
+    words, while two unrelated texts rarely share one, so true pairs are kept and few others
+    are proposed. (A heuristic: two texts made only of very common words are not proposed.)"""
     freq: Counter[str] = Counter()
-    for toks in toks_a.values():
-        freq.update(toks)
-    for toks in toks_b.values():
-        freq.update(toks)
+    for i in olds:
+        freq.update(set(old_codes[i]))
+    for j in news:
+        freq.update(set(new_codes[j]))
 
-    rank = {t: r for r, t in enumerate(sorted(freq, key=lambda t: (freq[t], t)))}
+    rank = {c: r for r, c in enumerate(sorted(freq, key=lambda c: (freq[c], c)))}
 
-    def prefix(toks: list[str]) -> list[str]:
-        ordered = sorted(toks, key=rank.__getitem__)
-        return ordered[:len(toks) - _min_overlap(len(toks), threshold) + 1]
+    def rare(code: str) -> list[str]:
+        return sorted(set(code), key=rank.__getitem__)[:RARE_WORDS]
 
     index: dict[str, list[int]] = defaultdict(list)
-    for j, toks in toks_b.items():
-        for t in prefix(toks):
-            index[t].append(j)
+    for j in news:
+        for c in rare(new_codes[j]):
+            index[c].append(j)
     ratio = threshold / (2 - threshold)
     out: set[tuple[int, int]] = set()
-    for i, toks in toks_a.items():
-        n = len(toks)
-        for t in prefix(toks):
-            posting = index.get(t)
+    for i in olds:
+        n = len(old_codes[i])
+        for c in rare(old_codes[i]):
+            posting = index.get(c)
             if not posting or len(posting) > MAX_POSTINGS:
                 continue
             for j in posting:
-                m = len(toks_b[j])
+                m = len(new_codes[j])
                 if m >= ratio * n and n >= ratio * m:
                     out.add((i, j))
     return out
