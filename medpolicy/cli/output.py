@@ -7,6 +7,8 @@ from typing import Any, Callable
 
 import click
 
+from ..textsafe import json_for_terminal, safe_line
+
 FORMATS = ("text", "json", "markdown")
 
 
@@ -20,22 +22,27 @@ def echo_json(obj: Any) -> None:
     """One JSON document (or JSON line) on stdout."""
     if hasattr(obj, "model_dump"):
         obj = obj.model_dump(mode="json")
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=None if isinstance(obj, dict) and obj.get("_nl") else 2))
+    echo_json_text(json.dumps(obj, ensure_ascii=False, indent=None if isinstance(obj, dict) and obj.get("_nl") else 2))
 
 
 def echo_json_line(obj: Any) -> None:
     if hasattr(obj, "model_dump"):
         obj = obj.model_dump(mode="json")
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    echo_json_text(json.dumps(obj, ensure_ascii=False))
+
+
+def echo_json_text(text: str) -> None:
+    """JSON text as it is, but with the controls JSON leaves raw escaped (textsafe)."""
+    click.echo(json_for_terminal(text), nl=not text.endswith("\n"))
 
 
 def error(message: str) -> None:
     """One line on stderr, red on a terminal."""
-    click.secho(f"error: {message}", fg="red", err=True, color=sys.stderr.isatty() or None)
+    click.secho(f"error: {safe_line(message)}", fg="red", err=True, color=sys.stderr.isatty() or None)
 
 
 def warn(message: str) -> None:
-    click.secho(f"warning: {message}", fg="yellow", err=True, color=sys.stderr.isatty() or None)
+    click.secho(f"warning: {safe_line(message)}", fg="yellow", err=True, color=sys.stderr.isatty() or None)
 
 
 def stderr_console():
@@ -52,24 +59,22 @@ def style(text: str, **kw) -> str:
 def echo_policy(policy, where: str | None = None) -> None:
     """A readable summary of one record. Document text is flattened to one line and stripped of
     control characters, so a document cannot drive the terminal."""
-    from ..store.history import one_line as clean
-
-    click.echo(style(clean(policy.title) or "(untitled)", bold=True))
+    click.echo(style(safe_line(policy.title) or "(untitled)", bold=True))
     if where:
         click.echo(where)
     pages = f", {policy.source.pages} page(s)" if policy.source.pages else ""
-    click.echo(f"policy {clean(policy.policy_id) or '-'} · payer {clean(policy.payer) or '-'} · "
-               f"{policy.source.format} source {clean(policy.source.path)}{pages} (sha256 {policy.source.sha256[:12]})")
+    click.echo(f"policy {safe_line(policy.policy_id) or '-'} · payer {safe_line(policy.payer) or '-'} · "
+               f"{policy.source.format} source {safe_line(policy.source.path)}{pages} (sha256 {policy.source.sha256[:12]})")
     dates = {k: v for k, v in policy.dates.model_dump().items() if v}
     if dates:
-        click.echo("dates: " + ", ".join(f"{k} {clean(v)}" for k, v in dates.items()))
+        click.echo("dates: " + ", ".join(f"{k} {safe_line(v)}" for k, v in dates.items()))
     for s in policy.statements:
         if s.position.value != "other":
-            click.echo(f"  {style(s.position.value, fg='cyan')}: {clean(s.text, 200)}")
+            click.echo(f"  {style(s.position.value, fg='cyan')}: {safe_line(s.text, 200)}")
     click.echo(f"{len(policy.codes)} codes, {len(policy.history)} history rows, {len(policy.references)} references, "
                f"{len(policy.related_policies)} related policies, {len(policy.sections)} sections")
     for w in policy.warnings:
-        click.echo(style("warning: ", fg="yellow") + clean(w))
+        click.echo(style("warning: ", fg="yellow") + safe_line(w))
 
 
 class progress:

@@ -6,7 +6,7 @@ import json
 import click
 
 from ..errors import MedpolicyError
-from .output import echo_json_line, echo_policy, error, format_option, progress
+from .output import echo_json_line, echo_json_text, echo_policy, error, format_option, progress
 
 
 def register(cli: click.Group) -> None:
@@ -41,7 +41,7 @@ def register(cli: click.Group) -> None:
                     bar.advance()
                 if fmt == "json":
                     if len(files) == 1:
-                        click.echo(policy.to_json(indent=2))
+                        echo_json_text(policy.to_json(indent=2))
                     else:
                         echo_json_line(policy)
                 elif fmt == "markdown":

@@ -9,7 +9,8 @@ import sys
 
 import click
 
-from .output import echo_json, echo_policy, error, format_option, warn
+from ..textsafe import safe_line
+from .output import echo_json, echo_json_text, echo_policy, error, format_option, warn
 
 DEFAULT_STORE = "./policy-store"
 AS_KNOWN_AT = click.option("--as-known-at", "as_known_at", metavar="DATE",
@@ -36,6 +37,7 @@ def _row(cells: list[str], widths: list[int]) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], last_free: bool = True) -> None:
+    rows = [[safe_line(c) for c in r] for r in rows]  # cells come from documents and commits
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     if last_free:
         widths[-1] = 0
@@ -201,7 +203,7 @@ def register(cli: click.Group) -> None:
             key = store.resolve(ref)
             if fmt == "json":  # the stored canonical JSON as it is: nothing to parse or load
                 data = store.record_json(key, at or None, as_known_at=as_known_at)[0]
-                click.echo(data.decode("utf-8", "surrogateescape"), nl=False)
+                echo_json_text(data.decode("utf-8", "surrogateescape"))
                 return
             record, commit, edition = store.lookup(key, at or None, as_known_at=as_known_at)
             if fmt == "text":
@@ -275,10 +277,10 @@ def _run_ingest(store, files: list[str], jobs: int, key: str | None, timeout: fl
 
     def report(r) -> None:
         if r.status == "failed":
-            say("error:", "red", f" {r.path}: {r.error}", err=True)
+            say("error:", "red", f" {safe_line(r.path)}: {safe_line(r.error)}", err=True)
         elif fmt == "text":
             colour = {"new": "green", "correction": "yellow"}.get(r.status)
-            say(r.status.ljust(10), colour, f" {r.key}  {r.effective}  {(r.commit or '')[:10]}  {r.path}")
+            say(r.status.ljust(10), colour, f" {r.key}  {r.effective}  {(r.commit or '')[:10]}  {safe_line(r.path)}")
         if bar is not None:
             bar.advance(task)
 

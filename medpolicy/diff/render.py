@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from ..textsafe import json_for_terminal, md_escape, safe_line, safe_text
 from .changes import KIND_NOUNS, Change, changes, criteria_lines, statement_texts
 from .classes import load_rules
 from .model import PolicyDiff, Segment
@@ -22,13 +23,13 @@ _OP_COLOR = {"added": "green", "removed": "red", "modified": "yellow", "moved": 
 
 def render(diff: PolicyDiff, fmt: str, *, color: bool = False) -> str:
     if fmt == "json":
-        return diff.to_json()
+        return json_for_terminal(diff.to_json())
     if fmt == "markdown":
         return render_markdown(diff)
     if fmt == "html":
         from .html import render_html
 
-        return render_html(diff)
+        return safe_text(render_html(diff))  # escaped HTML may still hold terminal controls
     if fmt == "text":
         return render_text(diff, color=color)
     raise ValueError(f"unknown format {fmt!r}")
@@ -36,7 +37,7 @@ def render(diff: PolicyDiff, fmt: str, *, color: bool = False) -> str:
 
 def _edition_line(label: str, ed) -> str:
     where = ed.commit[:12] if ed.commit else (ed.path or "?")
-    return f"{label}: {where}" + (f" (effective {ed.effective})" if ed.effective else "")
+    return safe_line(f"{label}: {where}" + (f" (effective {ed.effective})" if ed.effective else ""))
 
 
 def _title(diff: PolicyDiff) -> str:
@@ -67,7 +68,7 @@ def grouped(diff: PolicyDiff) -> list[tuple[str, list[Change]]]:
 def _redline_text(segments: list[Segment], color: bool) -> str:
     out = []
     for s in segments:
-        text = s.text.replace("\n", " ¶ ")
+        text = safe_line(s.text.replace("\n", " ¶ "))
         if s.op == "equal":
             out.append(text)
         elif color:
@@ -80,26 +81,27 @@ def _redline_text(segments: list[Segment], color: bool) -> str:
 
 def _detail_text(c: Change, color: bool) -> list[str]:
     """Lines under a change's label: the redline of an edit, criteria changes, the whole text of
-    an added or removed statement or paragraph, the text of a move."""
+    an added or removed statement or paragraph, the text of a move. Document text is made safe
+    (textsafe) before any colour of ours is put around it."""
     item = c.item
     segments = getattr(item, "redline", None)
     if c.kind == "statements":
         if c.op in ("split", "merged"):
-            return statement_texts(item, c.op)
+            return [safe_line(t) for t in statement_texts(item, c.op)]
         if c.op in ("added", "removed"):
-            return [" ".join(item.text.split())] if item.text.strip() != item.lead.strip() else []
+            return [safe_line(item.text)] if item.text.strip() != item.lead.strip() else []
         lines = [_redline_text(segments, color)] if item.lead_changed or not item.criteria.changed else []
         for sign, text, redline in criteria_lines(item):
-            lines.append(f"{sign} criterion: " + (_redline_text(redline, color) if redline else " ".join(text.split())))
+            lines.append(f"{sign} criterion: " + (_redline_text(redline, color) if redline else safe_line(text)))
         return lines
     if c.kind == "sections" and c.op in ("added", "removed"):
-        text = " ".join((item.new_text or item.old_text or "").split())
+        text = safe_line(item.new_text or item.old_text)
         return [text] if c.short_label() != c.label else []
     if c.kind == "sections" and c.op == "moved":
-        lines = [f"from [{item.old_section or '-'}] to [{item.new_section or '-'}]"]
-        return lines + ([_redline_text(segments, color)] if segments else [" ".join((item.new_text or "").split())])
+        lines = [safe_line(f"from [{item.old_section or '-'}] to [{item.new_section or '-'}]")]
+        return lines + ([_redline_text(segments, color)] if segments else [safe_line(item.new_text)])
     if c.kind == "codes" and c.op == "modified" and "description" in item.changes:
-        return [f"description: {item.old.description or '—'} → {item.new.description or '—'}"]
+        return [safe_line(f"description: {item.old.description or '—'} → {item.new.description or '—'}")]
     if segments and c.op == "modified":
         return [_redline_text(segments, color)]
     return []
@@ -109,33 +111,26 @@ def render_text(diff: PolicyDiff, *, color: bool = False) -> str:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
-    lines = [style(_title(diff), bold=True), _edition_line("old", diff.old), _edition_line("new", diff.new)]
+    lines = [style(safe_line(_title(diff)), bold=True), _edition_line("old", diff.old), _edition_line("new", diff.new)]
     v = verdict(diff)
-    lines.append("summary: " + diff.summary.text + (f" [{v}]" if v else ""))
+    lines.append("summary: " + safe_line(diff.summary.text) + (f" [{v}]" if v else ""))
     if diff.summary.changed:
         lines.append("classes: " + classes_line(diff))
     if diff.findings:
         lines.append("")
         lines.append(style("Findings", bold=True))
-        lines += [style(f"  ! {f.kind}: {f.message}", fg="magenta") for f in diff.findings]
+        lines += [style(f"  ! {f.kind}: {safe_line(f.message)}", fg="magenta") for f in diff.findings]
     titles = load_rules().titles
     for cls, items in grouped(diff):
         extra = f", {diff.references.renumbered} references renumbered" if cls == "references" and diff.references.renumbered else ""
         lines += ["", style(f"{titles[cls]} ({len(items)}{extra})", bold=True)]
         for c in items:
-            lines.append(style(f"  {_SIGN[c.op]} ", fg=_OP_COLOR[c.op]) + f"{KIND_NOUNS[c.kind]} " + c.short_label())
+            lines.append(style(f"  {_SIGN[c.op]} ", fg=_OP_COLOR[c.op]) + f"{KIND_NOUNS[c.kind]} " + safe_line(c.short_label()))
             lines += [f"      {d}" for d in _detail_text(c, color)]
     return "\n".join(lines) + "\n"
 
 
 # -- markdown ----------------------------------------------------------------------------------
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>|#"})
-
-
-def md_escape(text: str | None) -> str:
-    return (text or "").translate(_MD_SPECIAL)
-
 
 def _redline_md(segments: list[Segment]) -> str:
     out = []

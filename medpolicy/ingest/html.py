@@ -1,18 +1,16 @@
-"""HTML -> one page of seed-like text (see document.py).
+"""HTML -> blocks (see document.py).
 
 A small tree is built with the standard library's `html.parser` (with the few end tags that
-HTML lets authors omit closed for them), then rendered:
+HTML lets authors omit closed for them), then rendered into typed blocks:
 
-- a paragraph, list item, caption or `<br>`-separated line becomes one line; blocks are
-  separated by blank lines, the rows of a table by single newlines;
-- a table row becomes its cells joined by TAB; a cell's own paragraphs, lists and `<br>`s
+- a paragraph, caption or `<br>`-separated line becomes a paragraph block;
+- a table row becomes a row block of its cells; a cell's own paragraphs, lists and `<br>`s
   become spaces; `colspan` adds empty cells so that columns stay aligned. A table used for
   page layout (one holding another table or a heading) is read as ordinary blocks instead;
-- headings h1-h6 are written as markdown headings ("## Coding") and a paragraph that is
-  entirely bold and short as "**Coding**": `normalize.strip_markup` removes both marks and
-  keeps them as heading hints for `sections.py`, as it does for the seeds' markdown;
-- list items get "- " (or their number, "1." / "a." / "I.", in an ordered list) unless the
-  text already starts with a marker, indented two spaces per nesting level;
+- headings h1-h6 become heading blocks of their level, and a paragraph that is entirely bold
+  and short a heading block of level 0 (the page only says it stands out);
+- list items become item blocks at their nesting depth, led by "-" (or their number, "1." /
+  "a." / "I.", in an ordered list) unless the text already starts with a marker;
 - script, style, navigation, form controls, the document head and hidden elements are
   dropped; entities are decoded; links and emphasis keep only their text; images are dropped.
 """
@@ -23,6 +21,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..errors import DocumentError
+from .document import Block, BlockKind
 
 # -- rules kept as data -----------------------------------------------------------------------
 
@@ -62,6 +61,14 @@ END_STOPS = {"td": {"table"}, "th": {"table"}, "tr": {"table"}, "thead": {"table
              "tfoot": {"table"}, "li": LIST, "dt": {"dl"}, "dd": {"dl"}, "p": {"td", "th", "table", "li"}}
 
 MAX_DEPTH = 200  # deeper nesting is flattened, so that rendering cannot exhaust the stack
+# Past this depth, elements the renderer treats as plain containers (div, section, span, ...)
+# are not made nodes: a block one leaves a line break before and after its content, which is
+# exactly what rendering it would do, so a tree any number of wrappers deep reads the same, and
+# the depth left is kept for the elements that carry structure (tables, lists, headings).
+WRAPPER_DEPTH = 100
+STRUCTURE = SKIP | LIST | TABLE_PARTS | BOLD | VOID | frozenset(
+    {"td", "th", "li", "dl", "dt", "dd", "pre", "caption", "p", *HEADINGS})
+BREAKS = BLOCK | frozenset({"tr", "td", "th", "li", "dt", "dd"})
 BOLD_HEADING_MAX = 120
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 _MARKER = re.compile(r"^(?:[-*•▪●◦·§]\s|\(?(?:[0-9]{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]\s)")
@@ -96,15 +103,52 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = _Node("#root")
         self.stack: list[_Node] = [self.root]
+        # elements flattened past the depth limits: (tag, stack depth when opened, hides its content)
+        self.flat: list[tuple[str, int, bool]] = []
+        self.hiding = 0  # how many of them hide their content (script, display:none...)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hiding:
+            if tag not in VOID:
+                self._flatten(tag, True)
+            return
         self._close_implied(tag)
         node = _Node(tag, {k: v or "" for k, v in attrs})
         if tag in VOID:
             self.stack[-1].children.append(node)
-        elif len(self.stack) < MAX_DEPTH:
+        elif len(self.stack) < (WRAPPER_DEPTH if tag not in STRUCTURE else MAX_DEPTH):
             self.stack[-1].children.append(node)
             self.stack.append(node)
+        else:
+            hides = tag in SKIP or node.hidden()
+            self._flatten(tag, hides)
+            if tag in BREAKS and not hides:
+                self.stack[-1].children.append(_Node("br"))
+
+    def _flatten(self, tag: str, hides: bool) -> None:
+        self.flat.append((tag, len(self.stack), hides))
+        self.hiding += hides
+
+    def _close_flat(self, tag: str) -> bool:
+        """Close a flattened element (and those opened inside it); False if none is open."""
+        for i in range(len(self.flat) - 1, -1, -1):
+            if self.flat[i][1] != len(self.stack):
+                return False  # opened outside the current node: not ours to close
+            if self.flat[i][0] == tag:
+                breaks = False
+                while len(self.flat) > i:
+                    t, _, hides = self.flat.pop()
+                    self.hiding -= hides
+                    breaks = breaks or (t in BREAKS and not hides)
+                if breaks and not self.hiding:
+                    self.stack[-1].children.append(_Node("br"))
+                return True
+        return False
+
+    def _trim_flat(self) -> None:
+        """Flattened elements opened inside nodes that have just been closed end with them."""
+        while self.flat and self.flat[-1][1] > len(self.stack):
+            self.hiding -= self.flat.pop()[2]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -112,6 +156,8 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if self._close_flat(tag) or self.hiding:
+            return
         if tag == "br":  # browsers read a stray </br> as <br>
             self.stack[-1].children.append(_Node("br"))
             return
@@ -120,11 +166,14 @@ class _TreeBuilder(HTMLParser):
             open_tag = self.stack[i].tag
             if open_tag == tag:
                 del self.stack[i:]
+                self._trim_flat()
                 return
             if open_tag in stops:
                 return
 
     def handle_data(self, data: str) -> None:
+        if self.hiding:
+            return
         if self.stack[-1].tag in TABLE_PARTS and data.strip():
             self._foster(data)
         else:
@@ -143,6 +192,7 @@ class _TreeBuilder(HTMLParser):
     def _close_implied(self, tag: str) -> None:
         if tag in BLOCK and self.stack[-1].tag == "p":
             self.stack.pop()
+            self._trim_flat()
         if tag in BLOCK or tag == "body":
             self._pop_to({"head", "title"}, set())
         rule = IMPLIED_END.get(tag)
@@ -161,6 +211,7 @@ class _TreeBuilder(HTMLParser):
                 found = i
         if found is not None:
             del self.stack[found:]
+            self._trim_flat()
 
 
 def parse_tree(html: str, *, path: str | None = None) -> _Node:
@@ -226,14 +277,17 @@ def _int(value: str | None, default: int) -> int:
 
 
 class _Renderer:
-    """Walks the tree; `blocks` collects lists of lines (a table's rows form one block)."""
+    """Walks the tree, collecting `blocks`; `run` is the inline text of the current line."""
 
     def __init__(self) -> None:
-        self.blocks: list[list[str]] = []
+        self.blocks: list[Block] = []
         self.run: list[tuple[str, bool]] = []  # inline text of the current line, with boldness
         self.bold = 0
-        self.prefix = ""  # list marker waiting for the first line of a list item
+        self.prefix: tuple[int, str] | None = None  # (depth, marker) waiting for a list item's first line
         self.list_depth = 0
+
+    def add(self, block: Block) -> None:
+        self.blocks.append(block)
 
     # lines
     def flush(self) -> None:
@@ -242,13 +296,18 @@ class _Renderer:
         self.run = []
         if not text:
             return
-        if all_bold and len(text) <= BOLD_HEADING_MAX and not self.prefix:
-            text = f"**{text}**"
         if self.prefix:
-            indent, marker = self.prefix
-            text = indent + (text if _MARKER.match(text) else f"{marker} {text}")
-            self.prefix = ""
-        self.blocks.append([text])
+            depth, marker = self.prefix
+            text = text if _MARKER.match(text) else f"{marker} {text}"
+            self.prefix = None
+            self.add(Block(BlockKind.ITEM, text, level=depth, gap=0 if self._in_list() else 1))
+        elif all_bold and len(text) <= BOLD_HEADING_MAX:
+            self.add(Block(BlockKind.HEADING, text, level=0))
+        else:
+            self.add(Block(BlockKind.PARAGRAPH, text))
+
+    def _in_list(self) -> bool:
+        return bool(self.blocks) and self.blocks[-1].kind is BlockKind.ITEM
 
     # walking
     def children(self, node: _Node) -> None:
@@ -268,7 +327,7 @@ class _Renderer:
             self.flush()
             text = inline_text(el)
             if text:
-                self.blocks.append([f"{'#' * HEADINGS[tag]} {text}"])
+                self.add(Block(BlockKind.HEADING, text, level=HEADINGS[tag]))
         elif tag == "table":
             self.flush()
             self.table(el)
@@ -276,13 +335,13 @@ class _Renderer:
             self.flush()
             self.list(el)
         elif tag == "li":  # an item outside any list
-            self.item(el, ("", "-"))
+            self.item(el, (0, "-"))
         elif tag == "pre":
             self.flush()
             lines = [ln.rstrip() for ln in "".join(_raw_text(el)).split("\n")]
             lines = [ln.replace("\u00a0", " ") for ln in lines if ln.strip()]
-            if lines:
-                self.blocks.append(lines)
+            for k, ln in enumerate(lines):
+                self.add(Block(BlockKind.PARAGRAPH, ln, gap=0 if k else 1))
         elif tag in BLOCK:
             self.flush()
             self.children(el)
@@ -302,7 +361,7 @@ class _Renderer:
         number = _int(el.attrs.get("start"), 1)
         step = -1 if "reversed" in el.attrs else 1
         self.list_depth += 1
-        indent = "  " * (self.list_depth - 1)
+        depth = self.list_depth - 1
         for child in el.children:
             if isinstance(child, str):
                 if child.strip():  # text loose in a list: a line of its own
@@ -311,27 +370,26 @@ class _Renderer:
             if child.tag == "li" and not child.hidden():
                 number = _int(child.attrs.get("value"), number)
                 marker = "" if styled_off else (f"{_ordinal(number, kind)}." if ordered else "-")
-                self.item(child, (indent, marker))
+                self.item(child, (depth, marker))
                 number += step
             else:
                 self.element(child)
         self.flush()
         self.list_depth -= 1
 
-    def item(self, el: _Node, prefix: tuple[str, str]) -> None:
+    def item(self, el: _Node, prefix: tuple[int, str]) -> None:
         self.flush()
-        if prefix[1]:
-            self.prefix = prefix
+        self.prefix = prefix if prefix[1] else None
         self.children(el)
         self.flush()
-        self.prefix = ""
+        self.prefix = None
 
     def table(self, el: _Node) -> None:
         rows, captions = _table_parts(el)
         for cap in captions:
             text = inline_text(cap)
             if text:
-                self.blocks.append([text])
+                self.add(Block(BlockKind.PARAGRAPH, text))
         if _is_layout(el, rows):
             for row in rows:
                 for cell in row:
@@ -339,16 +397,17 @@ class _Renderer:
                     self.children(cell)
                     self.flush()
             return
-        lines: list[str] = []
+        first = True
         for row in rows:
             cells: list[str] = []
             for cell in row:
                 cells.append(inline_text(cell))
                 cells.extend([""] * (min(_int(cell.attrs.get("colspan"), 1), 50) - 1))
-            if any(cells):
-                lines.append("\t".join(cells))
-        if lines:
-            self.blocks.append(lines)
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells:
+                self.add(Block.row(cells, gap=1 if first else 0))
+                first = False
 
 
 def _raw_text(node: _Node) -> list[str]:
@@ -398,13 +457,12 @@ def _is_layout(table: _Node, rows: list[list[_Node]]) -> bool:
     return any(holds_structure(cell) for row in rows for cell in row)
 
 
-def html_to_pages(html: str, *, path: str | None = None) -> list[str]:
-    """Render an HTML document as one page of seed-like text; DocumentError (naming `path`)
-    if it is malformed beyond reading or shows no text."""
+def html_to_blocks(html: str, *, path: str | None = None) -> list[Block]:
+    """The blocks of an HTML document; DocumentError (naming `path`) if it is malformed beyond
+    reading or shows no text."""
     renderer = _Renderer()
     renderer.children(parse_tree(html, path=path))
     renderer.flush()
-    text = "\n\n".join("\n".join(block) for block in renderer.blocks)
-    if not text.strip():
+    if not any(b.display.strip() for b in renderer.blocks):
         raise DocumentError("no text in this HTML document", path=path)
-    return [text + "\n"]
+    return renderer.blocks

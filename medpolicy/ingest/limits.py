@@ -76,7 +76,7 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float | None = None
     reader, writer = ctx.Pipe(duplex=False)
     # not a daemon: daemonic processes may not start children, and a job may call run_limited
     # itself (a batch runner wrapping parse_policy); we always reap the child ourselves
-    proc = ctx.Process(target=_child_main, args=(writer, fn, args, memory_mb))
+    proc = ctx.Process(target=_child_main, args=(writer, fn, args, memory_mb, os.getpid()))
     proc.start()
     writer.close()  # else the parent never sees end-of-file when the child dies
     payload: bytes | None = None
@@ -197,7 +197,10 @@ def _current_address_space() -> int:
     return 0
 
 
-def _child_main(conn, fn: Callable[..., Any], args: tuple, memory_mb: int) -> None:
+def _child_main(conn, fn: Callable[..., Any], args: tuple, memory_mb: int, parent: int) -> None:
+    from ..lifeline import die_with_parent
+
+    die_with_parent(parent)  # a reader looping on a hostile PDF must not outlive a killed parent
     # Ctrl-C reaches the whole process group; the parent cleans up and kills us instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

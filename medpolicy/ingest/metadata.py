@@ -9,6 +9,7 @@ from importlib import resources
 
 from ..models import PolicyDates
 from .dates import find_date, find_dates
+from .payer import extract_payer, payer_in
 from .document import Document, Line
 from .sections import SectionSpan, match_heading
 
@@ -23,7 +24,6 @@ class MetadataRules:
     id_labels: tuple[str, ...]
     title_labels: tuple[str, ...]
     not_titles: frozenset[str]
-    payer_not: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +33,7 @@ def rules() -> MetadataRules:
     if set(dates) - set(PolicyDates.model_fields):
         raise ValueError(f"metadata.json: unknown date keys {set(dates) - set(PolicyDates.model_fields)}")
     return MetadataRules(dates, tuple(data["policy_id"]), tuple(sorted(data["title"], key=len, reverse=True)),
-                         frozenset(t.lower() for t in data["not_titles"]),
-                         frozenset(p.lower() for p in data["payer_not"]))
+                         frozenset(t.lower() for t in data["not_titles"]))
 
 
 # A label starts a line, a table cell, or follows a wide gap / a bar on a line of several fields.
@@ -265,9 +264,8 @@ def extract_title(doc: Document, sections: list[SectionSpan], payer: str | None 
             if value and _titleish(value, r, None):
                 return value.strip()
     lines = head[:25]
-    idx = {id(ln): i for i, ln in enumerate(doc.lines)}
     for ln in lines:  # a line the source marked up as a heading comes first
-        if idx.get(id(ln)) in doc.heading_hints and _titleish(ln.text, r, payer):
+        if ln.is_heading and _titleish(ln.text, r, payer):
             return ln.text.strip()
     for ln in lines:
         if policy_id and policy_id in ln.text:
@@ -283,63 +281,6 @@ def _has_id_label(text: str) -> bool:
 
 def _strip_id_prefix(text: str) -> str:
     return re.sub(r"^(?:[A-Z]{1,4}[.\-]?)?\d+(?:[.\-]\d+)+\s+", "", text)
-
-
-_ORG_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Health Partners|Health"
-              r"|Insurance(?: Company)?|Blue\s?Cross(?: (?:and )?Blue\s?Shield)?|Blue\s?Shield|Assurance|Mutual|HMO|Medical Group)")
-_LETTERHEAD = re.compile(rf"(?:[A-Z][\w&'.-]*\s){{1,5}}{_ORG_WORDS}(?:(?:,)? (?:Inc\.?|LLC|of [A-Z][a-z]+(?: [A-Z][a-z]+)?))?")
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?([A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
-_LICENSEE = re.compile(r"([A-Z][\w&.' -]{3,80}?) is an independent licensee", re.I)
-
-
-@lru_cache(maxsize=1)
-def _payer_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
-    """All payer names in two patterns (mixed-case names match any case; all-caps acronyms like
-    'FEP' only as written), longest first so the fullest name wins at a position."""
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/metadata.json").read_text("utf-8"))
-    names = sorted(data["payers"], key=lambda p: len(p[0]), reverse=True)
-    canon = {n.lower(): c for n, c in names}
-
-    def build(group, flags):
-        alt = "|".join(re.escape(n) for n, _ in group) or "(?!)"
-        return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", flags)
-
-    return (build([p for p in names if p[0] != p[0].upper()], re.I),
-            build([p for p in names if p[0] == p[0].upper()], 0), canon)
-
-
-def payer_in(text: str) -> str | None:
-    """The canonical payer whose name occurs first in `text`, or None."""
-    ci, cs, canon = _payer_patterns()
-    hits = [m for m in (ci.search(text), cs.search(text)) if m]
-    if not hits:
-        return None
-    m = min(hits, key=lambda m: (m.start(), -len(m.group(0))))
-    return canon[m.group(0).lower()]
-
-
-def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
-    r = rules()
-    where = ("boilerplate", "metadata", "other", "guidelines", "toc")
-    scope = [ln for s in sections if s.kind in where for ln in ([s.heading_line] if s.heading_line else []) + s.lines]
-    scope += [ln for ln in doc.lines if _APPROVED.search(ln.text)]
-    scope.sort(key=lambda ln: ln.start)
-    for ln in scope:  # the earliest known payer name wins
-        found = payer_in(ln.text)
-        if found:
-            return found
-    for ln in doc.lines[:6]:  # a letterhead line that is an organisation's name
-        m = _LETTERHEAD.fullmatch(ln.text.strip().rstrip("®™ "))
-        if m and m.group(0).lower() not in r.payer_not:
-            return m.group(0)
-    for ln in doc.lines:
-        for pat in (_LICENSEE, _COPYRIGHT):
-            m = pat.search(ln.text)
-            if m:
-                name = m.group(1).strip(" .,-")
-                if name and name.lower() not in r.payer_not and not any(n in name.lower() for n in ("american medical", "american dental", "centers for medicare")):
-                    return payer_in(name) or name
-    return None
 
 
 def extract_metadata(doc: Document, sections: list[SectionSpan]) -> tuple[dict, list[str]]:

@@ -1,4 +1,4 @@
-"""Named cleaning steps: SourceDocument pages -> one clean Document.
+"""Named cleaning steps: SourceDocument blocks -> one clean Document.
 
 Every format goes through the same steps, in this order:
 1. `unify_characters`  non-breaking and odd spaces, soft hyphens, smart quotes, zero-width marks
@@ -20,7 +20,7 @@ from ..textnorm import BLOCK_TAG as _BLOCK_TAG
 from ..textnorm import MD_LINK as _MD_LINK
 from ..textnorm import PAGE_MARKER, unify_characters
 from ..textnorm import TAG as _TAG
-from .document import Document, Line, SourceDocument
+from .document import Block, BlockKind, Document, Line, SourceDocument
 
 # -- 1. characters -------------------------------------------------------------------------
 # The character map, markup patterns and page-marker pattern are shared with the diff and the
@@ -79,9 +79,13 @@ def strip_markup(line: str) -> tuple[str, bool]:
 class _Raw:
     text: str
     page: int | None
-    heading: bool
+    kind: BlockKind
     blank_before: int  # number of blank lines (or a page break) before this line
     furniture_before: bool = False
+
+    @property
+    def heading(self) -> bool:
+        return self.kind is BlockKind.HEADING
 
 
 def _mask(text: str) -> str:
@@ -184,38 +188,35 @@ def join_broken_blocks(items: list[_Raw]) -> list[_Raw]:
 # -- the chain -----------------------------------------------------------------------------
 
 def _raw_lines(source: SourceDocument) -> list[_Raw]:
-    """Clean each line; rejoin markdown hard breaks (a line ending in two spaces continues)."""
+    """Clean each block; markup in the text can make a paragraph a heading (a text source's only
+    way to say so), and a dot leader makes a "Label ...... value" line a row."""
     items: list[_Raw] = []
-    paged = source.format == "pdf" or len(source.pages) > 1
-    for pno, page in enumerate(source.pages, 1):
-        blanks = 2 if items else 0  # a page boundary counts as a hard break
-        soft_break = False
-        for raw in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            text, heading = strip_markup(unify_characters(raw))
-            if not text.strip("\t "):
-                blanks += 1
-                soft_break = False
-                continue
-            if soft_break and not blanks and items:
-                items[-1].text += " " + text
-                items[-1].heading = items[-1].heading or heading
-            else:
-                items.append(_Raw(text, pno if paged else None, heading, blanks))
-            soft_break = source.format != "pdf" and raw.endswith("  ") and not raw.endswith("\t")
-            blanks = 0
+    for block in source.blocks:
+        if block.kind is BlockKind.ROW:
+            cells = [strip_markup(unify_characters(c))[0].replace("\t", " ") for c in block.cells]
+            while cells and not cells[-1]:
+                cells.pop()
+            # a "row" of one cell is a paragraph with a stray TAB at its end
+            text, kind = "\t".join(cells), BlockKind.ROW if len(cells) > 1 else BlockKind.PARAGRAPH
+        else:
+            text, marked = strip_markup(unify_characters(block.text))
+            kind = BlockKind.HEADING if marked else block.kind
+            if "\t" in text:
+                kind = BlockKind.ROW
+        if not text.strip("\t "):
+            continue
+        items.append(_Raw(text, block.page, kind, block.gap))
     return items
 
 
 def build_document(source: SourceDocument) -> Document:
     items = _raw_lines(source)
     if not source.furniture_removed:
-        if source.format != "pdf" and len(source.pages) <= 1:
+        if all(b.page is None for b in source.blocks):
             _assign_pages(items)
         items = remove_furniture(items)
     items = join_broken_blocks(items)
-    doc = Document.from_lines(source, [(it.text, it.page) for it in items])
-    doc.heading_hints = {i for i, it in enumerate(items) if it.heading}
-    return doc
+    return Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
 
 
 __all__ = ["build_document", "join_broken_blocks", "remove_furniture", "strip_markup", "unify_characters",

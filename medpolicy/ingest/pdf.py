@@ -1,4 +1,4 @@
-"""PDF -> pages of seed-like text (see document.py).
+"""PDF -> blocks (see document.py).
 
 The stages, each in its own module:
   pdf_page       PDFium text and line geometry; ruled tables (pdfplumber's finder on rulings
@@ -7,6 +7,7 @@ The stages, each in its own module:
   pdf_layout     visual lines joined into paragraphs, list items and rows
   (here)         blocks that continue on the next page joined; repeated table headers dropped
   pdf_text       line-end hyphens resolved against the document's own words
+  (here)         each block typed: a short bold or large paragraph alone is a heading
 
 `extract_pdf_pages` runs in-process; `load_pdf` runs it in a child process under time and
 memory limits, since a hostile PDF can make any parser spin or balloon.
@@ -14,9 +15,12 @@ memory limits, since a hostile PDF can make any parser spin or balloon.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..errors import DocumentError
+from .document import Block as TypedBlock
+from .document import BlockKind, render_pages
 from .pdf_furniture import strip_furniture
 from .pdf_layout import (FUNCTION_WORDS, HYPHEN_MARK, Block, Geometry, PageBlocks, continues_across_pages, ends_sentence,
                          join_text, right_edge)
@@ -246,25 +250,86 @@ def _merge_row_continuations(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _render(blocks: list[Block]) -> str:
-    """Blank lines between blocks; rows of one table and items of one list stay together."""
-    parts: list[str] = []
+# A heading is set apart by typography: bold, or this much larger than the running text ...
+HEADING_SIZE_RATIO = 1.15
+# ... and short: a paragraph of at most this many lines and characters, with no full stop at
+# its end ("Policy", "Prior-Approval Requirements", a title wrapped over two lines). A bold line
+# ending in a colon is a heading only when it is a label this short ("Coverage Criteria:"): a
+# longer one is a statement's lead-in ("The following are unproven and not medically necessary:").
+HEADING_MAX_LINES = 2
+HEADING_MAX_CHARS = 120
+HEADING_COLON_MAX_WORDS = 5
+# A bold "Reviewed: 02/26/26" or "Policy Number 2026R5007A" is a header field, not a heading: a
+# label with a value after its colon, or a token holding this many digits (a date, an id, a code).
+_FIELD = re.compile(r"^[A-Za-z][\w /&().'#-]{0,40}:\s*\S")
+_DIGITS_TOKEN = re.compile(r"\S*\d\S*\d\S*\d\S*")
+
+
+def body_size(pages: list[list]) -> float:
+    """The font size most of the document's text is set in."""
+    sizes: Counter = Counter()
+    for lines in pages:
+        for ln in lines:
+            if ln.kind == "text":
+                sizes[round(ln.size * 2) / 2] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _is_heading(b: Block, body: float) -> bool:
+    text = b.text().strip()
+    if b.kind != "para" or len(b.lines) > HEADING_MAX_LINES or not text or len(text) > HEADING_MAX_CHARS:
+        return False
+    if text.endswith(":") and len(text.split()) > HEADING_COLON_MAX_WORDS:
+        return False
+    if ends_sentence(text) and not text.endswith(":") or text.endswith((",", ";")):
+        return False
+    if not re.search(r"[A-Za-z]{2}", text) or _FIELD.match(text) or _DIGITS_TOKEN.search(text):
+        return False
+    return all(ln.bold for ln in b.lines) or min(ln.size for ln in b.lines) >= HEADING_SIZE_RATIO * body
+
+
+def _typed(blocks: list[Block], page: int, body: float) -> list[TypedBlock]:
+    """The page's blocks as the document's typed blocks: a blank line between blocks except
+    between the rows of one table or the items of one list; a page starts with a page break."""
+    out: list[TypedBlock] = []
     prev: Block | None = None
     for b in blocks:
-        # a row keeps a leading TAB: its first cell is empty (a continued or indented row)
-        text = b.text().strip(" \n") if b.kind == "row" else b.text().strip()
-        if not text.strip():
-            continue
-        if prev is not None:
-            together = (b.kind == prev.kind == "row") or (b.kind == prev.kind == "item")
-            parts.append("\n" if together else "\n\n")
-        parts.append(text)
+        gap = 2 if not out else (0 if prev is not None and b.kind == prev.kind and b.kind in ("row", "item") else 1)
+        if b.kind == "row":
+            cells = [c.strip() for c in b.cells]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not any(cells):
+                continue
+            out.append(TypedBlock.row(cells, page=page, gap=gap))
+        else:
+            text = b.text().strip()
+            if not text:
+                continue
+            kind = BlockKind.HEADING if _is_heading(b, body) else (
+                BlockKind.ITEM if b.kind == "item" else BlockKind.PARAGRAPH)
+            out.append(TypedBlock(kind, text, page=page, gap=gap))
         prev = b
-    return "".join(parts)
+    return out
 
 
-def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
-    """Pages of seed-like text and warnings, read in this process. One string per PDF page."""
+def _resolve_hyphens(blocks: list[TypedBlock]) -> list[TypedBlock]:
+    if not any(HYPHEN_MARK in b.display for b in blocks):
+        return blocks
+    words, compounds = document_vocabulary("\n".join(b.display for b in blocks))
+    out = []
+    for b in blocks:
+        if HYPHEN_MARK not in b.display:
+            out.append(b)
+        elif b.kind is BlockKind.ROW:
+            out.append(TypedBlock.row([resolve_hyphens(c, words, compounds) for c in b.cells], page=b.page, gap=b.gap))
+        else:
+            out.append(TypedBlock(b.kind, resolve_hyphens(b.text, words, compounds), page=b.page, level=b.level, gap=b.gap))
+    return out
+
+
+def extract_pdf_blocks(path: str) -> tuple[list[TypedBlock], int, list[str]]:
+    """The document's typed blocks, its page count and warnings, read in this process."""
     path = str(path)
     if not Path(path).is_file():
         raise DocumentError("no such file", path=path)
@@ -273,19 +338,24 @@ def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
     _check_text_layer(contents, path, warnings)
     lines, _removed = strip_furniture([c.lines for c in contents], [c.height for c in contents])
     geometry = Geometry.measure(lines)
+    body = body_size(lines)
     blocks = [PageBlocks(ls, geometry).build() for ls in lines]
     _drop_repeated_headers(blocks)
     blocks = [_merge_row_continuations(b) for b in blocks]
     _join_pages(blocks, [right_edge(ls) for ls in lines])
-    pages = [_render(b) for b in blocks]
-    if any(HYPHEN_MARK in p for p in pages):
-        words, compounds = document_vocabulary("\n".join(pages))
-        pages = [resolve_hyphens(p, words, compounds) for p in pages]
-    return pages, warnings
+    typed = [tb for i, page in enumerate(blocks, 1) for tb in _typed(page, i, body)]
+    return _resolve_hyphens(typed), len(contents), warnings
 
 
-def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None) -> tuple[list[str], list[str]]:
-    """`extract_pdf_pages` in a child process under a time and memory limit (ingest.limits)."""
+def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
+    """The seed-like text of each page (document.render_pages) and warnings: a view for tests."""
+    blocks, n, warnings = extract_pdf_blocks(path)
+    rendered = dict(zip(sorted({b.page for b in blocks}), render_pages(blocks)))
+    return [rendered.get(i, "") for i in range(1, n + 1)], warnings
+
+
+def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None) -> tuple[list[TypedBlock], int, list[str]]:
+    """`extract_pdf_blocks` in a child process under a time and memory limit (ingest.limits)."""
     from .limits import run_limited
 
-    return run_limited(extract_pdf_pages, path, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)
+    return run_limited(extract_pdf_blocks, path, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)

@@ -223,6 +223,7 @@ def merge_fragments(lines: list[VLine]) -> list[VLine]:
                 prev.cell_x = (prev.cell_x or [prev.x0]) + ln.cell_x[1:]
                 prev.gap_em = min(prev.gap_em, ln.gap_em)
             prev.text = prev.text + sep + ln.text
+            prev.bold = prev.bold and ln.bold
             prev.x1 = ln.x1
             prev.bottom = max(prev.bottom, ln.bottom)
             continue

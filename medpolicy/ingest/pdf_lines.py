@@ -53,6 +53,9 @@ class VLine:
     gap_em: float = math.inf
     # a running header or footer kept on page 1 as metadata: not where the page's text ends
     furniture: bool = False
+    # every sampled character is set in a bold face (only measured on lines short enough to be
+    # headings; a long line is running text whatever its weight)
+    bold: bool = False
 
     @property
     def last_top(self) -> float:
@@ -258,8 +261,29 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
                 cell_x = [x0] + [g[1] for _p, g in found]
                 gap_em = min(g[1] - g[0] for _p, g in found) / size
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, a)
+    bold = b - a <= BOLD_SAMPLE_MAX_CHARS and _all_bold(textpage, text, a, b)
     return VLine(piece, x0, x1, top, bottom, size, page_no, cell_x=cell_x, order=a, tail_top=tail_top,
-                 angle=max(0.0, angle), gap_em=gap_em)
+                 angle=max(0.0, angle), gap_em=gap_em, bold=bold)
+
+
+# Lines longer than this are running text whatever their weight: not worth the font calls.
+BOLD_SAMPLE_MAX_CHARS = 160
+# PDFium's font weight (100-900, -1 unknown) from which a face counts as bold (600 = semibold).
+BOLD_WEIGHT = 600
+
+
+def _all_bold(textpage, text: str, a: int, b: int) -> bool:
+    """Whether the line's first, middle and last letters are all set in a bold face."""
+    picks = []
+    for i in (a, (a + b) // 2, b - 1):
+        j = i
+        while j < b and not text[j].isalnum():
+            j += 1
+        if j < b and j not in picks:
+            picks.append(j)
+    weights = [pdfium_c.FPDFText_GetFontWeight(textpage, i) for i in picks]
+    known = [w for w in weights if w > 0]
+    return bool(known) and all(w >= BOLD_WEIGHT for w in known)
 
 
 def _split_by_table(textpage, text: str, a: int, b: int, page_no: int, page_top: float, page_left: float,

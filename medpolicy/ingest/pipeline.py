@@ -6,6 +6,7 @@ import os
 from ..errors import DocumentError, NotAPolicyError
 from ..models import Policy, Provenance, Section, SourceInfo
 from .codes import extract_codes
+from .doctype import bulletin, error_page, refusal
 from .document import Document
 from .history import extract_history
 from .metadata import extract_metadata
@@ -27,6 +28,11 @@ def run_pipeline(path: str | os.PathLike, *, timeout: float | None = None, memor
 
 
 def policy_from_document(doc: Document, *, strict: bool = False) -> Policy:
+    path = doc.source.path
+    if error_page(doc) or bulletin(doc):
+        # a saved error page can quote a policy's title; a bulletin quotes many policies' text:
+        # neither is a policy whatever it mentions
+        raise NotAPolicyError(refusal(doc), path=path)
     sections = find_sections(doc)
     meta, warnings = extract_metadata(doc, sections)
     statements, w = extract_statements(doc, sections)
@@ -39,10 +45,8 @@ def policy_from_document(doc: Document, *, strict: bool = False) -> Policy:
     warnings += w
     related, w = extract_related(doc, sections, meta["policy_id"])
     warnings += w
-    path = doc.source.path
     if not _looks_like_policy(meta, statements, codes, history, sections):
-        raise NotAPolicyError("not a medical policy (no coverage statements, codes, policy number, "
-                              "dated header or policy sections found)", path=path)
+        raise NotAPolicyError(refusal(doc), path=path)
     warnings = doc.warnings + warnings
     if strict and warnings:
         raise DocumentError("strict mode: " + "; ".join(warnings), path=path)
@@ -51,26 +55,22 @@ def policy_from_document(doc: Document, *, strict: bool = False) -> Policy:
         related_policies=related, statements=statements, codes=codes, history=history,
         references=references, sections=[_section(s) for s in sections],
         source=SourceInfo(path=path, sha256=doc.source.sha256, format=doc.source.format,
-                          pages=len(doc.source.pages) if doc.source.format == "pdf" else None,
+                          pages=doc.source.n_pages,
                           size=doc.source.size),
         warnings=warnings,
     )
 
 
-_POLICY_SECTION_KINDS = {"policy", "coding", "history"}
-
-
 def _looks_like_policy(meta, statements, codes, history, sections: list[SectionSpan]) -> bool:
-    """A policy says something about coverage or billing: positioned statements, codes, a revision
-    history, or a policy id with a dated header; prose with none of these is not a policy."""
+    """A policy says something about coverage or billing: positioned statements in a policy
+    section, codes, a revision history, or a policy id with a dated header. Headings alone
+    ("Clinical Guidelines", "Code Lists" on a portal page) are not enough."""
     kinds = {s.kind for s in sections if s.heading}
     # statements found outside any policy section (prose that says "investigational") are too weak
     # to make a document a policy on their own
     positioned = [s for s in statements if s.position.value != "other"] if "policy" in kinds else []
     dated = any(v for v in meta["dates"].model_dump().values())
-    signals = sum([bool(positioned), bool(codes), bool(history), bool(meta["policy_id"]) and dated,
-                   len(kinds & _POLICY_SECTION_KINDS) >= 2])
-    return signals >= 1
+    return bool(positioned or codes or history or (meta["policy_id"] and dated))
 
 
 def _section(span: SectionSpan) -> Section:

@@ -135,7 +135,7 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
     rule = match_heading(text)
     if parent_kind == "references" and _ENUM.match(text) and (not rule or rule.kind not in _AFTER_REFERENCES):
         return None  # "2. Centers for Medicare and Medicaid Services (CMS)": an entry
-    hinted = i in doc.heading_hints
+    hinted = line.is_heading
     if _BULLET.match(text):
         return None
     first = text.split()[0]

@@ -1,6 +1,7 @@
 """Load a file into a SourceDocument, choosing the format by content, not by extension."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 from pathlib import Path
@@ -28,26 +29,49 @@ def sniff_format(data: bytes, path: str | None = None) -> str:
     return "text"
 
 
+# Byte-order marks, longest first: UTF-32 LE's begins with UTF-16 LE's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
 def decode_text(data: bytes, *, path: str | None) -> str:
-    """Decode text bytes (UTF-8 with or without BOM, UTF-16 with BOM, else cp1252), refusing binary."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    sample = data[:8192]
-    if b"\x00" in sample:
-        raise DocumentError("binary data, not a text, HTML or PDF document", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    """Decode text bytes, refusing binary (see `decode_text_warning` for the rules)."""
+    return decode_text_warning(data, path=path)[0]
+
+
+def decode_text_warning(data: bytes, *, path: str | None) -> tuple[str, str | None]:
+    """(text, warning or None): UTF-8/16/32 by their byte-order mark; else UTF-8, whose bad bytes
+    become U+FFFD with a warning when the text is UTF-8 elsewhere (it has at least as many good
+    multi-byte sequences as bad bytes: one stray byte must not turn a UTF-8 document into
+    mojibake); else cp1252, the legacy encoding of such documents. Binary data is refused."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text, warning = data[len(bom):].decode(codec, errors="replace"), None
+            break
+    else:
+        if b"\x00" in data[:8192]:
+            raise DocumentError("binary data, not a text, HTML or PDF document", path=path)
+        text, warning = _utf8_or_cp1252(data)
     sample_text = text[:8192]
     if sample_text:
         control = sum(1 for ch in sample_text if ord(ch) < 32 and ch not in "\t\n\r\f")
         bad = sample_text.count("\ufffd")
         if (control + bad) / len(sample_text) > 0.05:
             raise DocumentError("binary data, not a text, HTML or PDF document", path=path)
-    return text
+    return text, warning
+
+
+def _utf8_or_cp1252(data: bytes) -> tuple[str, str | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # replacement characters we made
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if good and good >= bad:
+        return text, f"invalid UTF-8: {bad} byte sequence(s) replaced by U+FFFD"
+    return data.decode("cp1252", errors="replace"), None
 
 
 def read_file(path: str | os.PathLike) -> bytes:
@@ -66,7 +90,7 @@ def read_file(path: str | os.PathLike) -> bytes:
 
 
 def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory_mb: int | None = None) -> SourceDocument:
-    """Read `path` and return its pages as seed-like text (see document.py).
+    """Read `path` and return its blocks (see document.py).
 
     PDFs are parsed in a child process under `timeout` seconds and `memory_mb` of address space
     (defaults in ingest.limits) so that a hostile file becomes one DocumentError."""
@@ -80,14 +104,15 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
             raise DocumentError("damaged PDF: truncated (no end-of-file marker)", path=spath)
         from .pdf import load_pdf  # imported lazily: pdf libraries are slow to import
 
-        pages, warnings = load_pdf(spath, timeout=timeout, memory_mb=memory_mb)
-        return SourceDocument(spath, sha, "pdf", pages, len(data), furniture_removed=True, warnings=warnings)
-    text = decode_text(data, path=spath)
+        blocks, n_pages, warnings = load_pdf(spath, timeout=timeout, memory_mb=memory_mb)
+        return SourceDocument(spath, sha, "pdf", blocks, len(data), n_pages=n_pages, furniture_removed=True,
+                              warnings=warnings)
+    text, warning = decode_text_warning(data, path=spath)
+    warnings = [warning] if warning else []
     if fmt == "html":
-        from .html import html_to_pages
+        from .html import html_to_blocks
 
-        pages = html_to_pages(text, path=spath)
-        return SourceDocument(spath, sha, "html", pages, len(data))
-    from .text import text_to_pages
+        return SourceDocument(spath, sha, "html", html_to_blocks(text, path=spath), len(data), warnings=warnings)
+    from .text import text_to_blocks
 
-    return SourceDocument(spath, sha, "text", text_to_pages(text), len(data))
+    return SourceDocument(spath, sha, "text", text_to_blocks(text), len(data), warnings=warnings)

@@ -113,10 +113,33 @@ def _units(sections: list[SectionSpan]) -> list[_Unit]:
                 # the statement is in the longest cell; the others are labels ("Other applications")
                 best = max(cells, key=len)
                 if len(best.split()) >= 6:
-                    units.append(_Unit(best, ln, ln.text.find(best), sec))
+                    units += _pieces(_Unit(best, ln, ln.text.find(best), sec))
             else:
-                units.append(_Unit(ln.text, ln, 0, sec))
+                units += _pieces(_Unit(ln.text, ln, 0, sec))
     return units
+
+
+MAX_PIECE = 100_000  # characters given to spaCy at once (its limit is 1,000,000; no sentence is this long)
+
+
+def _pieces(unit: _Unit) -> list[_Unit]:
+    """`unit` in pieces of at most MAX_PIECE characters, cut after a sentence end where there is
+    one, else at a space: a paragraph of a million characters must not fail the document."""
+    text = unit.text
+    if len(text) <= MAX_PIECE:
+        return [unit]
+    out: list[_Unit] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + MAX_PIECE)
+        if end < len(text):
+            cut = max(text.rfind(". ", start, end), text.rfind("; ", start, end))
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        out.append(_Unit(text[start:end], unit.line, unit.offset + start, unit.section))
+        start = end
+    return out
 
 
 def _enum_type(text: str) -> str | None:

@@ -1,17 +1,26 @@
-"""A readable markdown page for one Policy record (used by `parse`, `show` and the store)."""
+"""A readable markdown page for one Policy record (used by `parse`, `show` and the store).
+
+Every piece of document text is escaped (`textsafe.md_escape`): a document's `<script>`, raw HTML,
+links or emphasis marks stay the characters they are in any CommonMark renderer.
+"""
 from __future__ import annotations
 
+from ..textsafe import md_escape, safe_line
 from .policy import DATE_KEYS, Policy
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return md_escape(safe_line(text))
+
+
+def _lines(text: str | None) -> str:
+    return "\n".join(md_escape(line) for line in (text or "").split("\n"))
 
 
 def policy_to_markdown(policy: Policy) -> str:
     out: list[str] = []
     title = policy.title or "(untitled policy)"
-    out.append(f"# {title}\n")
+    out.append(f"# {_cell(title)}\n")
     meta = [("Policy", policy.policy_id), ("Payer", policy.payer)]
     meta += [(k.replace("_", " ").capitalize(), getattr(policy.dates, k)) for k in DATE_KEYS]
     out.append("| Field | Value |\n|---|---|")
@@ -19,18 +28,18 @@ def policy_to_markdown(policy: Policy) -> str:
     out.append(f"| Source | {_cell(policy.source.path.rsplit('/', 1)[-1])} ({policy.source.format}, sha256 {policy.source.sha256[:12]}) |\n")
     if policy.related_policies:
         out.append("## Related policies\n")
-        out.extend(f"- {r.policy_id}" + (f" {r.title}" if r.title else "") for r in policy.related_policies)
+        out.extend(f"- {_cell(r.policy_id)}" + (f" {_cell(r.title)}" if r.title else "") for r in policy.related_policies)
         out.append("")
     if policy.statements:
         out.append("## Coverage statements\n")
         for s in policy.statements:
-            out.append(f"- **{s.position.value}** ({s.id}): {s.text}")
+            out.append(f"- **{s.position.value}** ({_cell(s.id)}): {_lines(s.text)}")
         out.append("")
     if policy.codes:
         out.append("## Codes\n\n| System | Code | Description |\n|---|---|---|")
         for c in policy.codes:
             code = c.code + (f"-{c.code_end}" if c.code_end else "")
-            out.append(f"| {c.system.value} | {code} | {_cell(c.description)} |")
+            out.append(f"| {c.system.value} | {_cell(code)} | {_cell(c.description)} |")
         out.append("")
     if policy.history:
         out.append("## History\n\n| Date | Summary |\n|---|---|")
@@ -39,17 +48,17 @@ def policy_to_markdown(policy: Policy) -> str:
     if policy.references:
         out.append("## References\n")
         for i, r in enumerate(policy.references, 1):
-            out.append(f"{r.number or i}. {r.text}")
+            out.append(f"{r.number or i}. {_cell(r.text)}")
         out.append("")
     if policy.sections:
         out.append("## Full text\n")
         for sec in policy.sections:
             if sec.heading:
-                out.append(f"{'#' * min(6, sec.level + 2)} {sec.heading}\n")
+                out.append(f"{'#' * min(6, sec.level + 2)} {_cell(sec.heading)}\n")
             if sec.text:
-                out.append(sec.text.replace("\t", " | ") + "\n")
+                out.append(_lines(sec.text).replace("\t", " | ") + "\n")
     if policy.warnings:
         out.append("## Warnings\n")
-        out.extend(f"- {w}" for w in policy.warnings)
+        out.extend(f"- {_cell(w)}" for w in policy.warnings)
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import MedpolicyError
+from ..errors import MedpolicyError, StorageError
 from .repo import PolicyStore
 from .results import PutRequest
 
@@ -104,8 +104,17 @@ class _Writer:
             requests.append(PutRequest(policy, data, path, self.key))
             paths.append(path)
         self.pending, self.bytes = [], 0
-        for path, res in zip(paths, self.store.put_many(requests)):
-            self._report(FileResult(path, res.status, res.key, res.effective, res.commit, res.summary, res.error))
+        try:
+            landed = self.store.put_many(requests)
+        except StorageError as exc:  # the disk filled up: say what did land, then stop
+            self._report_landed(paths, exc.done)
+            raise
+        self._report_landed(paths, landed)
+
+    def _report_landed(self, paths: list[str], results: list) -> None:
+        for path, res in zip(paths, results):
+            if res is not None:
+                self._report(FileResult(path, res.status, res.key, res.effective, res.commit, res.summary, res.error))
 
     def _report(self, result: FileResult) -> None:
         self.results.append(result)
@@ -134,7 +143,12 @@ def ingest_files(store: PolicyStore, files: list[str], *, jobs: int = 1, key: st
 def _parse_in_pool(files: list[str], jobs: int, timeout: float | None, strict: bool, writer: _Writer) -> None:
     queue = list(reversed(files))
     tries: dict[str, int] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    from ..lifeline import die_with_parent
+
+    def new_pool() -> ProcessPoolExecutor:  # workers die with us, even by kill -9 (lifeline.py)
+        return ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
+
+    pool = new_pool()
     running: dict[Future, str] = {}
     try:
         while queue or running:
@@ -163,7 +177,7 @@ def _parse_in_pool(files: list[str], jobs: int, timeout: float | None, strict: b
                     queue.append(path)
                 running.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs)
+                pool = new_pool()
             if writer.due():
                 writer.flush()
     finally:

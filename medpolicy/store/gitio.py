@@ -6,6 +6,13 @@ store folder inside another repository never resolves to the outer one), drops e
 variables that would redirect git elsewhere, and turns pathspecs literal. Values that come
 from documents never appear on a command line: they reach git through stdin or after
 `--end-of-options` / `--`.
+
+A store may come from someone else, and git runs code a repository names: hooks (also through
+`core.hooksPath`), `core.fsmonitor`, the filter drivers `.gitattributes` selects, `gpg.program`
+through `log.showSignature`. Every git we start has all of these switched off (`SAFE_CONFIG`,
+plus `neutral_filters` for the one command that writes a work tree), passed as command-scope
+configuration, which outranks anything in the repository's own config. Pinning `--git-dir`
+skips git's own ownership check (`safe.directory`), so `check_owner` makes it.
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotFoundError, StoreError
+from ..errors import NotFoundError, StoreError, errno_in_message, storage_errno
 
 # Variables that would make git read or write somewhere other than the store we name.
 _SCRUB = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
@@ -27,13 +34,40 @@ FSYNC_CONFIG = ("-c", "core.fsync=committed", "-c", "core.fsyncMethod=fsync")
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-def _env() -> dict[str, str]:
+# Configuration that stops git running anything a repository names (see the module docstring).
+# git has no "no text conversion" switch; none of the commands we run applies textconv
+# (`log` without `-p`, `cat-file` without `--textconv`).
+SAFE_CONFIG: tuple[tuple[str, str], ...] = (
+    ("core.hooksPath", "/dev/null"),
+    ("core.fsmonitor", "false"),
+    ("log.showSignature", "false"),
+    ("submodule.recurse", "false"),
+)
+
+
+def _env(extra_config: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
     env["GIT_LITERAL_PATHSPECS"] = "1"
     env["GIT_TERMINAL_PROMPT"] = "0"
     env["GIT_NO_REPLACE_OBJECTS"] = "1"  # replace refs would let a clone show other content
-    env["LC_ALL"] = "C"
+    env["LC_ALL"] = "C"  # also makes git's strerror() texts the ones `errors.os_error_of` knows
+    env["GIT_ATTR_NOSYSTEM"] = "1"
+    _add_config(env, SAFE_CONFIG + extra_config)
     return env
+
+
+def _add_config(env: dict[str, str], pairs: tuple[tuple[str, str], ...]) -> None:
+    """Command-scope configuration through GIT_CONFIG_COUNT (git >= 2.31): after the user's own
+    such settings, so ours win; and no quoting problems, whatever a name contains."""
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    for key, value in pairs:
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
 
 
 def find_git_dir(path: Path) -> tuple[Path, Path | None]:
@@ -55,12 +89,85 @@ def find_git_dir(path: Path) -> tuple[Path, Path | None]:
 
 
 class GitError(StoreError):
-    """A git command failed; `stderr` holds git's own words."""
+    """A git command failed; `stderr` holds git's own words, `errno` the storage condition they
+    name (a full disk, a read-only file system...), if any."""
 
-    def __init__(self, message: str, *, stderr: str = "", returncode: int = 0):
+    def __init__(self, message: str, *, stderr: str = "", returncode: int = 0, probe: Path | None = None):
         super().__init__(message)
         self.stderr = stderr
         self.returncode = returncode
+        self.errno = errno_in_message(stderr)
+        if self.errno is None and probe is not None:
+            self.errno = probe_storage(probe)
+
+
+def probe_storage(folder: Path) -> int | None:
+    """Some git messages name a failed write without its reason ("couldn't write 'x.lock'"):
+    ask the file system by writing a small file into `folder`. The storage errno, if that fails."""
+    probe = folder / f".medpolicy-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, b"\0" * 64)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            probe.unlink()
+    except OSError as exc:
+        return storage_errno(exc)
+    return None
+
+
+def neutral_filters(git_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Settings that turn every filter driver the configuration defines into no filter, for git
+    commands that write or compare a work tree (a repository's `.gitattributes` picks drivers
+    by name, and a driver is a command)."""
+    proc = subprocess.run(["git", f"--git-dir={git_dir}", "config", "--null", "--name-only", "--get-regexp",
+                           r"^filter\..*\.(smudge|clean|process|required)$"], capture_output=True, env=_env(),
+                          cwd=git_dir)
+    names = {raw.rsplit(".", 1)[0] for raw in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if raw}
+    return tuple((f"{name}.{key}", value) for name in sorted(names)
+                 for key, value in (("smudge", ""), ("clean", ""), ("process", ""), ("required", "false")))
+
+
+def check_owner(git_dir: Path, work_tree: Path | None) -> None:
+    """Refuse, as git itself does, a repository owned by another user unless git's
+    `safe.directory` (in system, global or command-line configuration) lists it: its config
+    could otherwise point git at programs of that user's choosing."""
+    allowed = {os.geteuid()}
+    if os.geteuid() == 0 and os.environ.get("SUDO_UID", "").isdigit():
+        allowed.add(int(os.environ["SUDO_UID"]))  # git trusts what the sudo caller owns
+    for path in (p for p in (git_dir, work_tree) if p is not None):
+        try:
+            owner = path.stat().st_uid
+        except OSError:
+            continue
+        if owner in allowed:
+            continue
+        top = work_tree or git_dir
+        if _listed_safe(top):
+            return
+        raise StoreError(f"is owned by another user (uid {owner}), so medpolicy will not use it; if you trust "
+                         f"it: git config --global --add safe.directory {top}", path=str(top))
+
+
+def _listed_safe(path: Path) -> bool:
+    proc = subprocess.run(["git", "config", "--show-scope", "--get-all", "safe.directory"], capture_output=True,
+                          env=_env(), cwd="/")  # outside any repository: only protected scopes count
+    listed: list[str] = []
+    for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines():
+        scope, _, value = line.partition("\t")
+        if scope not in ("system", "global", "command"):
+            continue
+        if value == "":
+            listed = []  # an empty value resets the list, as in git
+        else:
+            listed.append(value)
+    here = os.path.realpath(path)
+    for value in listed:
+        if value == "*" or os.path.realpath(os.path.expanduser(value)) == here:
+            return True
+    return False
 
 
 class Git:
@@ -69,7 +176,7 @@ class Git:
     def __init__(self, git_dir: Path, work_tree: Path | None = None):
         self.git_dir = git_dir
         self.work_tree = work_tree
-        self.env = _env()
+        self.env = _env(neutral_filters(git_dir) if work_tree is not None else ())
 
     def argv(self, *args: str, config: tuple[str, ...] = ()) -> list[str]:
         base = ["git", f"--git-dir={self.git_dir}"]
@@ -78,10 +185,12 @@ class Git:
         return base + list(config) + list(args)
 
     def run(self, *args: str, input: bytes | None = None, check: bool = True,
-            config: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+            config: tuple[str, ...] = (), detached: bool = False) -> subprocess.CompletedProcess:
+        """Run git; `detached` puts it in a session of its own, out of reach of a Ctrl-C typed
+        at the terminal (for a step that must finish: see shield.py)."""
         try:
             proc = subprocess.run(self.argv(*args, config=config), input=input, capture_output=True,
-                                  env=self.env, cwd=self.work_tree or self.git_dir)
+                                  env=self.env, cwd=self.work_tree or self.git_dir, start_new_session=detached)
         except FileNotFoundError as exc:
             raise StoreError("git is not installed or not on PATH") from exc
         if check and proc.returncode != 0:

@@ -31,17 +31,17 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
+from ..textsafe import safe_line
 from .gitio import Git
 
 KEY_TRAILER = "Medpolicy-Key"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 _TRAILER_RE = re.compile(r"^([A-Za-z0-9-]+): (.*)$")
 _MAX_VALUE = 400
 
 
 def one_line(text: str | None, limit: int = _MAX_VALUE) -> str:
-    text = " ".join(_CONTROL.sub(" ", text or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """A trailer value: printable, one line, at most `limit` characters."""
+    return safe_line(text, limit)
 
 
 @dataclass(frozen=True)

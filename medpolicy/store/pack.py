@@ -2,13 +2,16 @@
 
 Why not loose objects or GitPython's object database: a writer killed mid-object left an empty
 loose object that failed `git fsck` (measured; see issue 3). A pack is built under temporary
-names that git ignores (`tmp_pack_medpolicy_*`), fsynced, then renamed into place pack-first,
-index-last: git only sees a pack once its `.idx` exists, and a rename is atomic, so every
-moment of the sequence is either "no new objects" or "all of them". One pack per batch also
-means one fsync per batch rather than one per object, which is where bulk speed comes from.
+names that git never reads (`tmp_pack_medpolicy_<sum>-pack` and `-idx`: git reads every file
+in objects/pack ending in `.idx`, so a temporary index cut short by a full disk must not end so;
+issue 11), fsynced, then renamed into place pack-first, index-last: git only sees a pack once its
+`.idx` exists, and a rename is atomic, so every moment of the sequence is either "no new
+objects" or "all of them". One pack per batch also means one fsync per batch rather than one
+per object, which is where bulk speed comes from.
 
-Leftovers of a killed writer (temporary files, a renamed pack whose index never arrived) are
-harmless to git and are removed by the next writer, which holds the store lock.
+A write that fails (a full disk, a read-only file system) removes what it made before the error
+goes up. Leftovers of a killed writer (temporary files, a renamed pack whose index never
+arrived) are harmless to git and are removed by the next writer, which holds the store lock.
 """
 from __future__ import annotations
 
@@ -93,14 +96,23 @@ class PackBuilder:
         body, offsets, crcs = self._pack_body()
         pack_sum = hashlib.sha1(body).digest()
         name = pack_sum.hex()
-        tmp_pack = pack_dir / f"{_TMP_PREFIX}{name}.pack"
-        tmp_idx = pack_dir / f"{_TMP_PREFIX}{name}.idx"
-        _write_synced(tmp_pack, body + pack_sum)
-        _write_synced(tmp_idx, _index(offsets, crcs, pack_sum))
-        final_pack = pack_dir / f"pack-{name}.pack"
-        os.replace(tmp_pack, final_pack)
-        os.replace(tmp_idx, pack_dir / f"pack-{name}.idx")
-        fsync_dir(pack_dir)
+        final_pack, final_idx = pack_dir / f"pack-{name}.pack", pack_dir / f"pack-{name}.idx"
+        if final_pack.is_file() and final_idx.is_file():
+            return final_pack  # these very objects were written before (the pack's name is its sum)
+        tmp_pack = pack_dir / f"{_TMP_PREFIX}{name}-pack"
+        tmp_idx = pack_dir / f"{_TMP_PREFIX}{name}-idx"
+        made: list[Path] = [tmp_pack, tmp_idx]
+        try:
+            _write_synced(tmp_pack, body + pack_sum)
+            _write_synced(tmp_idx, _index(offsets, crcs, pack_sum))
+            os.replace(tmp_pack, final_pack)
+            made.append(final_pack)  # visible to git only once its index follows
+            os.replace(tmp_idx, final_idx)
+            made.clear()  # in place: from here on the objects are valid, if unreferenced
+            fsync_dir(pack_dir)
+        except BaseException:
+            _remove_quietly(made)
+            raise
         return final_pack
 
     def _pack_body(self) -> tuple[bytes, dict[str, int], dict[str, int]]:
@@ -236,7 +248,18 @@ def _index(offsets: dict[str, int], crcs: dict[str, int], pack_sum: bytes) -> by
     return bytes(out)
 
 
+def _remove_quietly(paths: list[Path]) -> None:
+    """Best-effort cleanup after a failed write (on a read-only file system it fails too, and
+    then the next writer's `remove_leftovers` does it)."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _write_synced(path: Path, data: bytes) -> None:
+    path.unlink(missing_ok=True)  # a leftover of a failed attempt at these same objects
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     try:
         view = memoryview(data)

@@ -21,28 +21,33 @@ fails if anything else moved it, in which case the batch is rebuilt on the new t
 hold an flock (lock.py) so they queue instead of racing; a killed writer leaves the branch
 where it was, and the next one removes its leftovers. A result is returned only after the pack
 and the ref are on disk. A store that is a non-bare clone gets its work tree brought up to date
-after each batch (`git read-tree -m -u`), best effort: the store itself never depends on it.
+after each batch (`git read-tree -m -u`, see `_sync_work_tree`), with Ctrl-C held off until it is
+done and completed by the next write if a kill cut it short; the store itself never depends on
+it, and `verify` reports a work tree out of step.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .. import __version__
-from ..errors import MedpolicyError, NotFoundError, StoreError
-from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, find_git_dir, format_commit
+from ..errors import MedpolicyError, NotFoundError, StorageError, StoreError, os_failure
+from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, check_owner, find_git_dir, format_commit
 from .history import Edition, HistoryIndex, one_line, parse_trailers, scan
 from .layout import (EDITIONS, META_DIR, META_FILE, RECORD, check_key, date_sort_key, is_key, safe_name)
 from .lock import StoreLock
 from .pack import fsync_dir, remove_leftovers
 from .results import PolicySummary, PutRequest, PutResult
 from .serialize import load_record
+from .shield import shielded
 from .summary import summarize
 
 if TYPE_CHECKING:  # pydantic models load only when a record is read or written
@@ -54,6 +59,7 @@ STORE_FORMAT = 1
 BATCH_BYTES = 64 * 1024 * 1024  # source bytes per pack: bounds memory for batches of large PDFs
 CAS_RETRIES = 20
 STALE_REF_LOCK = 2.0  # seconds: git holds a ref's .lock for milliseconds
+WORKTREE_MARK = "medpolicy-worktree"  # in the git dir: the commit a non-bare store's work tree is at
 STALE_MAINTENANCE_LOCK = 60.0  # seconds: writing the commit-graph of 10,000 commits takes ~4 s
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMMIT_RE = re.compile(r"^[0-9a-fA-F]{4,40}$")
@@ -102,7 +108,20 @@ class PolicyStore:
             except StoreError:
                 raise StoreError("exists and is not empty; choose a new folder", path=str(target)) from None
             raise StoreError("is already a policy store", path=str(target))
-        target.mkdir(parents=True, exist_ok=True)
+        created = False
+        try:
+            with writing(target, "cannot create the store"):
+                if not target.is_dir():
+                    target.mkdir(parents=True)
+                    created = True
+                return cls._initialise(target)
+        except StorageError:
+            if created:  # no half-made store left behind (only what this call made)
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+
+    @classmethod
+    def _initialise(cls, target: Path) -> "PolicyStore":
         git = Git(target)
         git.run("init", "--bare", "--quiet", f"--initial-branch={DEFAULT_BRANCH}", str(target))
         from .pack import PackBuilder
@@ -129,6 +148,7 @@ class PolicyStore:
         if not target.is_dir():
             raise StoreError("no policy store here (run `medpolicy init` to create one)", path=str(target))
         git_dir, work_tree = find_git_dir(target)
+        check_owner(git_dir, work_tree)
         head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip() \
             if (git_dir / "HEAD").is_file() else ""
         if not head.startswith("ref: refs/heads/"):
@@ -181,14 +201,21 @@ class PolicyStore:
                 size = 0
             chunks[-1].append(item)
             size += len(item[1].source)
-        with StoreLock(self.git_dir):
-            remove_leftovers(self.git_dir / "objects")
-            start = self._tip()
-            for chunk in chunks:
-                if chunk:
-                    for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
-                        results[i] = res
-            self._sync_work_tree(start)
+        try:
+            with writing(self.path), StoreLock(self.git_dir):
+                remove_leftovers(self.git_dir / "objects")
+                start = self._tip()
+                try:
+                    for chunk in chunks:
+                        if chunk:
+                            for i, res in zip((i for i, _ in chunk), self._commit_batch([p for _, p in chunk])):
+                                results[i] = res
+                finally:  # even when interrupted: a work tree must not stay behind its branch
+                    with shielded():
+                        self._sync_work_tree(start)
+        except StorageError as exc:
+            exc.done = list(results)  # in request order: what landed (or was refused) before it, else None
+            raise
         return [r for r in results if r is not None]
 
     def _commit_batch(self, items: list["Prepared"]) -> list[PutResult]:
@@ -233,7 +260,8 @@ class PolicyStore:
             lock = _LOCK_RE.search(err)
             if lock is None or time.monotonic() > deadline:
                 last = err.strip().splitlines()[-1] if err.strip() else "?"
-                raise GitError(f"could not move {self.ref}: {last}", stderr=err)
+                raise GitError(f"could not move {self.ref}: {last}", stderr=err,
+                               probe=(self.git_dir / self.ref).parent)
             self._remove_stale_lock(Path(lock.group(1)))
             time.sleep(0.05)
 
@@ -290,17 +318,53 @@ class PolicyStore:
         chunks = {head[8 + 12 * i:12 + 12 * i] for i in range(head[6])}
         return b"BIDX" in chunks and b"BDAT" in chunks
 
-    def _sync_work_tree(self, old: str | None) -> None:
-        if self.work_tree is None or old is None:
+    def _sync_work_tree(self, start: str | None) -> None:
+        """Bring the work tree of a non-bare store to the branch: a two-way merge from the commit
+        it was last brought to (recorded in the git directory, so that a sync cut short by a
+        kill is completed by the next write) to the tip. Local changes to other files are kept;
+        when they are in the way, git refuses and we say so."""
+        if self.work_tree is None:
             return
         new = self._tip()
-        if new == old:
+        mark = self.synced_commit()
+        if mark is not None and mark != new and not self._is_ancestor(mark, new):
+            mark = None  # the branch was rewritten under us: trust the start of this batch
+        old = mark or start
+        if new is None or old is None:
             return
-        git = Git(self.git_dir, self.work_tree)
-        proc = git.run("read-tree", "-m", "-u", old, new, check=False)
-        if proc.returncode != 0:
-            self.warnings.append(f"the store is up to date but its work tree {self.work_tree} is not "
-                                 f"(local changes?); `git -C {self.work_tree} status` shows what differs")
+        if old != new:
+            proc = Git(self.git_dir, self.work_tree).run("read-tree", "-m", "-u", old, new, check=False,
+                                                        detached=True)
+            if proc.returncode != 0:
+                err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+                self.warnings.append(f"the store is up to date but its work tree {self.work_tree} is not "
+                                     f"({err[-1] if err else 'git read-tree failed'}); `medpolicy verify` "
+                                     f"shows what differs")
+                return
+        if mark != new:
+            self._write_synced_mark(new)
+
+    def synced_commit(self) -> str | None:
+        """The commit the work tree was last brought to by medpolicy (None if never, or bare)."""
+        try:
+            text = (self.git_dir / WORKTREE_MARK).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if re.fullmatch(r"[0-9a-f]{40}", text) else None
+
+    def _write_synced_mark(self, commit: str) -> None:
+        mark = self.git_dir / WORKTREE_MARK
+        tmp = mark.with_name(f"{WORKTREE_MARK}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(commit + "\n", encoding="ascii")
+            os.replace(tmp, mark)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            self.warnings.append(f"could not record the work tree's commit ({exc.strerror})")
+
+    def _is_ancestor(self, old: str, new: str) -> bool:
+        return self.git.run("merge-base", "--is-ancestor", "--end-of-options", old, new,
+                            check=False).returncode == 0
 
     def _signature(self) -> Signature:
         if self._author is None:
@@ -489,6 +553,11 @@ class PolicyStore:
                 if ed.timestamp <= cutoff:
                     fold(policies, ed)
         present = set(self.keys(tip))
+        for key in sorted(set(policies) - present):  # gone, or hidden behind something not a folder
+            got = self.reader.read(f"{tip}:{key}")
+            if got is not None and got[1] != "tree":
+                self.warnings.append(f"{key}: not a folder in the store (a symbolic link?), so not listed; "
+                                     f"`medpolicy verify` reports it")
         return [PolicySummary(key=key, payer=p["payer"], policy_id=p["policy_id"], title=p["title"],
                               latest_effective=p["latest_effective"], editions=len(p["dates"]), commits=p["commits"])
                 for key, p in sorted(policies.items()) if key in present]
@@ -500,6 +569,20 @@ class PolicyStore:
         from .verify import verify_store
 
         return verify_store(self)
+
+
+@contextmanager
+def writing(path: Path, doing: str = "cannot write to the store") -> Iterator[None]:
+    """Turn a failed write (an OSError, or git naming one) into one StoreError for `path`: a
+    StorageError, exit status 3, when the disk is full or read-only."""
+    try:
+        yield
+    except OSError as exc:
+        raise os_failure(exc.errno, str(path), doing) from exc
+    except GitError as exc:
+        if exc.errno is None:
+            raise
+        raise os_failure(exc.errno, str(path), doing) from exc
 
 
 def _remove_if_older(path: Path, seconds: float) -> None:

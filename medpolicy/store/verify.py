@@ -5,6 +5,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
+from .gitio import TREE_MODE, Git
 from .layout import EDITIONS, MARKDOWN, RECORD, date_sort_key, edition_name
 from .serialize import canonical_json, load_record
 
@@ -12,12 +13,65 @@ if TYPE_CHECKING:
     from .repo import PolicyStore
 
 
+_KIND = {"120000": "a symbolic link", "160000": "a submodule", "100644": "a file", "100755": "a file"}
+
+
 def verify_store(store: "PolicyStore") -> list[str]:
     problems = _fsck(store)
     try:
+        problems += _check_layout(store)
         problems += _check_tree(store)
     except StoreError as exc:  # damage deep enough that the tree cannot be read at all
         problems.append(str(exc))
+    problems += _check_work_tree(store)
+    return problems
+
+
+def _check_layout(store: "PolicyStore") -> list[str]:
+    """Entries that stand where payer or policy folders belong but are not folders (a policy
+    folder replaced by a symbolic link with plain git): `list` and the checks below cannot see
+    what is behind them, so they are problems in their own right."""
+    problems: list[str] = []
+    root = store.reader.tree(store._root_tree(store._require_tip())) or {}
+    for payer, (mode, oid) in sorted(root.items()):
+        if payer.startswith(".") or payer.lower() in ("readme.md", "license"):
+            continue
+        if mode != TREE_MODE:
+            problems.append(f"{payer}: {_KIND.get(mode, 'mode ' + mode)} where a payer folder belongs")
+            continue
+        for name, (m, _) in sorted((store.reader.tree(oid) or {}).items()):
+            if m != TREE_MODE:
+                problems.append(f"{payer}/{name}: {_KIND.get(m, 'mode ' + m)} where a policy folder belongs "
+                                f"(`medpolicy list` cannot show it)")
+    return problems
+
+
+def _check_work_tree(store: "PolicyStore") -> list[str]:
+    """A non-bare store whose work tree is not at its branch: a `git commit` there would record
+    the difference (undoing editions the store holds)."""
+    if store.work_tree is None:
+        return []
+    where = f"work tree {store.work_tree}"
+    problems: list[str] = []
+    tip = store._require_tip()
+    mark = store.synced_commit()
+    if mark is not None and mark != tip:
+        behind = store.git.run("rev-list", "--count", "--end-of-options", f"{mark}..{tip}", check=False)
+        count = behind.stdout.decode().strip() or "some"
+        problems.append(f"{where}: {count} commit(s) behind the store's branch (its update was cut short); "
+                        f"the next `medpolicy ingest` brings it up to date")
+    proc = Git(store.git_dir, store.work_tree).run("--no-optional-locks", "status", "--porcelain=v1", "-z",
+                                                   "--untracked-files=no", "--no-renames", check=False)
+    if proc.returncode != 0:
+        return problems + [f"{where}: git status failed"]
+    entries = [e for e in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if len(e) > 3]
+    staged = [e[3:] for e in entries if e[0] not in " ?"]
+    changed = [e[3:] for e in entries if e[1] not in " ?"]
+    if staged:
+        problems.append(f"{where}: its index differs from the store's branch in {len(staged)} path(s), e.g. "
+                        f"{staged[0]}: a `git commit` there would record that")
+    if changed:
+        problems.append(f"{where}: {len(changed)} file(s) differ from the store's branch, e.g. {changed[0]}")
     return problems
 
 

@@ -16,7 +16,8 @@ from medpolicy.errors import MedpolicyError
 from medpolicy.ingest import parse_policy
 from medpolicy.models import Policy
 from medpolicy.ingest.document import SourceDocument
-from medpolicy.ingest.html import html_to_pages
+from medpolicy.ingest.document import render_pages
+from medpolicy.ingest.html import html_to_blocks
 from medpolicy.ingest.normalize import build_document
 from medpolicy.ingest.pipeline import policy_from_document
 from medpolicy.ingest.source import load_source
@@ -32,6 +33,10 @@ PDF_CASES = 240
 TIMEOUT = 5.0
 MEMORY_MB = 512
 SLACK = 5.0  # process start, kill and reap on a loaded CI machine
+
+
+def html_to_pages(html: str, **kw) -> list[str]:
+    return render_pages(html_to_blocks(html, **kw))
 
 
 def flip_bytes(data: bytearray, rng: random.Random) -> None:

@@ -14,15 +14,28 @@ import pytest
 
 from medpolicy.errors import DocumentError
 from medpolicy.ingest.document import SourceDocument
-from medpolicy.ingest.html import html_to_pages
+from medpolicy.ingest.document import BlockKind, render_pages
+from medpolicy.ingest.html import html_to_blocks
 from medpolicy.ingest.source import load_source
 
 
+def html_to_pages(html: str, **kw) -> list[str]:
+    return render_pages(html_to_blocks(html, **kw))
+
+
 def lines(html: str) -> list[str]:
-    """The non-blank lines of the one page."""
-    pages = html_to_pages(html)
-    assert len(pages) == 1
-    return [ln for ln in pages[0].split("\n") if ln.strip()]
+    """The blocks as lines that show their kind: a heading as a markdown heading of its level
+    ("**x**" for level 0: it only stands out), a list item indented two spaces per depth, a row
+    as its cells joined by TAB."""
+    out = []
+    for b in html_to_blocks(html):
+        if b.kind is BlockKind.HEADING:
+            out.append(f"{'#' * b.level} {b.text}" if b.level else f"**{b.text}**")
+        elif b.kind is BlockKind.ITEM:
+            out.append("  " * b.level + b.text)
+        else:
+            out.append(b.display)
+    return out
 
 
 CASES = [
@@ -36,7 +49,7 @@ CASES = [
      ["Effective Date: May 1, 2026", "Last Revised: 2026", "Replaces: N/A"]),
     ("<p>unclosed one<p>unclosed two<div>block</div>", ["unclosed one", "unclosed two", "block"]),
     ("plain text without any tags", ["plain text without any tags"]),
-    # headings: own line, markdown level mark (normalize turns it into a heading hint)
+    # headings: heading blocks of their level; a short all-bold paragraph is one of level 0
     ("<h1>Title</h1>text<h3>Sub <em>head</em></h3>more", ["# Title", "text", "### Sub head", "more"]),
     ("<p><strong>Policy</strong></p><p><b>Bold</b> lead then plain</p>", ["**Policy**", "Bold lead then plain"]),
     # dropped things
@@ -63,7 +76,7 @@ CASES = [
      ["Code\tDescription", "36511\tApheresis"]),
     ("<table><tr><td>a<br>b</td><td><p>c</p><p>d</p></td><td><ul><li>e<li>f</ul></td></tr></table>",
      ["a b\tc d\te f"]),
-    ("<table><tr><td colspan='2'>CPT</td></tr><tr><td>1</td><td>2</td></tr></table>", ["CPT\t", "1\t2"]),
+    ("<table><tr><td colspan='2'>CPT</td></tr><tr><td>1</td><td>2</td></tr></table>", ["CPT", "1\t2"]),
     ("<table><thead><tr><th>H1<th>H2</thead><tbody><tr><td>x<td>y</tbody></table>", ["H1\tH2", "x\ty"]),
     ("<table><tr><td>x<td>y<tr><td>z<td>w</table>", ["x\ty", "z\tw"]),
     ("<table><caption>Codes</caption><tr><td>a<td>b</table>", ["Codes", "a\tb"]),
@@ -86,7 +99,7 @@ def test_snippets(html, expected):
 
 def test_blocks_separated_by_blank_lines_rows_by_newlines():
     page = html_to_pages("<p>a</p><p>b</p><table><tr><td>1<td>2<tr><td>3<td>4</table><p>c</p>")[0]
-    assert page == "a\n\nb\n\n1\t2\n3\t4\n\nc\n"
+    assert page == "a\n\nb\n\n1\t2\n3\t4\n\nc"
 
 
 def test_no_tabs_outside_table_rows():
@@ -134,16 +147,16 @@ def test_load_source_reads_html_files(tmp_path):
                     encoding="utf-8")
     src = load_source(path)
     assert src.format == "html"
-    assert src.pages == ["# Policy\n\nCafé covered.\n"]
+    assert [(b.kind, b.text) for b in src.blocks] == [(BlockKind.HEADING, "Policy"), (BlockKind.PARAGRAPH, "Café covered.")]
 
 
-def test_headings_reach_normalize_as_hints():
+def test_headings_reach_the_document_as_heading_lines():
     from medpolicy.ingest.normalize import build_document
 
-    pages = html_to_pages("<h2>Coding</h2><p><b>Policy</b></p><p>Plain &amp; text</p><table><tr><td>CPT<td>1</table>")
-    doc = build_document(SourceDocument("x.html", "0" * 64, "html", pages))
+    blocks = html_to_blocks("<h2>Coding</h2><p><b>Policy</b></p><p>Plain &amp; text</p><table><tr><td>CPT<td>1</table>")
+    doc = build_document(SourceDocument("x.html", "0" * 64, "html", blocks))
     assert [ln.text for ln in doc.lines] == ["Coding", "Policy", "Plain & text", "CPT\t1"]
-    assert doc.heading_hints == {0, 1}
+    assert [ln.kind for ln in doc.lines] == [BlockKind.HEADING, BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.ROW]
 
 
 def test_errors_name_the_file():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from medpolicy.errors import DocumentError
-from medpolicy.ingest.pdf import extract_pdf_pages, load_pdf
+from medpolicy.ingest.pdf import extract_pdf_blocks, extract_pdf_pages, load_pdf
 from medpolicy.ingest.pdf_furniture import is_page_marker
 from medpolicy.ingest.pdf_layout import HYPHEN_MARK, continues_across_pages, enumerator, join_text
 from medpolicy.ingest.pdf_text import clean_chars, document_vocabulary, resolve_hyphens
@@ -505,7 +505,7 @@ def test_missing_file(tmp_path):
 
 def test_load_pdf_runs_in_a_child_and_returns_the_same(tmp_path):
     src = str(_simple_pdf(tmp_path))
-    assert load_pdf(src, timeout=60, memory_mb=None) == extract_pdf_pages(src)
+    assert load_pdf(src, timeout=60, memory_mb=None) == extract_pdf_blocks(src)
 
 
 def test_load_pdf_reports_errors_from_the_child(tmp_path):

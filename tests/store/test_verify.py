@@ -65,3 +65,28 @@ def test_missing_objects_fail_fsck(tmp_path):
     store.close()
     problems = PolicyStore.open(store.path).verify()
     assert any(p.startswith("git fsck:") for p in problems)
+
+
+def test_policy_folder_replaced_by_a_symlink(tmp_path):
+    """Issue 11, item 10: plain git replaces a policy folder by a symbolic link. `list` cannot
+    show that policy (and says why), and `verify` reports it, through the real commands."""
+    from tests.store.util import cli
+
+    store = _store_with_two_editions(tmp_path)
+    other, data = record(policy_id="TS-2.002")
+    store.put(other, data, "other.txt")
+    store.close()
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(store.path), str(clone)], check=True)
+    git(clone, "rm", "-rq", "contoso/ts-1.001")
+    (clone / "contoso" / "ts-1.001").symlink_to("ts-2.002")
+    git(clone, "add", "-A")
+    git(clone, "-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "link")
+    git(clone, "push", "-q", "origin", "main")
+
+    proc = cli(store.path, "verify")
+    assert proc.returncode == 1
+    assert "contoso/ts-1.001: a symbolic link where a policy folder belongs" in proc.stderr
+    proc = cli(store.path, "list")
+    assert proc.returncode == 0 and "ts-2.002" in proc.stdout and "ts-1.001" not in proc.stdout
+    assert "warning: contoso/ts-1.001: not a folder in the store (a symbolic link?)" in proc.stderr

@@ -20,12 +20,14 @@ def assert_fsck_clean(path: Path) -> None:
     assert "error" not in (proc.stdout + proc.stderr).lower(), proc.stdout + proc.stderr
 
 
-def cli(store: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """`medpolicy --store STORE ARGS...` in a child process (no terminal: no colour, no bar)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def cli(store: Path, *args: str, timeout: float = 120, env: dict[str, str] | None = None,
+        input: str | None = None) -> subprocess.CompletedProcess:
+    """`medpolicy --store STORE ARGS...` in a child process (no terminal: no colour, no bar);
+    `env` adds to the environment."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     env.pop("MEDPOLICY_STORE", None)
     return subprocess.run([*MEDPOLICY, "--store", str(store), *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=ROOT)
+                          timeout=timeout, env=env, cwd=ROOT, input=input)
 
 
 def run_main(capsys, *argv: str) -> tuple[int, str, str]:
