@@ -57,6 +57,9 @@ PAGE_MARKER = re.compile(
     re.I,
 )
 
+# A page label anywhere in a line ("Plan name      Page 2 of 14"), as running headers print it.
+PAGE_LABEL = re.compile(r"\bpage\s*:?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\b", re.I)
+
 
 def clean_markup(text: str) -> str:
     """Markup removed, for display and comparison: markdown links and emphasis, HTML tags (a

@@ -5,7 +5,7 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from ..models import Policy
-from ..textnorm import normalize_lines
+from ..textnorm import PAGE_LABEL, normalize_lines
 
 # Words of a running header or a metadata line besides the policy's own id, title and payer.
 _LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment
@@ -23,20 +23,21 @@ class Furniture:
         self.id = _loose(policy.policy_id)
         self.names = sorted({n for n in (_loose(policy.title), _loose(policy.payer), self.id) if n}, key=len, reverse=True)
 
-    def lines(self, keys: list[str]) -> set[int]:
-        """Indices of the keys that are furniture. One search over all keys joined finds the
-        few that name the policy; only those are looked at closely."""
-        if not self.names or not keys:
+    def lines(self, keys: list[str], raws: list[str] | None = None) -> set[int]:
+        """Indices of the keys that are furniture: lines that only name the policy, and short
+        lines printed with a page label ("Northwind Health Plan      Page 2 of 14", whose key has
+        lost the label). One search over all lines joined finds the few candidates; only those
+        are looked at closely."""
+        if not keys:
             return set()
-        low = "\n".join(keys).casefold()  # str.find in C: far faster than a case-blind regex
-        starts = list(accumulate((len(line) + 1 for line in low.split("\n")), initial=0))
-        named: set[int] = set()
-        for name in self.names:
-            at = low.find(name)
-            while at >= 0:
-                named.add(bisect_right(starts, at) - 1)
-                at = low.find(name, at + 1)
-        return {i for i in named if self._is_furniture(keys[i])}
+        found: set[int] = set()
+        if self.names:
+            named = _lines_holding(self.names, keys)
+            found = {i for i in named if self._is_furniture(keys[i])}
+        if raws is not None:
+            found |= {i for i in _lines_holding(("page",), raws)
+                      if PAGE_LABEL.search(raws[i]) and len(keys[i].split()) <= HEADER_MAX_WORDS}
+        return found
 
     def _is_furniture(self, key: str) -> bool:
         low = key.casefold()
@@ -51,6 +52,20 @@ class Furniture:
         # "Medical Policy: <title>" is a banner; with the policy's own id a line may also carry a
         # few other words (the title when the record has none, a date label)
         return not rest or (self.id in named and len(rest) <= HEADER_MAX_WORDS)
+
+
+def _lines_holding(needles, lines: list[str]) -> set[int]:
+    """Indices of the lines holding one of the (lower-case) needles, case aside: str.find over
+    the lines joined, in C, far faster than a case-blind regular expression per line."""
+    low = "\n".join(lines).casefold()
+    starts = list(accumulate((len(line) + 1 for line in low.split("\n")), initial=0))
+    out: set[int] = set()
+    for needle in needles:
+        at = low.find(needle)
+        while at >= 0:
+            out.add(bisect_right(starts, at) - 1)
+            at = low.find(needle, at + 1)
+    return out
 
 
 def _loose(text: str | None) -> str:

@@ -34,16 +34,25 @@ def _encoded(coder: WordCoder, texts: Sequence[str], free: set[int]) -> list[str
 
 # -- metadata ----------------------------------------------------------------------------------
 
+def _same_payer(a: str | None, b: str | None) -> bool:
+    """One organisation named in full and in short ("Noridian Healthcare Solutions", "Noridian"):
+    the shorter name's words begin the longer's."""
+    wa, wb = loose_key(a).split(), loose_key(b).split()
+    short, long_ = sorted((wa, wb), key=len)
+    return wa == wb or (bool(short) and long_[:len(short)] == short)
+
+
 def diff_metadata(old: Policy, new: Policy) -> list[FieldChange]:
     """Labelled fields whose value differs beyond layout: ids and names compared loosely (case,
-    spacing, markup), dates exactly (they are already ISO 8601)."""
+    spacing, markup; a payer named in full or in short is one payer), dates exactly (they are
+    already ISO 8601)."""
     changes: list[FieldChange] = []
     if policy_id_key(old.policy_id) != policy_id_key(new.policy_id):
         changes.append(FieldChange(field="policy_id", old=old.policy_id, new=new.policy_id))
-    for name in ("title", "payer"):
-        a, b = getattr(old, name), getattr(new, name)
-        if loose_key(a) != loose_key(b):
-            changes.append(FieldChange(field=name, old=a, new=b))
+    if loose_key(old.title) != loose_key(new.title):
+        changes.append(FieldChange(field="title", old=old.title, new=new.title))
+    if not _same_payer(old.payer, new.payer):
+        changes.append(FieldChange(field="payer", old=old.payer, new=new.payer))
     for key in DATE_KEYS:
         a, b = getattr(old.dates, key), getattr(new.dates, key)
         if (a or "").strip() != (b or "").strip():

@@ -34,6 +34,8 @@ MOVE_MIN_WORDS = 8
 # paragraph by paragraph against the NEARBY next ones: the word alignment's cost grows with the
 # product, and only two largely unrelated texts produce such blocks.
 WORD_ALIGN_LIMIT = 40_000_000
+# A line this short ending with a colon is a label, compared as a heading is.
+LABEL_MAX_WORDS = 6
 NEARBY = 6
 
 
@@ -57,12 +59,14 @@ def _items(old: Policy, new: Policy) -> tuple[list[Paragraph], list[Paragraph]]:
     offset = 0
     for policy, side, items in zip((old, new), raws, out):
         side_keys = keys[offset:offset + len(side)]
-        furniture = Furniture(policy).lines(side_keys)
+        furniture = Furniture(policy).lines(side_keys, [r[0] for r in side])
         for n, ((raw, heading, is_heading, kind), key) in enumerate(zip(side, side_keys)):
             if not key or n in furniture:
                 continue
-            if is_heading:  # capitals in a heading are styling
-                key = key.casefold()
+            if is_heading or (key.endswith(":") and len(key.split()) <= LABEL_MAX_WORDS):
+                # a heading's capitals and closing colon are styling, and a short label line
+                # ("Notes:") reads the same as the heading one form of a document makes of it
+                key = key.rstrip(" :").casefold()
             items.append(Paragraph(raw, heading, is_heading, kind, key))
         offset += len(side)
     return out

@@ -138,3 +138,12 @@ def test_metadata_fields():
                   dates=PolicyDates(effective="2026-03-01", original_effective="2016-10-01", next_review="2027-03"))
     got = {(m.field, m.old, m.new) for m in diff_metadata(old, new)}
     assert got == {("dates.effective", "2025-03-01", "2026-03-01"), ("dates.next_review", None, "2027-03")}
+
+
+def test_payer_named_in_full_or_in_short_is_one_payer():
+    def payer(old, new):
+        return [m.field for m in diff_metadata(edition(payer=old), edition(payer=new))]
+
+    assert payer("Noridian Healthcare Solutions", "Noridian") == []
+    assert payer("Blue Cross Blue Shield Federal Employee Program", "Blue Cross Blue Shield Association") == ["payer"]
+    assert payer(None, "Northwind Health Plan") == ["payer"]
