@@ -103,7 +103,7 @@ def editions(n: int, seed: int = 11, *, rewrite: bool = False) -> tuple[Policy, 
         if r < 0.01:
             made["statements_removed"] += 1
             continue
-        if rewrite and r >= 0.05:
+        if rewrite and r >= 0.08:  # (below, the edits of a revision apply)
             s = s.model_copy(update={"text": _edit(s.lead, words, rng) + "".join("\n" + c for c in s.criteria)})
             made["statements_reworded"] += 1
         if r < 0.05:

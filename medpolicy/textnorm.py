@@ -202,8 +202,8 @@ def _strip_line(line: str, strip_markers: bool) -> str:
 # sentences, criteria and words several times (identity, content, classes, redlines). Bounded:
 # emptied when full, so a long-running process does not grow without end.
 _CACHE: dict[bool, dict[str, str]] = {True: {}, False: {}}
-_CACHE_MAX = 100_000
-_CACHE_LINE_MAX = 300
+_CACHE_MAX = 50_000
+_CACHE_LINE_MAX = 240
 
 
 def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str]:

@@ -41,14 +41,19 @@ _OPS = (("added", "added"), ("removed", "removed"), ("modified", "modified"), ("
 LABEL_LIMIT = 110
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     anchor: str
     kind: str  # a key of KIND_TITLES
     op: str  # added, removed, modified, split, merged, moved
     cls: str  # a class of rules/classes.json
-    label: str  # one line naming what changed, whole
     item: Any  # the record, change record, or TextChange
+
+    @property
+    def label(self) -> str:
+        """One line naming what changed, whole (made when asked: a diff of two large editions
+        has tens of thousands of changes, and their text is in the items already)."""
+        return _label(self.kind, self.op, self.item)
 
     def short_label(self) -> str:
         """The label as lists show it: statements and text cut to LABEL_LIMIT characters."""
@@ -112,17 +117,15 @@ def class_of(kind: str, item: Any) -> str:
 def changes(diff: PolicyDiff) -> list[Change]:
     out: list[Change] = []
     for n, m in enumerate(diff.metadata, 1):
-        out.append(Change(f"metadata-{n}", "metadata", "modified", class_of("metadata", m),
-                          _label("metadata", "modified", m), m))
+        out.append(Change(f"metadata-{n}", "metadata", "modified", class_of("metadata", m), m))
     for kind in ("statements", "codes", "history", "references", "related_policies"):
         part = getattr(diff, kind)
         for field, op in _OPS:
             for n, item in enumerate(getattr(part, field, []), 1):
-                out.append(Change(f"{kind}-{field}-{n}", kind, op, class_of(kind, item), _label(kind, op, item), item))
+                out.append(Change(f"{kind}-{field}-{n}", kind, op, class_of(kind, item), item))
     text = diff.sections
     for item in sorted(text.added + text.removed + text.modified + text.moved, key=lambda c: int(c.id[1:])):
-        out.append(Change(item.id, "sections", item.op, class_of("sections", item),
-                          _label("sections", item.op, item), item))
+        out.append(Change(item.id, "sections", item.op, class_of("sections", item), item))
     order = {name: i for i, name in enumerate(load_rules().names)}
     return sorted(out, key=lambda c: order[c.cls])  # stable: kind order kept inside a class
 

@@ -63,7 +63,8 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
                         summary=Summary(changed=False, substantive=False, counts=counts,
                                         text=_summary_text(counts, parts["metadata"])), **parts)
     entries = changes(result)
-    result.changes = [ChangeEntry(id=c.anchor, kind=c.kind, op=c.op, change_class=c.cls, label=c.label)
+    # labels as lists show them: a statement's or paragraph's whole text is in its change record
+    result.changes = [ChangeEntry(id=c.anchor, kind=c.kind, op=c.op, change_class=c.cls, label=c.short_label())
                       for c in entries]
     per_class = Counter(c.cls for c in entries)
     result.summary.classes = {name: per_class.get(name, 0) for name in classifier.rules.names}

@@ -246,7 +246,9 @@ class Summary(DiffRecord):
 
 class ChangeEntry(DiffRecord):
     """One change in report order: `id` is its anchor in the HTML report, `kind` the record
-    kind (or `sections` for the full text), `label` one line naming it, in full."""
+    kind (or `sections` for the full text), `label` one line naming it (whole for codes,
+    history rows, references and fields; cut for statements and text, whose whole wording is
+    in their change record)."""
 
     id: str
     kind: str

@@ -60,14 +60,15 @@ def _items(old: Policy, new: Policy) -> tuple[list[Paragraph], list[Paragraph]]:
     for policy, side, items in zip((old, new), raws, out):
         side_keys = keys[offset:offset + len(side)]
         furniture = Furniture(policy).lines(side_keys, [r[0] for r in side])
+        append = items.append
         for n, ((raw, heading, is_heading, kind), key) in enumerate(zip(side, side_keys)):
             if not key or n in furniture:
                 continue
-            if is_heading or (key.endswith(":") and len(key.split()) <= LABEL_MAX_WORDS):
+            if is_heading or (key[-1] == ":" and key.count(" ") < LABEL_MAX_WORDS):
                 # a heading's capitals and closing colon are styling, and a short label line
                 # ("Notes:") reads the same as the heading one form of a document makes of it
                 key = key.rstrip(" :").casefold()
-            items.append(Paragraph(raw, heading, is_heading, kind, key))
+            append(Paragraph(raw, heading, is_heading, kind, key))
         offset += len(side)
     return out
 
