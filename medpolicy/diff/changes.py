@@ -10,7 +10,7 @@ same anchor.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .classes import load_rules
 from .model import PolicyDiff
@@ -34,6 +34,7 @@ KIND_NOUNS = {
     "sections": "text",
 }
 # (list in a record kind's diff, the op its changes are reported as)
+T = TypeVar("T")
 _OPS = (("added", "added"), ("removed", "removed"), ("modified", "modified"), ("split", "split"),
         ("merged", "merged"), ("editorial", "modified"))
 # Labels of statements and text changes are cut in lists (their details hold the whole text);
@@ -130,6 +131,22 @@ def changes(diff: PolicyDiff) -> list[Change]:
     return sorted(out, key=lambda c: order[c.cls])  # stable: kind order kept inside a class
 
 
+def statement_detail(c: Change, plain: Callable[[str], T], redlined: Callable[[list], T]) -> list[tuple[str | None, T]]:
+    """What a report shows under a statement change, each line as (criterion sign or None, body):
+    the statements a split or merge involves; an added or removed statement's criteria; a
+    modification's redline (when its lead changed, or nothing else did) and each criterion added
+    (+), removed (-) or reworded (~). `plain` renders document text, `redlined` a redline."""
+    item = c.item
+    if c.op in ("split", "merged"):
+        return [(None, plain(t)) for t in statement_texts(item, c.op)]
+    if c.op in ("added", "removed"):
+        return [(None, plain(" ".join(item.text.split())))] if item.text.strip() != item.lead.strip() else []
+    lines = [(None, redlined(item.redline))] if item.lead_changed or not item.criteria.changed else []
+    for sign, text, redline in criteria_lines(item):
+        lines.append((sign, redlined(redline) if redline else plain(" ".join(text.split()))))
+    return lines
+
+
 def criteria_lines(item: Any) -> list[tuple[str, str, Any]]:
     """(sign, text, redline or None) for each criterion added, removed or reworded."""
     c = item.criteria
@@ -145,4 +162,4 @@ def statement_texts(item: Any, op: str) -> list[str]:
 
 
 __all__ = ["Change", "KIND_NOUNS", "KIND_TITLES", "changes", "class_of", "criteria_lines",
-           "criteria_summary", "short", "statement_texts"]
+           "criteria_summary", "short", "statement_detail", "statement_texts"]

@@ -14,7 +14,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
-from .changes import KIND_NOUNS, KIND_TITLES, Change, criteria_lines, statement_texts
+from .changes import KIND_NOUNS, KIND_TITLES, Change, statement_detail
 from .classes import load_rules
 from .model import Alignment, Paragraph, PolicyDiff, Row, Segment
 from .render import grouped
@@ -119,24 +119,18 @@ def _blocks(al: Alignment) -> list[dict]:
     return blocks
 
 
-def _lines(lines: list[str]) -> Markup:
-    return Markup("<br>").join(escape(ln) for ln in lines)
-
-
 def _detail(c: Change) -> Markup:
     """The body of a change's card: the whole record, or what changed in it."""
     item = c.item
     segments = getattr(item, "redline", None)
     if c.kind == "statements":
-        if c.op in ("split", "merged"):
-            return _lines(statement_texts(item, c.op))
         if c.op in ("added", "removed"):
             return _text(item.text)
-        parts = [segments_html(segments)] if item.lead_changed or not item.criteria.changed else []
-        for sign, text, redline in criteria_lines(item):
-            body = segments_html(redline) if redline else (
-                Markup('<ins class="ins">{}</ins>').format(text) if sign == "+" else Markup('<del class="del">{}</del>').format(text))
-            parts.append(Markup('<span class="crit">{} criterion:</span> {}').format(sign, body))
+        parts = []
+        for sign, body in statement_detail(c, escape, segments_html):
+            if sign in ("+", "-"):  # a whole criterion added or removed is marked as such
+                body = Markup('<{0} class="{0}">{1}</{0}>').format("ins" if sign == "+" else "del", body)
+            parts.append(Markup('<span class="crit">{} criterion:</span> {}').format(sign, body) if sign else body)
         return Markup("<br>").join(parts)
     if c.op == "modified" and segments:
         return segments_html(segments)

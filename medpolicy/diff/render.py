@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from ..textsafe import json_for_terminal, md_escape, safe_line, safe_text
-from .changes import KIND_NOUNS, Change, changes, criteria_lines, statement_texts
+from .changes import KIND_NOUNS, Change, changes, statement_detail
 from .classes import load_rules
 from .model import PolicyDiff, Segment
 
@@ -86,14 +86,8 @@ def _detail_text(c: Change, color: bool) -> list[str]:
     item = c.item
     segments = getattr(item, "redline", None)
     if c.kind == "statements":
-        if c.op in ("split", "merged"):
-            return [safe_line(t) for t in statement_texts(item, c.op)]
-        if c.op in ("added", "removed"):
-            return [safe_line(item.text)] if item.text.strip() != item.lead.strip() else []
-        lines = [_redline_text(segments, color)] if item.lead_changed or not item.criteria.changed else []
-        for sign, text, redline in criteria_lines(item):
-            lines.append(f"{sign} criterion: " + (_redline_text(redline, color) if redline else safe_line(text)))
-        return lines
+        return [f"{sign} criterion: {body}" if sign else body
+                for sign, body in statement_detail(c, safe_line, lambda seg: _redline_text(seg, color))]
     if c.kind == "sections" and c.op in ("added", "removed"):
         text = safe_line(item.new_text or item.old_text)
         return [text] if c.short_label() != c.label else []
@@ -166,14 +160,8 @@ def _detail_markdown(c: Change) -> list[str]:
     item = c.item
     segments = getattr(item, "redline", None)
     if c.kind == "statements":
-        if c.op in ("split", "merged"):
-            return [md_escape(t) for t in statement_texts(item, c.op)]
-        if c.op in ("added", "removed"):
-            return [md_escape(" ".join(item.text.split()))] if item.text.strip() != item.lead.strip() else []
-        lines = [_redline_md(segments)] if item.lead_changed or not item.criteria.changed else []
-        for sign, text, redline in criteria_lines(item):
-            lines.append(f"{md_escape(sign)} criterion: " + (_redline_md(redline) if redline else md_escape(" ".join(text.split()))))
-        return lines
+        return [f"{md_escape(sign)} criterion: {body}" if sign else body
+                for sign, body in statement_detail(c, md_escape, _redline_md)]
     if segments and c.op in ("modified", "moved"):
         return [_redline_md(segments)]
     if c.kind == "sections" and c.op in ("added", "removed"):
