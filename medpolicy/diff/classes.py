@@ -80,6 +80,17 @@ class AdministrativeRules(_Strict):
         return [_regex(p) for p in value]
 
 
+class NoiseRules(_Strict):
+    doc: str = Field(alias="_doc")
+    hints: list[str]
+    lines: list[str]
+
+    @field_validator("lines")
+    @classmethod
+    def _compile(cls, value: list[str]) -> list[str]:
+        return [_regex(p) for p in value]
+
+
 class ClassRules(_Strict):
     doc: str = Field(alias="_doc")
     classes: list[ClassDef]
@@ -87,6 +98,7 @@ class ClassRules(_Strict):
     sections: SectionRules
     editorial: EditorialRules
     administrative: AdministrativeRules
+    noise: NoiseRules
 
     @model_validator(mode="after")
     def _consistent(self) -> "ClassRules":
@@ -114,6 +126,11 @@ class ClassRules(_Strict):
     @cached_property
     def titles(self) -> dict[str, str]:
         return {c.name: c.title for c in self.classes}
+
+    @cached_property
+    def noise_line(self) -> re.Pattern:
+        """A line that is never a change (noise.lines, any of them, the whole line)."""
+        return re.compile("|".join(f"(?:{p})" for p in self.noise.lines), re.IGNORECASE)
 
     def first(self, classes: Iterable[str]) -> str:
         """Of several classes, the one that comes first in the table."""

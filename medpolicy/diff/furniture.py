@@ -1,4 +1,5 @@
-"""Lines of an edition's text that only repeat its identity: running headers and banners."""
+"""Lines of an edition's text that are not its content: running headers and banners that only
+repeat its identity, page labels, print and download stamps (rules/classes.json, `noise`)."""
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -6,6 +7,7 @@ from itertools import accumulate
 
 from ..models import Policy
 from ..textnorm import PAGE_LABEL, normalize_lines
+from .classes import load_rules
 
 # Words of a running header or a metadata line besides the policy's own id, title and payer.
 _LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment
@@ -37,6 +39,9 @@ class Furniture:
         if raws is not None:
             found |= {i for i in _lines_holding(("page",), raws)
                       if PAGE_LABEL.search(raws[i]) and len(keys[i].split()) <= HEADER_MAX_WORDS}
+            noise = load_rules()
+            found |= {i for i in _lines_holding(noise.noise.hints, raws)
+                      if noise.noise_line.fullmatch(" ".join(raws[i].split()))}
         return found
 
     def _is_furniture(self, key: str) -> bool:

@@ -20,3 +20,14 @@ def test_running_headers_and_banners_are_furniture_other_lines_are_not():
 def test_nothing_is_furniture_without_names():
     e = edition(title=None, payer=None, policy_id=None)
     assert Furniture(e).lines(["Anything at all", "MP-7.042"]) == set()
+
+
+def test_print_and_download_stamps_are_not_changes():
+    from medpolicy.diff import diff_policies
+
+    old, new = edition(), edition()
+    old.sections[1].text = "Printed on 2/5/2026 10:32 AM\n" + old.sections[1].text + "\nPrinted copies are uncontrolled."
+    new.sections[1].text = "Downloaded: March 22, 2026\n" + new.sections[1].text + "\nUncontrolled when printed."
+    assert diff_policies(old, new).summary_line() == "no changes"
+    keys = ["Printed by jdoe on 03/22/2026", "Date printed: 2026-03-22", "The printed report is reviewed yearly."]
+    assert Furniture(edition(title=None, payer=None, policy_id=None)).lines(keys, keys) == {0, 1}
