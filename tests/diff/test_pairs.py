@@ -29,7 +29,7 @@ pytestmark = pytest.mark.corpus
 # reason names the parser problem. Remove an entry when the parser is fixed (xfail is not strict,
 # so a fixed pair passes without it too).
 _ONE_LINE_PAGE = ("parser: the crawled page text is one line with the site's menus and scripts around the policy; "
-                  "parse_policy reports 'not a medical policy'")
+                  "parse_policy refuses it as 'not a medical policy' (bcbsnc: 'an index page')")
 PARSER_PROBLEMS = {
     "aetna_cpb-0352": (
         "parser: Aetna's 'Last Review' and 'Next Review' dates are not read from the page text (all dates null); "
