@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Provenance, Reference
+from ..models.reference import DOI_PATTERN, PMID_PATTERNS, URL_PATTERN
 from .document import Document, Line
 from .sections import SectionSpan
 
@@ -38,13 +39,8 @@ EMPTY_ENTRY = re.compile(r"^(?:none|n/?a|not\s+applicable|no\s+references?)\.?$"
 # How far a numbered list may skip (a number missing from the printed list).
 MAX_NUMBER_GAP = 2
 
-_PMID = [
-    re.compile(r"\bPMID\s*[:#]?\s*(\d{1,9})\b", re.I),
-    re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b", re.I),
-    re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b", re.I),
-]
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s<>\"]+)")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.I)
+# PMID, DOI and URL patterns: one definition, beside the Reference model's identity.
+_PMID, _DOI, _URL = PMID_PATTERNS, DOI_PATTERN, URL_PATTERN
 # A URL cut after one of these went on at the start of the next line.
 _URL_TAIL_OK = ("/", "-", "_", "=", "?", "&", "#", "~")
 

@@ -48,20 +48,17 @@ def _count(kind: str, old: list, new: list, ident: Callable) -> list[str]:
     return parts
 
 
-def _reference_id(r) -> str:
-    return r.pmid or r.doi or r.url or _norm(r.text)
-
-
 def _summarize(old: Policy, new: Policy) -> str:
     """Fallback summary: e.g. "1 statement added, 2 codes removed; dates.effective changed"."""
     from ..models import DATE_KEYS
 
     parts: list[str] = []
-    parts += _count("statement", old.statements, new.statements, lambda s: (s.position.value, _norm(s.text)))
-    parts += _count("code", old.codes, new.codes, lambda c: (c.system.value, c.code, c.code_end))
-    parts += _count("history row", old.history, new.history, lambda h: (h.date, _norm(h.summary)))
-    parts += _count("reference", old.references, new.references, _reference_id)
-    parts += _count("related policy", old.related_policies, new.related_policies, lambda r: r.policy_id)
+    # records are told apart by their models' identity(), as the diff does
+    parts += _count("statement", old.statements, new.statements, lambda s: (s.identity(), s.position.value))
+    parts += _count("code", old.codes, new.codes, lambda c: c.identity())
+    parts += _count("history row", old.history, new.history, lambda h: h.identity())
+    parts += _count("reference", old.references, new.references, lambda r: r.identity())
+    parts += _count("related policy", old.related_policies, new.related_policies, lambda r: r.identity())
     fields = [f"dates.{k}" for k in DATE_KEYS if getattr(old.dates, k) != getattr(new.dates, k)]
     fields += [k for k in ("policy_id", "title", "payer") if _norm(getattr(old, k)) != _norm(getattr(new, k))]
     line = ", ".join(parts)
