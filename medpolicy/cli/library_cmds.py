@@ -155,8 +155,21 @@ def changes_cmd(obj, since, until, known, substantive, classes, payers, db, fmt)
     with opened_index(obj, db) as index:
         items = current(index).changes(since, until, known=known, substantive=substantive,
                                        classes=tuple(classes), payers=tuple(payers))
+    if not items and classes:
+        _check_classes(classes)
     echo_changes(items, fmt, known=known)
     return 0
+
+
+def _check_classes(classes: tuple[str, ...]) -> None:
+    """An unknown class finds nothing: say so (checked only then, as positions are)."""
+    from ..diff.classes import load_rules
+    from ..errors import UsageError
+
+    names = load_rules().names
+    unknown = [c for c in classes if c not in names]
+    if unknown:
+        raise UsageError(f"--class {unknown[0]!r} is not a change class; the classes are {', '.join(names)}")
 
 
 @click.command("site")

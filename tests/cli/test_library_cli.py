@@ -69,6 +69,16 @@ def test_changes_feed(store):
         ["2025-09-01", "2025-03-01"]
     bad = cli(store, "changes", "--since", "yesterday")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    # MP-7.042 2026 rewords a criterion (coverage) and changes codes (coding); its 2025 edition only
+    # dates, history and references
+    coverage = json.loads(cli(store, "changes", "--since", "2024-01-01", "--class", "coverage", "--format", "json").stdout)
+    assert [(i["effective"], i["policy_id"]) for i in coverage] == [("2026-03-01", "MP-7.042"), ("2026-01-01", "MP-1.118")]
+    assert all(any(c["class"] == "coverage" for c in i["changes"]) for i in coverage)
+    references = json.loads(cli(store, "changes", "--since", "2025-03-01", "--until", "2025-03-01", "--class",
+                                "references", "--format", "json").stdout)
+    assert [(i["policy_id"], i["substantive"]) for i in references] == [("MP-7.042", False)]
+    typo = cli(store, "changes", "--since", "2024-01-01", "--class", "coverge")
+    assert typo.returncode == 2 and "not a change class" in typo.stderr
 
 
 def test_a_db_that_is_not_an_index(store, tmp_path):
