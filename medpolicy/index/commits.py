@@ -16,14 +16,20 @@ from ..store.gitio import EMPTY_TREE, Git
 from ..store.layout import EDITIONS, RECORD, edition_name, is_key
 
 _RECORD_PATH = re.compile(rf"^([^/]+/[^/]+)/{EDITIONS}/([^/]+)/{re.escape(RECORD)}$")
+_SUFFIX = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 # git parses the trailers itself; Python only splits strings
 _LOG_FORMAT = "--format=%x1e%H%x1f%at%x1f%(trailers:only,unfold,separator=%x1d)"
 
 
 def edition_of(path: str) -> tuple[str, str] | None:
-    """(key, edition folder) of an edition record's path in the store, else None."""
+    """(key, edition folder) of an edition record's path in the store, else None. A folder is
+    a date (`2025-03-01`, `2025-03`), possibly qualified by a safe suffix (`2026-01-04~undated`:
+    an edition placed by the day it became known)."""
     m = _RECORD_PATH.match(path)
-    if not m or not is_key(m.group(1)) or edition_name(m.group(2)) != m.group(2):
+    if not m or not is_key(m.group(1)):
+        return None
+    date, _, suffix = m.group(2).partition("~")
+    if edition_name(date) != date or (suffix and not _SUFFIX.match(suffix)):
         return None
     return m.group(1), m.group(2)
 

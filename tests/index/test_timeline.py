@@ -44,3 +44,15 @@ def test_an_incremental_replay_starts_from_what_the_index_holds():
     indexed = {A: Known("o1", 100, 150, "c1", "document")}
     t = replay(Commit("c9", 900, {}, (Write(A, "o1", "o2"),)), indexed=indexed, same=lambda old, new: True)
     assert t.state[A] == Known("o2", 100, 150, "c9", "document")
+
+
+def test_edition_folders_the_index_follows():
+    from medpolicy.index.commits import edition_of
+
+    assert edition_of("p/x/editions/2025-03-01/record.json") == ("p/x", "2025-03-01")
+    assert edition_of("p/x/editions/2025-03/record.json") == ("p/x", "2025-03")
+    assert edition_of("p/x/editions/2026-01-04~undated/record.json") == ("p/x", "2026-01-04~undated")
+    for other in ("p/x/record.json", "p/x/editions/draft/record.json", "p/x/editions/2025-13-01/record.json",
+                  "p/x/editions/2025-03-01/policy.md", "P/X/editions/2025-03-01/record.json",
+                  "p/x/editions/2025-03-01~../record.json"):
+        assert edition_of(other) is None, other
