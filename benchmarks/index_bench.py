@@ -116,6 +116,8 @@ def main() -> None:
              git_dir + ["grep", "-l", "-F", "E10.65", "main", "--", "*/record.json"]),
             ("search --text \"diagnostic block\"", ["search", "--text", "diagnostic block", "--format", "json"],
              git_dir + ["grep", "-l", "-i", "-F", "diagnostic block", "main", "--", "*/record.json"]),
+            ("search --text ... --limit 20", ["search", "--text", "diagnostic block", "--limit", "20", "--format",
+                                              "json"], None),
             ("search --position --as-of", ["search", "--position", "not_covered", "--as-of", "2022-06-30",
                                            "--format", "json"], None),
             ("changes --since 2024-06-01", ["changes", "--since", "2024-06-01", "--format", "json"],
@@ -129,7 +131,7 @@ def main() -> None:
             baseline = f"{timed_git(git_cmd, args.runs):10.0f} ms" if git_cmd else "           -"
             print(f"{label:<40} {med:7.0f} ms {cpu:4.0f} ms {baseline}")
         med, best, cpu = timed_command(["--version"], args.runs)
-        print(f"(medpolicy --version, for scale: median {med:.0f} ms)")
+        print(f"(medpolicy --version, for scale: median {med:.0f} ms, cpu {cpu:.0f} ms)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
