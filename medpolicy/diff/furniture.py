@@ -13,6 +13,8 @@ from .classes import load_rules
 _LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment
 reimbursement guideline guidelines bulletin subject | : - – — effective date""".split())
 HEADER_MAX_WORDS = 12
+# No furniture line is longer than this (a title, an id, a payer, a dozen words and a page label).
+FURNITURE_MAX_CHARS = 400
 
 
 class Furniture:
@@ -32,16 +34,18 @@ class Furniture:
         are looked at closely."""
         if not keys:
             return set()
+        # furniture is short: only short lines are searched (most of a policy's lines are not)
+        short = [i for i, k in enumerate(keys) if len(k) <= FURNITURE_MAX_CHARS]
         found: set[int] = set()
         if self.names:
-            named = _lines_holding(self.names, keys)
-            found = {i for i in named if self._is_furniture(keys[i])}
+            found = {short[i] for i in _Lines([keys[i] for i in short]).holding(self.names)
+                     if self._is_furniture(keys[short[i]])}
         if raws is not None:
-            found |= {i for i in _lines_holding(("page",), raws)
-                      if PAGE_LABEL.search(raws[i]) and len(keys[i].split()) <= HEADER_MAX_WORDS}
-            noise = load_rules()
-            found |= {i for i in _lines_holding(noise.noise.hints, raws)
-                      if noise.noise_line.fullmatch(" ".join(raws[i].split()))}
+            printed, rules = _Lines([raws[i] for i in short]), load_rules()
+            found |= {short[i] for i in printed.holding(("page",))
+                      if PAGE_LABEL.search(raws[short[i]]) and len(keys[short[i]].split()) <= HEADER_MAX_WORDS}
+            found |= {short[i] for i in printed.holding(rules.noise.hints)
+                      if rules.noise_line.fullmatch(" ".join(raws[short[i]].split()))}
         return found
 
     def _is_furniture(self, key: str) -> bool:
@@ -59,18 +63,24 @@ class Furniture:
         return not rest or (self.id in named and len(rest) <= HEADER_MAX_WORDS)
 
 
-def _lines_holding(needles, lines: list[str]) -> set[int]:
-    """Indices of the lines holding one of the (lower-case) needles, case aside: str.find over
-    the lines joined, in C, far faster than a case-blind regular expression per line."""
-    low = "\n".join(lines).casefold()
-    starts = list(accumulate((len(line) + 1 for line in low.split("\n")), initial=0))
-    out: set[int] = set()
-    for needle in needles:
-        at = low.find(needle)
-        while at >= 0:
-            out.add(bisect_right(starts, at) - 1)
-            at = low.find(needle, at + 1)
-    return out
+class _Lines:
+    """Lines joined once, case aside, to find which hold a word: str.find over them all, in C,
+    is far faster than a case-blind regular expression per line."""
+
+    def __init__(self, lines: list[str]):
+        self.low = "\n".join(lines).casefold()
+        self.starts = list(accumulate((len(line) + 1 for line in self.low.split("\n")), initial=0))
+
+    def holding(self, needles) -> set[int]:
+        """Indices of the lines holding one of the (lower-case) needles."""
+        out: set[int] = set()
+        for needle in needles:
+            at = self.low.find(needle)
+            while at >= 0:
+                line = bisect_right(self.starts, at) - 1
+                out.add(line)
+                at = self.low.find(needle, self.starts[line + 1])  # the next line, at least
+        return out
 
 
 def _loose(text: str | None) -> str:

@@ -127,6 +127,7 @@ def diff_statements(old: Sequence[Statement], new: Sequence[Statement]) -> State
                         [(i, k) if i else None for i, k in zip(b.ids, b.keys)], a.free, b.free)
     pairs += pair_by_key(a.sections, b.sections, a.free, b.free)
     pairs += pair_by_key(a.ids, b.ids, a.free, b.free)
+
     def is_edit(p: Pair) -> bool:
         return a.keys[p.old] != b.keys[p.new] or old[p.old].position != new[p.new].position
 
