@@ -11,7 +11,12 @@ import contextlib
 import click
 
 from .library_output import FORMATS, echo_changes, echo_compare, echo_hits, echo_update, progress_callback
-from .output import format_option, warn
+from .output import warn
+
+def format_option(choices: tuple[str, ...] = FORMATS) -> click.Option:
+    return click.option("--format", "fmt", type=click.Choice(choices), default="text", show_default=True,
+                        help="Output format (jsonl: one object per line; csv: one row per line).")
+
 
 DB = click.option("--db", "db", metavar="PATH", type=click.Path(dir_okay=False),
                   help="The index file (default: medpolicy-index.sqlite in the store's git directory).")
