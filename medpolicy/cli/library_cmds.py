@@ -13,7 +13,7 @@ import click
 from .library_output import FORMATS, echo_changes, echo_compare, echo_hits, echo_update, progress_callback
 from .output import warn
 
-def format_option(choices: tuple[str, ...] = FORMATS) -> click.Option:
+def format_option(choices: tuple[str, ...] = FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default="text", show_default=True,
                         help="Output format (jsonl: one object per line; csv: one row per line).")
 
