@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import DocumentError, UsageError
-from .output import format_option
+from .options import format_option
 
 
 def _load_file(path: str):
