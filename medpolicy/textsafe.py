@@ -35,6 +35,8 @@ def safe_text(text: str | None) -> str:
     pair and NEL, the C1 "next line", become a newline)."""
     if not text:
         return ""
+    if _CONTROL.search(text) is None:  # the common case: nothing to take out (every sequence starts with one)
+        return text
     text = text.replace("\r\n", "\n").replace("\x85", "\n")
     return _CONTROL.sub("", _SEQUENCE.sub("", text))
 

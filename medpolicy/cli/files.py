@@ -10,35 +10,40 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import UsageError
-from .output import warn
 
 DOCUMENT_SUFFIXES = {".pdf", ".html", ".htm", ".xhtml", ".txt", ".text", ".md"}
 STDIN = "-"
+
+
+NO_DOCUMENTS = f"no documents in this folder (looked for {', '.join(sorted(DOCUMENT_SUFFIXES))})"
 
 
 def collect_files(paths: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[str]:
     """Files named, plus documents (by suffix, see DOCUMENT_SUFFIXES) found under folders named,
     skipping hidden files and folders, and keeping those that match an `include` glob (when
     any are given) and no `exclude` glob; a glob is matched against a file's path below the
-    folder and against its name. UsageError when there is nothing at all to work on."""
+    folder and against its name. A folder with no documents stays in the list, in its place,
+    for the command to report (`is_empty_folder`); UsageError when nothing else is left."""
     out: list[str] = []
     empty: list[str] = []
     for raw in paths:
         path = Path(raw)
         if raw != STDIN and path.is_dir():
             found = [f for f in _documents(path) if _wanted(os.path.relpath(f, path), include, exclude)]
-            out += found
+            out += found or [raw]
             if not found:
                 empty.append(raw)
         else:
             out.append(raw)
-    looked = f"no documents in this folder (looked for {', '.join(sorted(DOCUMENT_SUFFIXES))})"
-    if not out:
-        raise UsageError(looked, path=", ".join(empty))
-    for raw in empty:
-        warn(f"{raw}: {looked}")
+    if len(empty) == len(out):
+        raise UsageError(NO_DOCUMENTS, path=", ".join(empty))
     seen: set[str] = set()
     return [p for p in out if not (p in seen or seen.add(p))]
+
+
+def is_empty_folder(path: str) -> bool:
+    """An entry `collect_files` kept for a folder that held no documents."""
+    return path != STDIN and os.path.isdir(path)
 
 
 def _documents(folder: Path) -> list[str]:

@@ -7,7 +7,7 @@ import os
 import click
 
 from ..errors import EXIT_ERROR, EXIT_OK, MedpolicyError
-from .files import StdinFile, collect_files
+from .files import NO_DOCUMENTS, StdinFile, collect_files, is_empty_folder
 from .options import format_option
 from .output import echo_json_line, echo_json_text, echo_policy, error, progress
 
@@ -44,6 +44,10 @@ def parse(files: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, 
     with StdinFile(paths) as stdin, progress("parse", len(paths)) as bar, _JsonArray(fmt == "json" and not single):
         for i, path in enumerate(stdin.swap(paths)):
             bar.advance()
+            if is_empty_folder(path):
+                error(f"{path}: {NO_DOCUMENTS}")
+                failed += 1
+                continue
             try:
                 policy = parse_policy(path, timeout=timeout, strict=strict)
             except MedpolicyError as exc:

@@ -10,7 +10,7 @@ import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from .options import State, common, pass_state, pass_store, store_option
-from .output import Table, echo_json, echo_json_text, echo_policy, error, progress
+from .output import Table, echo_json, echo_json_text, echo_policy, error, progress, warn
 
 STATUS_COLOUR = {"new": "green", "correction": "yellow", "another-format": "cyan"}
 STATUS_WORDS = {"another-format": "same edition, another format"}
@@ -85,9 +85,12 @@ def ingest(store, paths: tuple[str, ...], jobs: int, policy_key: str | None, inc
       curl -s https://example.org/policy.pdf | medpolicy ingest - --format json
     """
     from ..store.batch import ingest_files
-    from .files import StdinFile, collect_files
+    from .files import NO_DOCUMENTS, StdinFile, collect_files, is_empty_folder
 
     files = collect_files(paths, include, exclude)
+    for folder in filter(is_empty_folder, files):
+        warn(f"{folder}: {NO_DOCUMENTS}")
+    files = [f for f in files if not is_empty_folder(f)]
     with StdinFile(files) as stdin, progress("ingest", len(files)) as bar, \
             Table(fmt, [], lambda r: [], fields=_INGEST_FIELDS) as table:
         def report(r) -> None:

@@ -94,7 +94,7 @@ class Batch:
         self.editions: list[Edition] = []  # committed in this batch, oldest first
 
     def apply(self, p: Prepared) -> PutResult:
-        key, note = (p.key, None) if p.key else self._key_for(p.identity)
+        key, note = self._key_given(p.key) if p.key else self._key_for(p.identity)
         seen = self._seen(key, p)
         if seen is not None:
             return PutResult("unchanged", key=key, commit=seen.commit, effective=seen.effective,
@@ -230,6 +230,11 @@ class Batch:
         if owner is None or owner == identity:
             return alt, None
         raise StoreError(f"two policies need the folder {alt}; name this one with --policy")
+
+    def _key_given(self, key: str) -> tuple[str, str | None]:
+        """A key named with --policy, or where `medpolicy mv` took it."""
+        moved = self._follow(key)
+        return (moved, f"{key} was moved to {moved}") if moved != key else (key, None)
 
     def _follow(self, key: str) -> str:
         """Where `medpolicy mv` moved `key` to, if it did (following moves of moves)."""
