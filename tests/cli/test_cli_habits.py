@@ -144,3 +144,14 @@ def test_markdown_nests_criteria_and_code_rows_stay_rows(tmp_path):
     assert "HCPCS" not in [s["heading"] for s in record["sections"]]
     coding = next(s for s in record["sections"] if s["kind"] == "coding" and "97999" in s["text"])
     assert "HCPCS\tNo specific code" in coding["text"]
+
+
+def test_ingest_from_stdin(store):
+    from tests.store.docs import policy_text
+
+    proc = cli(store, "ingest", "-", "--format", "json", input=policy_text(policy_id="TS-77"))
+    assert proc.returncode == 0, proc.stderr
+    [result] = json.loads(proc.stdout)
+    assert (result["path"], result["status"], result["key"]) == ("-", "new", "contoso-health/ts-77")
+    shown = json.loads(cli(store, "show", "ts-77", "--format", "json").stdout)
+    assert shown["source"]["path"] == "stdin"
