@@ -25,7 +25,6 @@ _SEQUENCE = re.compile(
     r"|\x1b[ -/]*[0-~]?"  # any other ESC sequence (ESC c: full reset; ESC 7/8; charset switches)
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but TAB and LF; DEL; C1
-_SPACES = re.compile(r"[\s\u0085\u2028\u2029]+")
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>|#"})
 _JSON_RAW = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
 
@@ -43,7 +42,7 @@ def safe_text(text: str | None) -> str:
 
 def safe_line(text: str | None, limit: int | None = None) -> str:
     """`safe_text` on one line, whitespace runs collapsed; cut to `limit` characters with "…"."""
-    line = _SPACES.sub(" ", safe_text(text)).strip()
+    line = " ".join(safe_text(text).split())  # str.split() also splits at NEL, LS and PS
     if limit is not None and len(line) > limit:
         return line[:limit - 1] + "…"
     return line

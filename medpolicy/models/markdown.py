@@ -24,7 +24,7 @@ def _item(text: str | None) -> str:
 
 
 def _lines(text: str | None) -> str:
-    return "\n".join(md_escape(line) for line in (text or "").split("\n"))
+    return md_escape(text)  # line by line: escaping never adds or removes a newline
 
 
 def policy_to_markdown(policy: Policy) -> str:

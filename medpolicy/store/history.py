@@ -241,6 +241,7 @@ class HistoryIndex:
         self.tip: str | None = None
         self.editions: list[Edition] = []  # newest commit first
         self._by_key: dict[str, list[Edition]] | None = None
+        self._redirects: dict[str, str] | None = None
 
     def refresh(self, tip: str) -> None:
         if tip == self.tip:
@@ -250,7 +251,7 @@ class HistoryIndex:
         else:
             self.editions = scan(self._git, [tip])
         self.tip = tip
-        self._by_key = None
+        self._by_key = self._redirects = None
 
     def add(self, ed: Edition, tip: str) -> None:
         """Record an edition we just committed on top of the indexed tip."""
@@ -259,7 +260,7 @@ class HistoryIndex:
         if self._by_key is not None and ed.status != "move":
             self._by_key.setdefault(ed.key, []).insert(0, ed)
         else:
-            self._by_key = None
+            self._by_key = self._redirects = None
 
     def by_key(self) -> dict[str, list[Edition]]:
         """Each policy's commits, newest first, under the key it has now: a moved policy's
@@ -270,12 +271,13 @@ class HistoryIndex:
 
     def redirects(self) -> dict[str, str]:
         """Keys that were moved away -> the key they were moved to (last move wins)."""
-        out: dict[str, str] = {}
-        for ed in reversed(self.editions):
-            if ed.status == "move" and ed.moved_from:
-                out[ed.moved_from] = ed.key
-                out.pop(ed.key, None)  # a key moved back to is a key again
-        return out
+        if self._redirects is None:
+            self._redirects = {}
+            for ed in reversed(self.editions):
+                if ed.status == "move" and ed.moved_from:
+                    self._redirects[ed.moved_from] = ed.key
+                    self._redirects.pop(ed.key, None)  # a key moved back to is a key again
+        return self._redirects
 
     def _is_ancestor(self, old: str, new: str) -> bool:
         return self._git.run("merge-base", "--is-ancestor", old, new, check=False).returncode == 0
