@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -71,10 +70,12 @@ class StdinFile:
     def __init__(self, paths: list[str]):
         self.wanted = STDIN in paths
         self.path: str | None = None
-        self._dir: tempfile.TemporaryDirectory | None = None
+        self._dir = None
 
     def __enter__(self) -> "StdinFile":
         if self.wanted:
+            import tempfile  # only for `-`: tempfile costs the other commands' start-up
+
             self._dir = tempfile.TemporaryDirectory(prefix="medpolicy-")
             self.path = os.path.join(self._dir.name, "stdin")
             with open(self.path, "wb") as fh:

@@ -3,8 +3,6 @@ progress bar. Data goes to stdout, everything else to stderr; colour only on a t
 that came from a document passes through textsafe."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from typing import Any, Callable
@@ -89,6 +87,9 @@ class Table:
             click.echo(_line(r, widths))
 
     def _csv(self, row: dict) -> None:
+        import csv
+        import io
+
         fields = self.fields or list(row)
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

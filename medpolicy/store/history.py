@@ -205,15 +205,16 @@ def _ere_escape(text: str) -> str:
     return _ERE_SPECIAL.sub(r"\\\1", text)
 
 
-def scan(git: Git, revs: list[str], *, key: str | None = None, path_limited: bool = False) -> list[Edition]:
+def scan(git: Git, revs: list[str], *, key: str | None = None, path_limited: bool = False,
+         paths: list[str] | None = None, limit: int | None = None) -> list[Edition]:
     """Editions recorded in the commits `revs` reach, newest commit first.
 
     With `key`, only that policy's commits and any move of it to another key: selected by git
     through the trailers, or, with `path_limited`, by the commits that touched its folder (fast
     when the commit-graph has changed-path Bloom filters: git then skips most commits without
-    reading them)."""
-    args = ["log", "-z", _LOG_FORMAT]
-    paths: list[str] = []
+    reading them). `paths` limits to commits that touched them, `limit` to the newest few."""
+    args = ["log", "-z", _LOG_FORMAT] + ([f"--max-count={limit}"] if limit else [])
+    paths = list(paths or [])
     if key is not None and path_limited:
         args.append("--full-history")
         paths = [f"{key}/"]

@@ -559,6 +559,10 @@ class PolicyStore:
         for the latest; a date YYYY-MM-DD for the edition in effect that day (the latest one
         placed on or before it); or a commit (a prefix will do) of the edition or of a
         correction of it. Only editions known by `as_known_at` count, when it is given."""
+        if as_known_at is None and (ref is None or _DATE_RE.match(ref.strip())):
+            found = self._edition_in_tree(key, ref)
+            if found is not None:
+                return found
         editions = self.editions(key, as_known_at, summaries=False)
         if not editions:
             when = f" known on {as_known_at}" if as_known_at else ""
@@ -583,6 +587,22 @@ class PolicyStore:
                 return next(iter(found.values()))
             raise NotFoundError(f"no edition of {key} at commit {ref!r} (`medpolicy log {key}` lists them)")
         raise NotFoundError(f"{ref!r} is neither a date (YYYY-MM-DD) nor a commit")
+
+    def _edition_in_tree(self, key: str, ref: str | None) -> Edition | None:
+        """The fast way to the latest edition, or the one in effect on a date: its folder from
+        the tip's tree, its commit the last one to write its record (one `git log -1`, which
+        the commit-graph's Bloom filters make quick). None when that is not enough to say (a
+        moved policy, a date before the first edition): the history decides then."""
+        tip = self._require_tip()
+        folders = sorted(self.reader.tree(f"{tip}:{key}/{EDITIONS}") or {}, key=date_sort_key)
+        if ref is not None:
+            _check_date(ref.strip())
+            folders = [f for f in folders if date_sort_key(f)[0] <= ref.strip()]
+        if not folders:
+            return None
+        found = scan(self.git, [tip], paths=[f"{key}/{EDITIONS}/{folders[-1]}/{RECORD}"], limit=1)
+        ed = found[0] if found else None
+        return ed if ed is not None and ed.is_edition and ed.key == key and ed.effective == folders[-1] else None
 
     def previous_edition(self, key: str, edition: Edition) -> Edition | None:
         """The edition before `edition` by date (the latest commit of the date before it)."""
