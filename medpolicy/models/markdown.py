@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from ..textsafe import md_escape, safe_line
+from ..textsafe import md_escape, md_line
 from .policy import DATE_KEYS, Policy
 
 
 def _cell(text: str | None) -> str:
-    return md_escape(safe_line(text))
+    return md_line(text)
 
 
 def _item(text: str | None) -> str:
