@@ -11,11 +11,8 @@ import contextlib
 import click
 
 from .library_output import FORMATS, echo_changes, echo_compare, echo_hits, echo_update, progress_callback
+from .options import State, format_option, pass_state, store_option
 from .output import warn
-
-def format_option(choices: tuple[str, ...] = FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default="text", show_default=True,
-                        help="Output format (jsonl: one object per line; csv: one row per line).")
 
 
 DB = click.option("--db", "db", metavar="PATH", type=click.Path(dir_okay=False),
@@ -25,12 +22,10 @@ PAYER = click.option("--payer", "payers", multiple=True, metavar="NAME",
 
 
 @contextlib.contextmanager
-def opened_index(obj, db: str | None):
+def opened_index(state: State, db: str | None):
     from ..index import LibraryIndex
-    from ..store import PolicyStore
 
-    with PolicyStore.open(getattr(obj, "store_path", None) or "./policy-store") as store, \
-            LibraryIndex.open(store, db) as index:
+    with LibraryIndex.open(state.open(), db) as index:
         yield index
 
 
@@ -52,8 +47,9 @@ def current(index):
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Processes comparing editions (default: one per CPU).")
 @format_option(("text", "json"))
-@click.pass_obj
-def index_cmd(obj, db: str | None, rebuild: bool, jobs: int | None, fmt: str) -> int:
+@store_option
+@pass_state
+def index_cmd(state: State, db: str | None, rebuild: bool, jobs: int | None, fmt: str) -> int:
     """Build or bring up to date the library index: one SQLite file of every edition.
 
     Only commits the index has not seen are read. `search`, `changes`, `site` and `ingest`
@@ -68,7 +64,7 @@ def index_cmd(obj, db: str | None, rebuild: bool, jobs: int | None, fmt: str) ->
       medpolicy index
       medpolicy index --db library.sqlite && datasette library.sqlite
     """
-    with opened_index(obj, db) as index:
+    with opened_index(state, db) as index:
         report = index.update(rebuild=rebuild, workers=jobs, progress=progress_callback())
         echo_update(report, index.path, fmt)
     for line in report.skipped:
@@ -89,8 +85,9 @@ def index_cmd(obj, db: str | None, rebuild: bool, jobs: int | None, fmt: str) ->
 @click.option("--limit", "-n", type=int, metavar="N", help="Only the N best-matching policies (by text rank, else by key).")
 @DB
 @format_option(FORMATS)
-@click.pass_obj
-def search_cmd(obj, code, system, text, position, payers, as_of, compare, limit, db, fmt) -> int:
+@store_option
+@pass_state
+def search_cmd(state: State, code, system, text, position, payers, as_of, compare, limit, db, fmt) -> int:
     """Which policies list a code, say some words or take a position.
 
     Criteria combine (all must hold). Each hit names the payer, policy and edition, and shows the
@@ -110,7 +107,7 @@ def search_cmd(obj, code, system, text, position, payers, as_of, compare, limit,
     scope = Scope(as_of=check_date(as_of, "--as-of") if as_of else None, payers=tuple(payers))
     query = Query(code=code, system=system, text=text, position=position, scope=scope, limit=limit)
     query.check()
-    with opened_index(obj, db) as index:
+    with opened_index(state, db) as index:
         library = current(index)
         rows = library.compare(query) if compare else library.search(query)
         if not rows and position:
@@ -140,8 +137,9 @@ def _check_position(position: str) -> None:
 @PAYER
 @DB
 @format_option(FORMATS)
-@click.pass_obj
-def changes_cmd(obj, since, until, known, substantive, classes, payers, db, fmt) -> int:
+@store_option
+@pass_state
+def changes_cmd(state: State, since, until, known, substantive, classes, payers, db, fmt) -> int:
     """The store-wide change feed: one line per edition, newest first, with what changed
     against the edition before it.
 
@@ -157,7 +155,7 @@ def changes_cmd(obj, since, until, known, substantive, classes, payers, db, fmt)
 
     since = check_date(since, "--since")
     until = check_date(until, "--until") if until else None
-    with opened_index(obj, db) as index:
+    with opened_index(state, db) as index:
         items = current(index).changes(since, until, known=known, substantive=substantive,
                                        classes=tuple(classes), payers=tuple(payers))
     if not items and classes:
@@ -180,8 +178,9 @@ def _check_classes(classes: tuple[str, ...]) -> None:
 @click.command("site")
 @click.argument("out", metavar="OUT", type=click.Path(file_okay=False))
 @DB
-@click.pass_obj
-def site_cmd(obj, out: str, db: str | None) -> int:
+@store_option
+@pass_state
+def site_cmd(state: State, out: str, db: str | None) -> int:
     """Write a static HTML site of the library into the folder OUT.
 
     An index of policies (filter by payer and words, sortable), a page per policy with its
@@ -197,7 +196,7 @@ def site_cmd(obj, out: str, db: str | None) -> int:
 
     from ..site import build_site
 
-    with opened_index(obj, db) as index:
+    with opened_index(state, db) as index:
         current(index)
         report = build_site(index, Path(out), progress=progress_callback())
     click.echo(f"wrote {report.pages} pages ({report.diffs} diff reports) to {report.out}; "
@@ -207,7 +206,3 @@ def site_cmd(obj, out: str, db: str | None) -> int:
 
 COMMANDS = (index_cmd, search_cmd, changes_cmd, site_cmd)
 
-
-def register(cli: click.Group) -> None:
-    for command in COMMANDS:
-        cli.add_command(command)

@@ -192,8 +192,13 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
     return None
 
 
-def _row_heading(line: Line) -> HeadingRule | None:
-    if not line.is_row:
+def _row_heading(doc: Document, i: int) -> HeadingRule | None:
+    """A table's header row that names its section ("Reviews and Approvals | Date | Approval"):
+    only the first row of a table with rows under it. A row in the body ("HCPCS | No specific
+    code") is data, however much its first cell looks like a heading."""
+    line = doc.lines[i]
+    if not line.is_row or (i > 0 and doc.lines[i - 1].is_row) \
+            or i + 1 >= len(doc.lines) or not doc.lines[i + 1].is_row:
         return None
     cells = line.cells
     rule = match_heading(cells[0])
@@ -246,7 +251,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             else:
                 sections[-1].lines.append(line)
             continue
-        row_rule = _row_heading(line)
+        row_rule = _row_heading(doc, i)
         if row_rule:
             sections.append(SectionSpan(line.cells[0].rstrip(":"), row_rule.kind, 1, None, [line]))
             parent_kind = row_rule.kind

@@ -1,13 +1,20 @@
-"""The store's stand-in summary (used only without the diff engine) counts records by the models'
-identity, as the diff does."""
+"""The store's summary line and its test of "the same edition" come from the diff engine."""
 from medpolicy.models import Code
-from medpolicy.store.summary import _summarize
-from tests.diff.diff_builders import STATEMENTS, edition
+from medpolicy.store.summary import FIRST, NO_CHANGE, compare
+from tests.diff.diff_builders import edition
 
 
-def test_fallback_counts_by_identity():
+def test_first_edition():
+    assert compare(None, edition()) == (FIRST, True)
+
+
+def test_same_record_is_the_same_edition():
+    summary, changed = compare(edition(), edition())
+    assert not changed and summary in (NO_CHANGE, "no changes"), summary
+
+
+def test_a_code_added_is_a_change_and_says_so():
     old = edition()
-    new = edition(codes=[Code(system="CPT", code=" 64624 ", description="Other words"), *old.codes[1:],
-                         Code(system="CPT", code="64625")],
-                  statements=[(STATEMENTS[0][0].replace("1. ", "a. "), STATEMENTS[0][1]), *STATEMENTS[1:2]])
-    assert _summarize(old, new) == "1 statement removed, 1 code added"
+    new = edition(codes=[*old.codes, Code(system="CPT", code="64625")])
+    summary, changed = compare(old, new)
+    assert changed and "code" in summary, summary
