@@ -10,9 +10,9 @@ import contextlib
 
 import click
 
-from .library_output import FORMATS, echo_changes, echo_compare, echo_hits, echo_update, progress_callback
+from .library_output import FORMATS, echo_changes, echo_compare, echo_hits, echo_update
 from .options import State, format_option, pass_state, store_option
-from .output import warn
+from .output import stage_progress, warn
 
 
 DB = click.option("--db", "db", metavar="PATH", type=click.Path(dir_okay=False),
@@ -31,7 +31,7 @@ def opened_index(state: State, db: str | None):
 
 def current(index):
     """The index's queries, after bringing it up to date (and saying so on stderr)."""
-    library = index.current(progress=progress_callback())
+    library = index.current(progress=stage_progress())
     if index.last_update is not None and index.last_update.changed:
         r = index.last_update
         click.echo(f"index updated to {r.tip[:12]}: {r.added} added, {r.updated} updated, {r.removed} removed",
@@ -65,7 +65,7 @@ def index_cmd(state: State, db: str | None, rebuild: bool, jobs: int | None, fmt
       medpolicy index --db library.sqlite && datasette library.sqlite
     """
     with opened_index(state, db) as index:
-        report = index.update(rebuild=rebuild, workers=jobs, progress=progress_callback())
+        report = index.update(rebuild=rebuild, workers=jobs, progress=stage_progress())
         echo_update(report, index.path, fmt)
     for line in report.skipped:
         warn(line)
@@ -198,7 +198,7 @@ def site_cmd(state: State, out: str, db: str | None) -> int:
 
     with opened_index(state, db) as index:
         current(index)
-        report = build_site(index, Path(out), progress=progress_callback())
+        report = build_site(index, Path(out), progress=stage_progress())
     click.echo(f"wrote {report.pages} pages ({report.diffs} diff reports) to {report.out}; "
                f"open {report.out / 'index.html'}")
     return 0

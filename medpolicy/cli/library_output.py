@@ -144,31 +144,3 @@ def echo_update(report, path: Path, fmt: str) -> None:
     click.echo(f"{path}: {how} at store commit {report.tip[:12]}; {report.added} editions added, "
                f"{report.updated} updated, {report.removed} removed, {report.diffed} compared "
                f"({report.seconds:.2f} s)")
-
-
-def progress_callback():
-    """A progress bar on stderr for long updates, on a terminal only (None elsewhere); rich is
-    loaded only once there is long work to show."""
-    if not sys.stderr.isatty():
-        return None
-    state: dict = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if total < 50:  # quick work needs no bar
-            return
-        if "bar" not in state:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            state["bar"] = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                    console=Console(stderr=True), transient=True)
-            state["bar"].start()
-            state["tasks"] = {}
-        bar, tasks = state["bar"], state["tasks"]
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done)
-        if all(bar.tasks[t].finished for t in tasks.values()):
-            bar.stop()
-
-    return update

@@ -135,6 +135,17 @@ def echo_policy(policy, where: str | None = None) -> None:
         click.echo(style("warning: ", fg="yellow") + safe_line(w))
 
 
+def _rich_bar():
+    """The bar both progress helpers draw: on stderr, gone when done, never redirecting stdout (a
+    redirected stdout must get the data, not the terminal). rich is loaded only when a bar is
+    drawn."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False)
+
+
 class progress:
     """The one progress bar: on stderr for `total` items, shown only when stderr is a terminal
     and there is more than one item. `advance()` moves it; `echo()` prints a line above it (on
@@ -145,15 +156,8 @@ class progress:
         self.label, self.total, self._bar, self._task = label, total, None, None
 
     def __enter__(self) -> "progress":
-        from rich.console import Console
-
-        console = Console(stderr=True)
-        if self.total > 1 and console.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            # no stream redirection: a redirected stdout must get the data, not the terminal
-            self._bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                 console=console, transient=True, redirect_stdout=False, redirect_stderr=False)
+        if self.total > 1 and sys.stderr.isatty():
+            self._bar = _rich_bar()
             self._task = self._bar.add_task(self.label, total=self.total)
             self._bar.start()
         return self
@@ -180,3 +184,27 @@ class progress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+def stage_progress(min_total: int = 50):
+    """The progress helper's callback form, for library work reported as `(stage, done, total)`
+    (an index update, a site build): one bar per stage, on a terminal only (None elsewhere),
+    and none for quick work of fewer than `min_total` items."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if total < min_total:
+            return
+        if "bar" not in state:
+            state["bar"], state["tasks"] = _rich_bar(), {}
+            state["bar"].start()
+        bar, tasks = state["bar"], state["tasks"]
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done)
+        if all(bar.tasks[t].finished for t in tasks.values()):
+            bar.stop()
+
+    return update
