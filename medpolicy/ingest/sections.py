@@ -194,11 +194,14 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
 
 def _row_heading(doc: Document, i: int) -> HeadingRule | None:
     """A table's header row that names its section ("Reviews and Approvals | Date | Approval"):
-    only the first row of a table with rows under it. A row in the body ("HCPCS | No specific
-    code") is data, however much its first cell looks like a heading."""
+    a row with rows under it that starts a table, or starts a new one of another shape right
+    after the last row of the table before. A row in the body, as many cells as the row above
+    ("HCPCS | No specific code"), is data, however much its first cell looks like a heading."""
     line = doc.lines[i]
-    if not line.is_row or (i > 0 and doc.lines[i - 1].is_row) \
-            or i + 1 >= len(doc.lines) or not doc.lines[i + 1].is_row:
+    if not line.is_row or i + 1 >= len(doc.lines) or not doc.lines[i + 1].is_row:
+        return None
+    above = doc.lines[i - 1] if i > 0 else None
+    if above is not None and above.is_row and len(above.cells) == len(line.cells):
         return None
     cells = line.cells
     rule = match_heading(cells[0])
