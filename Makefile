@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
 	$(BIN)/python benchmarks/store_bench.py
 	$(BIN)/python benchmarks/diff_bench.py
+	$(BIN)/python benchmarks/index_bench.py
 
 clean:
 	rm -rf $(VENV) policy-store build *.egg-info

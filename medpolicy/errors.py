@@ -15,7 +15,7 @@ EXIT_ERROR = 2  # nothing done: bad arguments, no store, unknown policy, unreada
 EXIT_STORAGE = 3  # the store could not be written (disk full, read-only): nothing half-written
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
-EXIT_BROKEN_PIPE = 141  # stdout's reader went away (128 + SIGPIPE, as git and shells report it)
+EXIT_BROKEN_PIPE = 0  # stdout's reader went away (`list | head -1`): it took what it wanted, not an error
 
 # Reasons a write can fail that say nothing about the data: the store is fine, the disk is not.
 _STORAGE_ERRNOS = {

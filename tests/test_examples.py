@@ -324,3 +324,7 @@ def test_demo_runs_end_to_end(tmp_path):
     assert re.search(r"(?i)<html", html) and "64454" in html
     assert "policy MP-7.042" in proc.stdout  # the parse step printed what it found
     assert "history_claim_mismatch" in proc.stdout  # the diff of the latest revision shows the finding
+    # the library: a code found through a range, the change feed, the site
+    assert "code ICD-10-CM E10.10-E10.9  Type 1 diabetes mellitus" in proc.stdout
+    assert "2026-03-01  northwind-health-plan/mp-7.042" in proc.stdout
+    assert (out / "site" / "index.html").is_file() and (out / "site" / "codes.html").is_file()

@@ -9,23 +9,14 @@ import threading
 import click
 
 from .. import __version__
-from ..errors import EXIT_INTERRUPTED, EXIT_TERMINATED, MedpolicyError, os_failure
+from ..errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_TERMINATED, MedpolicyError, os_failure
+from . import diff_cmd, library_cmds, parse_cmd, store_cmds
+from .options import STORE_HELP, State
 from .output import error
 
 
-class Context:
-    """Shared state on ctx.obj: where the store is."""
-
-    def __init__(self, store: str | None):
-        self.store_path = store
-
-
-pass_context = click.make_pass_decorator(Context)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store", envvar="MEDPOLICY_STORE", default=None, metavar="DIR",
-              help="Policy store folder (default: $MEDPOLICY_STORE, else ./policy-store).")
+@click.option("--store", "store", envvar="MEDPOLICY_STORE", default=None, metavar="DIR", help=STORE_HELP)
 @click.version_option(__version__, prog_name="medpolicy")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None) -> None:
@@ -34,27 +25,13 @@ def cli(ctx: click.Context, store: str | None) -> None:
     \b
     Example:
       medpolicy parse policy.pdf --format json
+      medpolicy ingest policies/ && medpolicy log 8.01.01
     """
-    ctx.obj = Context(store)
+    ctx.obj = State(store)
 
 
-def _register() -> None:
-    from . import parse_cmd
-
-    parse_cmd.register(cli)
-    try:  # store and diff commands register themselves once their modules exist
-        from . import store_cmds
-        store_cmds.register(cli)
-    except ImportError:  # pragma: no cover - removed once store lands
-        pass
-    try:
-        from . import diff_cmd
-        diff_cmd.register(cli)
-    except ImportError:  # pragma: no cover
-        pass
-
-
-_register()
+for _command in (*parse_cmd.COMMANDS, *store_cmds.COMMANDS, *diff_cmd.COMMANDS, *library_cmds.COMMANDS):
+    cli.add_command(_command)
 
 
 class Terminated(KeyboardInterrupt):
@@ -87,8 +64,9 @@ def main(argv: list[str] | None = None) -> None:
     except MedpolicyError as exc:
         error(str(exc))
         sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(0)
+    except BrokenPipeError:  # `medpolicy list | head -1`: quiet, and a success (the reader had enough)
+        _drop_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except KeyboardInterrupt as exc:
         error("terminated" if isinstance(exc, Terminated) else "interrupted")
         sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)

@@ -1,15 +1,20 @@
-"""Lines of an edition's text that only repeat its identity: running headers and banners."""
+"""Lines of an edition's text that are not its content: running headers and banners that only
+repeat its identity, page labels, print and download stamps (rules/classes.json, `noise`)."""
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from ..models import Policy
-from .normalize import normalize_lines
+from ..textnorm import PAGE_LABEL, normalize_lines
+from .classes import load_rules
 
 # Words of a running header or a metadata line besides the policy's own id, title and payer.
 _LABEL_WORDS = frozenset("""policy policies number no no. # id page of medical clinical coverage payment
 reimbursement guideline guidelines bulletin subject | : - – — effective date""".split())
 HEADER_MAX_WORDS = 12
+# No furniture line is longer than this (a title, an id, a payer, a dozen words and a page label).
+FURNITURE_MAX_CHARS = 400
 
 
 class Furniture:
@@ -21,12 +26,29 @@ class Furniture:
     def __init__(self, policy: Policy):
         self.id = _loose(policy.policy_id)
         self.names = sorted({n for n in (_loose(policy.title), _loose(policy.payer), self.id) if n}, key=len, reverse=True)
-        # one search in C per paragraph; the few that name the policy are looked at closely
-        self.any_name = re.compile("|".join(re.escape(n) for n in self.names), re.IGNORECASE) if self.names else None
 
-    def __call__(self, key: str) -> bool:
-        if self.any_name is None or not self.any_name.search(key):
-            return False
+    def lines(self, keys: list[str], raws: list[str] | None = None) -> set[int]:
+        """Indices of the keys that are furniture: lines that only name the policy, and short
+        lines printed with a page label ("Northwind Health Plan      Page 2 of 14", whose key has
+        lost the label). One search over all lines joined finds the few candidates; only those
+        are looked at closely."""
+        if not keys:
+            return set()
+        # furniture is short: only short lines are searched (most of a policy's lines are not)
+        short = [i for i, k in enumerate(keys) if len(k) <= FURNITURE_MAX_CHARS]
+        found: set[int] = set()
+        if self.names:
+            found = {short[i] for i in _Lines([keys[i] for i in short]).holding(self.names)
+                     if self._is_furniture(keys[short[i]])}
+        if raws is not None:
+            printed, rules = _Lines([raws[i] for i in short]), load_rules()
+            found |= {short[i] for i in printed.holding(("page",))
+                      if PAGE_LABEL.search(raws[short[i]]) and len(keys[short[i]].split()) <= HEADER_MAX_WORDS}
+            found |= {short[i] for i in printed.holding(rules.noise.hints)
+                      if rules.noise_line.fullmatch(" ".join(raws[short[i]].split()))}
+        return found
+
+    def _is_furniture(self, key: str) -> bool:
         low = key.casefold()
         if low in self.names:
             return True
@@ -39,6 +61,26 @@ class Furniture:
         # "Medical Policy: <title>" is a banner; with the policy's own id a line may also carry a
         # few other words (the title when the record has none, a date label)
         return not rest or (self.id in named and len(rest) <= HEADER_MAX_WORDS)
+
+
+class _Lines:
+    """Lines joined once, case aside, to find which hold a word: str.find over them all, in C,
+    is far faster than a case-blind regular expression per line."""
+
+    def __init__(self, lines: list[str]):
+        self.low = "\n".join(lines).casefold()
+        self.starts = list(accumulate((len(line) + 1 for line in self.low.split("\n")), initial=0))
+
+    def holding(self, needles) -> set[int]:
+        """Indices of the lines holding one of the (lower-case) needles."""
+        out: set[int] = set()
+        for needle in needles:
+            at = self.low.find(needle)
+            while at >= 0:
+                line = bisect_right(self.starts, at) - 1
+                out.add(line)
+                at = self.low.find(needle, self.starts[line + 1])  # the next line, at least
+        return out
 
 
 def _loose(text: str | None) -> str:

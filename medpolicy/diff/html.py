@@ -1,8 +1,9 @@
 """The HTML report: one self-contained file (inline CSS, no scripts, no external resources).
 
-On top: the summary, findings and the change list, each entry a link to the change below it.
-Then each record kind's changes, then the side-by-side redline of the full text, where runs of
-unchanged paragraphs are folded. Deleted words are struck through and inserted ones underlined,
+On top: the summary with the count of each change class, findings and the change list grouped
+by class (coverage and coding first), each entry a link to the change below it. Then a card for
+each record change, holding the whole record (an added code, history row or reference in full),
+then the side-by-side redline of the full text, where runs of unchanged paragraphs are folded. Deleted words are struck through and inserted ones underlined,
 so changes stay visible in print and without colour.
 """
 from __future__ import annotations
@@ -13,8 +14,10 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
-from .changes import KIND_TITLES, Change, changes
+from .changes import KIND_NOUNS, KIND_TITLES, Change, statement_detail
+from .classes import load_rules
 from .model import Alignment, Paragraph, PolicyDiff, Row, Segment
+from .render import grouped
 
 # unchanged paragraphs kept visible around each change; longer unchanged runs are folded
 CONTEXT = 2
@@ -117,13 +120,29 @@ def _blocks(al: Alignment) -> list[dict]:
 
 
 def _detail(c: Change) -> Markup:
-    """The body shown under a change in its record kind's list."""
+    """The body of a change's card: the whole record, or what changed in it."""
     item = c.item
     segments = getattr(item, "redline", None)
+    if c.kind == "statements":
+        if c.op in ("added", "removed"):
+            return _text(item.text)
+        parts = []
+        for sign, body in statement_detail(c, escape, segments_html):
+            if sign in ("+", "-"):  # a whole criterion added or removed is marked as such
+                body = Markup('<{0} class="{0}">{1}</{0}>').format("ins" if sign == "+" else "del", body)
+            parts.append(Markup('<span class="crit">{} criterion:</span> {}').format(sign, body) if sign else body)
+        return Markup("<br>").join(parts)
     if c.op == "modified" and segments:
         return segments_html(segments)
     if c.kind == "codes" and c.op == "modified":
         return Markup("{} → {}").format(item.old.description or "—", item.new.description or "—")
+    if c.kind == "codes":
+        return Markup("{} {}{}: {}").format(item.system.value, item.code, f"–{item.code_end}" if item.code_end else "",
+                                            item.description or "—")
+    if c.kind == "history" and c.op in ("added", "removed"):
+        return Markup("{}: {}").format(item.date_text, item.summary)
+    if c.kind == "references" and c.op in ("added", "removed"):
+        return _text(item.text)
     if c.kind == "sections" and c.op == "moved":
         body = segments_html(segments) if segments else _text(item.new_text or "")
         return Markup("moved from “{}” to “{}”: {}").format(item.old_section or "—", item.new_section or "—", body)
@@ -134,19 +153,26 @@ def _detail(c: Change) -> Markup:
 
 
 def render_html(diff: PolicyDiff) -> str:
-    items = changes(diff)
-    groups: dict[str, list[tuple[Change, Markup]]] = {}
-    for c in items:
-        groups.setdefault(c.kind, []).append((c, _detail(c)))
-    findings = [(f, next((f"history-added-{n}" for n, h in enumerate(diff.history.added, 1) if h == f.history), None))
+    rules = load_rules()
+    groups = [(cls, [(c, _detail(c)) for c in items]) for cls, items in grouped(diff)]
+    history_anchor = {}
+    for cls, entries in groups:
+        for c, _ in entries:
+            if c.kind == "history" and c.op == "added":
+                history_anchor.setdefault(id(c.item), c.anchor)
+    findings = [(f, next((history_anchor.get(id(h)) for h in diff.history.added if h == f.history), None))
                 for f in diff.findings]
     al = diff.alignment
     return _env().get_template("report.html.j2").render(
         diff=diff,
         title=diff.new.title or diff.old.title or "(untitled policy)",
         groups=groups,
+        class_titles=rules.titles,
+        class_names=rules.names,
+        substantive_classes=rules.substantive,
         kind_titles=KIND_TITLES,
+        kind_nouns=KIND_NOUNS,
         findings=findings,
         blocks=_blocks(al) if al is not None else None,
-        text_changes=[c for c in items if c.kind == "sections"],
+        text_changes=[c for _, entries in groups for c, _ in entries if c.kind == "sections"],
     )

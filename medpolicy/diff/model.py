@@ -1,7 +1,10 @@
 """The diff's records: `PolicyDiff` and its parts. Their JSON is the `diff --format json` contract.
 
 Every record kind has `added`, `removed` and `modified` lists; a modification holds both sides
-(`old`, `new`) as the editions' own records, so a report can point at the source page.
+(`old`, `new`) as the editions' own records, so a report can point at the source page. Every
+change has a class (rules/classes.json): a modification and a text change carry it as `class`;
+an added or removed record has its kind's class; `changes` lists every change with its class,
+in report order.
 """
 from __future__ import annotations
 
@@ -14,7 +17,12 @@ from ..models import Code, HistoryEntry, Reference, RelatedPolicy, Statement
 
 
 class DiffRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def class_field():
+    """The change's class (`class` in JSON; a Python keyword, hence the attribute name)."""
+    return Field(default="", alias="class")
 
 
 class Segment(DiffRecord):
@@ -40,20 +48,70 @@ class FieldChange(DiffRecord):
     field: str  # policy_id, title, payer, dates.<key>
     old: str | None
     new: str | None
+    change_class: str = class_field()
+
+
+class CriterionChange(DiffRecord):
+    old: str
+    new: str
+    redline: list[Segment]
+
+
+class CriteriaDiff(DiffRecord):
+    """A statement's criteria items compared: paired by their wording (list numbering aside),
+    then by similarity; what is left is added or removed."""
+
+    added: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    modified: list[CriterionChange] = Field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.modified)
 
 
 class StatementChange(DiffRecord):
+    """One statement in both editions (the same lead, or a reworded one). `lead_changed`: its
+    lead sentence differs; `criteria`: what happened to its criteria items."""
+
     old: Statement
     new: Statement
     similarity: float
     position_changed: bool  # e.g. investigational -> medically_necessary
+    lead_changed: bool = False
+    criteria: CriteriaDiff = Field(default_factory=CriteriaDiff)
     redline: list[Segment]
+    change_class: str = class_field()
+
+
+class StatementSplit(DiffRecord):
+    """One old statement printed as several in the new edition."""
+
+    old: Statement
+    new: list[Statement]
+    change_class: str = class_field()
+
+
+class StatementMerge(DiffRecord):
+    """Several old statements joined into one in the new edition."""
+
+    old: list[Statement]
+    new: Statement
+    change_class: str = class_field()
 
 
 class StatementDiff(DiffRecord):
+    """`modified`: statements whose wording, criteria or position changed; `editorial`: those
+    whose wording changed only editorially (case, punctuation, spelling), which are reported
+    but are not modifications."""
+
     added: list[Statement] = Field(default_factory=list)
     removed: list[Statement] = Field(default_factory=list)
     modified: list[StatementChange] = Field(default_factory=list)
+    split: list[StatementSplit] = Field(default_factory=list)
+    merged: list[StatementMerge] = Field(default_factory=list)
+    editorial: list[StatementChange] = Field(default_factory=list)
     unchanged: int = 0
 
 
@@ -65,6 +123,7 @@ class CodeChange(DiffRecord):
     changes: list[Literal["system", "description", "range"]]
     old: Code
     new: Code
+    change_class: str = class_field()
 
 
 class CodeDiff(DiffRecord):
@@ -78,33 +137,41 @@ class HistoryChange(DiffRecord):
     old: HistoryEntry
     new: HistoryEntry
     redline: list[Segment]
+    change_class: str = class_field()
 
 
 class HistoryDiff(DiffRecord):
+    """`editorial`: rows whose summary changed only editorially (not modifications)."""
+
     added: list[HistoryEntry] = Field(default_factory=list)
     removed: list[HistoryEntry] = Field(default_factory=list)
     modified: list[HistoryChange] = Field(default_factory=list)
+    editorial: list[HistoryChange] = Field(default_factory=list)
     unchanged: int = 0
 
 
 class ReferenceChange(DiffRecord):
-    """`matched_by` names the identity that paired the two (`similar` = wording alone);
+    """`matched_by` names the identity that paired the two (`undated`: the same text but for its
+    dates; `unnumbered`: but for its dates and numbers; `similar`: wording alone);
     `changes` says what differs: access_date, text, pmid, doi, url."""
 
-    matched_by: Literal["pmid", "doi", "url", "text", "similar"]
+    matched_by: Literal["pmid", "doi", "url", "text", "undated", "unnumbered", "similar"]
     changes: list[str]
     old: Reference
     new: Reference
     redline: list[Segment]
+    change_class: str = class_field()
 
 
 class ReferenceDiff(DiffRecord):
     """`renumbered` counts references whose only difference is their number in the list:
-    not a modification."""
+    not a modification. `editorial`: references whose text changed only editorially (case,
+    punctuation, spelling), reported apart from modifications."""
 
     added: list[Reference] = Field(default_factory=list)
     removed: list[Reference] = Field(default_factory=list)
     modified: list[ReferenceChange] = Field(default_factory=list)
+    editorial: list[ReferenceChange] = Field(default_factory=list)
     renumbered: int = 0
     unchanged: int = 0
 
@@ -113,6 +180,7 @@ class RelatedChange(DiffRecord):
     policy_id: str
     old: RelatedPolicy
     new: RelatedPolicy
+    change_class: str = class_field()
 
 
 class RelatedDiff(DiffRecord):
@@ -135,6 +203,7 @@ class TextChange(DiffRecord):
     old_index: int | None = None
     new_index: int | None = None
     redline: list[Segment] = Field(default_factory=list)
+    change_class: str = class_field()
 
 
 class SectionDiff(DiffRecord):
@@ -165,23 +234,38 @@ class Finding(DiffRecord):
 
 
 class Summary(DiffRecord):
-    """`substantive`: coverage statements changed (added, removed, reworded or repositioned) or
-    codes were added, removed or had their range changed. A code description, references,
-    history, dates and prose are reported but are not substantive on their own."""
+    """`substantive`: some change is of a substantive class (rules/classes.json: `coverage` or
+    `coding`). `classes` counts the changes of each class, every class named."""
 
     changed: bool
     substantive: bool
     counts: dict[str, dict[str, int]]
+    classes: dict[str, int] = Field(default_factory=dict)
     text: str
 
 
-@dataclass
+class ChangeEntry(DiffRecord):
+    """One change in report order: `id` is its anchor in the HTML report, `kind` the record
+    kind (or `sections` for the full text), `label` one line naming it (whole for codes,
+    history rows, references and fields; cut for statements and text, whose whole wording is
+    in their change record)."""
+
+    id: str
+    kind: str
+    op: str
+    change_class: str = class_field()
+    label: str
+
+
+@dataclass(slots=True)
 class Paragraph:
     """One paragraph (or heading) of an edition's full text; `text` is what reports show."""
 
     raw: str
     section: str | None
     heading: bool
+    kind: str = "other"  # the kind of the section it is in (ingest's heading rules)
+    key: str = ""  # its comparison key (textnorm)
     _text: str | None = field(default=None, repr=False)
 
     @property
@@ -193,7 +277,7 @@ class Paragraph:
         return self._text
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of the side-by-side redline. op: equal, modified, added, removed, moved_from
     (old side; its text is shown at the new place) or moved_to."""
@@ -226,7 +310,9 @@ class PolicyDiff(DiffRecord):
     related_policies: RelatedDiff = Field(default_factory=RelatedDiff)
     sections: SectionDiff = Field(default_factory=SectionDiff)
     summary: Summary
+    changes: list[ChangeEntry] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # e.g. the two editions are different policies
     _alignment: Alignment | None = PrivateAttr(default=None)
 
     @property
@@ -244,4 +330,4 @@ class PolicyDiff(DiffRecord):
         return self.summary.text
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return self.model_dump_json(indent=indent)
+        return self.model_dump_json(indent=indent, by_alias=True)

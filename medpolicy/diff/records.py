@@ -1,38 +1,22 @@
-"""One diff function per record kind. Each first pairs records by their identity, then compares
-the pairs' content; only what is left unpaired is added or removed.
-
-Identities (see the models' docstrings): a statement by its wording (it has no stable id), a code
-by (system, code), a history row by date + normalised summary, a reference by PMID, DOI, URL,
-then normalised text, a related policy by its id.
+"""One diff function per record kind besides statements (statements.py). Each first pairs
+records by their identity, as the record models define it (`identity()`), then compares the
+pairs' content; only what is left unpaired is added or removed.
 """
 from __future__ import annotations
 
 import re
 from typing import Sequence
 
-import numpy as np
-
-from ..models import Code, HistoryEntry, Policy, Reference, RelatedPolicy, Statement
+from ..models import Code, HistoryEntry, Policy, Reference, RelatedPolicy
 from ..models.policy import DATE_KEYS
-from .match import Pair, WordCoder, pair_by_key, pair_by_similarity, score_matrix, similarity
+from ..models.reference import IDENTITY_KINDS
+from ..models.related import policy_id_key
+from ..textnorm import loose_key, text_keys
+from .match import Pair, WordCoder, pair_by_key, pair_by_similarity
 from .model import (CodeChange, CodeDiff, FieldChange, HistoryChange, HistoryDiff, ReferenceChange,
-                    ReferenceDiff, RelatedChange, RelatedDiff, StatementChange, StatementDiff)
-from .normalize import loose_key, text_keys
+                    ReferenceDiff, RelatedChange, RelatedDiff)
 from .redline import redline
 
-# Two statements are one statement edited when they keep this share of their words, either of
-# all words or of their subject words (the wording without its verdict), so that
-# "X is investigational" -> "X may be considered medically necessary" is one statement whose
-# position changed, not a removal and an addition.
-STATEMENT_SIMILARITY = 0.55
-# Words that say what the verdict is rather than what the statement is about.
-VERDICT_WORDS = frozenset("""
-a an the and or of for to in on with by as at be is are was were been being may might can could
-should shall will would must not no considered deemed regarded medically necessary unnecessary
-investigational experimental unproven proven covered noncovered reimbursable excluded
-appropriate reasonable approved when if all following criteria met that this these those which
-who it its any other
-""".split())
 REFERENCE_SIMILARITY = 0.8
 REFERENCE_SIMILARITY_OTHER_URL = 0.9
 HISTORY_SIMILARITY = 0.6
@@ -43,29 +27,32 @@ def _free(n: int) -> set[int]:
     return set(range(n))
 
 
-def _encoded(coder: WordCoder, texts: Sequence, free: set[int], words=None) -> list[str]:
-    """Word codes of the items still unpaired (the only ones similarity looks at); `words`
-    turns an item into its word list (default: its casefolded words)."""
-    split = words or (lambda t: t.casefold().split())
-    return [coder.encode(split(t)) if i in free else "" for i, t in enumerate(texts)]
+def _encoded(coder: WordCoder, texts: Sequence[str], free: set[int]) -> list[str]:
+    """Word codes of the items still unpaired (the only ones similarity looks at)."""
+    return [coder.encode(t.casefold().split()) if i in free else "" for i, t in enumerate(texts)]
 
 
 # -- metadata ----------------------------------------------------------------------------------
 
-def _id_key(value: str | None) -> str:
-    return re.sub(r"[\s#]+", "", value or "").upper()
+def _same_payer(a: str | None, b: str | None) -> bool:
+    """One organisation named in full and in short ("Noridian Healthcare Solutions", "Noridian"):
+    the shorter name's words begin the longer's."""
+    wa, wb = loose_key(a).split(), loose_key(b).split()
+    short, long_ = sorted((wa, wb), key=len)
+    return wa == wb or (bool(short) and long_[:len(short)] == short)
 
 
 def diff_metadata(old: Policy, new: Policy) -> list[FieldChange]:
     """Labelled fields whose value differs beyond layout: ids and names compared loosely (case,
-    spacing, markup), dates exactly (they are already ISO 8601)."""
+    spacing, markup; a payer named in full or in short is one payer), dates exactly (they are
+    already ISO 8601)."""
     changes: list[FieldChange] = []
-    if _id_key(old.policy_id) != _id_key(new.policy_id):
+    if policy_id_key(old.policy_id) != policy_id_key(new.policy_id):
         changes.append(FieldChange(field="policy_id", old=old.policy_id, new=new.policy_id))
-    for name in ("title", "payer"):
-        a, b = getattr(old, name), getattr(new, name)
-        if loose_key(a) != loose_key(b):
-            changes.append(FieldChange(field=name, old=a, new=b))
+    if loose_key(old.title) != loose_key(new.title):
+        changes.append(FieldChange(field="title", old=old.title, new=new.title))
+    if not _same_payer(old.payer, new.payer):
+        changes.append(FieldChange(field="payer", old=old.payer, new=new.payer))
     for key in DATE_KEYS:
         a, b = getattr(old.dates, key), getattr(new.dates, key)
         if (a or "").strip() != (b or "").strip():
@@ -73,58 +60,13 @@ def diff_metadata(old: Policy, new: Policy) -> list[FieldChange]:
     return changes
 
 
-# -- statements --------------------------------------------------------------------------------
-
-def _subject(words: list[str]) -> list[str]:
-    stripped = (w.strip(".,;:()[]\"'") for w in words)
-    return [w for w in stripped if w and w not in VERDICT_WORDS]
-
-
-def diff_statements(old: Sequence[Statement], new: Sequence[Statement]) -> StatementDiff:
-    keys = text_keys([s.text for s in old] + [s.text for s in new])
-    keys_a, keys_b = keys[:len(old)], keys[len(old):]
-    free_a, free_b = _free(len(old)), _free(len(new))
-    pairs = pair_by_key(keys_a, keys_b, free_a, free_b)
-    coder = WordCoder()
-    words_a = [k.casefold().split() for k in keys_a]
-    words_b = [k.casefold().split() for k in keys_b]
-    codes_a, codes_b = _encoded(coder, words_a, free_a, list), _encoded(coder, words_b, free_b, list)
-    subj_a = _encoded(coder, words_a, free_a, _subject)
-    subj_b = _encoded(coder, words_b, free_b, _subject)
-
-    def subjects(rows: list[int], cols: list[int]) -> np.ndarray:
-        m = score_matrix([subj_a[i] for i in rows], [subj_b[j] for j in cols], STATEMENT_SIMILARITY)
-        # a subject of one or two words says too little to identify a statement on its own
-        short = np.array([len(subj_a[i]) < 3 for i in rows])[:, None] | np.array([len(subj_b[j]) < 3 for j in cols])[None, :]
-        m[short] = 0
-        return m
-
-    pairs += pair_by_similarity(codes_a, codes_b, free_a, free_b, STATEMENT_SIMILARITY, extra=subjects)
-    result = StatementDiff()
-    for p in sorted(pairs, key=lambda p: p.new):
-        a, b = old[p.old], new[p.new]
-        if keys_a[p.old] == keys_b[p.new] and a.position == b.position:
-            result.unchanged += 1
-            continue
-        result.modified.append(StatementChange(
-            old=a, new=b, similarity=round(similarity(coder.encode(words_a[p.old]), coder.encode(words_b[p.new])), 3),
-            position_changed=a.position != b.position, redline=redline(a.text, b.text)))
-    result.removed = [old[i] for i in sorted(free_a)]
-    result.added = [new[j] for j in sorted(free_b)]
-    return result
-
-
 # -- codes -------------------------------------------------------------------------------------
-
-def _code_key(c: Code) -> tuple[str, str]:
-    return (c.system.value, c.code.strip().upper())
-
 
 def _dedupe_codes(codes: Sequence[Code]) -> dict[tuple[str, str], Code]:
     """A code listed twice (two tables) is one code; the first listing with a description wins."""
     out: dict[tuple[str, str], Code] = {}
     for c in codes:
-        k = _code_key(c)
+        k = c.identity()
         if k not in out or (not out[k].description and c.description):
             out[k] = c
     return out
@@ -133,8 +75,7 @@ def _dedupe_codes(codes: Sequence[Code]) -> dict[tuple[str, str], Code]:
 def diff_codes(old: Sequence[Code], new: Sequence[Code]) -> CodeDiff:
     a, b = _dedupe_codes(old), _dedupe_codes(new)
     both = [k for k in a if k in b]
-    descriptions = text_keys([a[k].description for k in both] + [b[k].description for k in both], strip_markers=False)
-    described = {k: (descriptions[n].casefold(), descriptions[len(both) + n].casefold()) for n, k in enumerate(both)}
+    described = {k: (loose_key(a[k].description), loose_key(b[k].description)) for k in both}
     result = CodeDiff()
     for k, c in a.items():
         if k not in b:
@@ -173,13 +114,6 @@ def _pair_reclassified(result: CodeDiff) -> None:
 
 # -- history -----------------------------------------------------------------------------------
 
-def _history_keys(rows: Sequence[HistoryEntry]) -> list[tuple[str, str]]:
-    texts = text_keys([h.summary for h in rows] + [h.date_text if not h.date else None for h in rows],
-                      strip_markers=False)
-    n = len(rows)
-    return [(h.date or texts[n + i].casefold(), texts[i].casefold().rstrip(" .;,")) for i, h in enumerate(rows)]
-
-
 def _pair_prefixes(keys_a, keys_b, free_a: set[int], free_b: set[int]) -> list[Pair]:
     pairs = []
     for i in sorted(free_a):
@@ -195,7 +129,7 @@ def _pair_prefixes(keys_a, keys_b, free_a: set[int], free_b: set[int]) -> list[P
 
 
 def diff_history(old: Sequence[HistoryEntry], new: Sequence[HistoryEntry]) -> HistoryDiff:
-    keys_a, keys_b = _history_keys(old), _history_keys(new)
+    keys_a, keys_b = [h.identity() for h in old], [h.identity() for h in new]
     free_a, free_b = _free(len(old)), _free(len(new))
     pairs = pair_by_key(keys_a, keys_b, free_a, free_b)
     unchanged = len(pairs)
@@ -219,48 +153,12 @@ def diff_history(old: Sequence[HistoryEntry], new: Sequence[HistoryEntry]) -> Hi
 
 # -- references --------------------------------------------------------------------------------
 
-_PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.IGNORECASE)
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)[^\s\"<>]+", re.IGNORECASE)
 _ACCESSED = re.compile(
     r"\b(?:last\s+)?(?:accessed|retrieved|cited|viewed)(?:\s+on)?:?\s*"
     r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:\d{1,2}\s+)?[a-z]{3,9}\.?(?:\s+\d{1,2})?,?\s+\d{4})\.?",
     re.IGNORECASE)
-
-
-def _pmid(r: Reference) -> str | None:
-    if r.pmid:
-        digits = re.sub(r"\D", "", r.pmid)
-        return digits or None
-    m = _PMID.search(r.text) if "PMID" in r.text or "pmid" in r.text.lower() else None
-    return m.group(1) if m else None
-
-
-def _doi(r: Reference) -> str | None:
-    value = r.doi
-    if not value and "10." in r.text:
-        m = _DOI.search(r.text)
-        value = m.group(1) if m else None
-    if not value:
-        return None
-    value = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value.strip(), flags=re.IGNORECASE)
-    return value.rstrip(".,;)]>").lower() or None
-
-
-def _url(r: Reference) -> str | None:
-    value = r.url
-    if not value and ("://" in r.text or "www." in r.text or "WWW." in r.text):
-        m = _URL.search(r.text)
-        value = m.group(0) if m else None
-    if not value:
-        return None
-    value = re.sub(r"^(?:https?://)?(?:www\.)?", "", value.strip(), flags=re.IGNORECASE)
-    value = value.rstrip("/.,;)]>")
-    host, _, path = value.partition("/")
-    return host.lower() + ("/" + path if path else "")
-
-
-_IDS = {"pmid": _pmid, "doi": _doi, "url": _url}
+# identities that name the work itself (text and undated text are compared as wording)
+_IDS = ("pmid", "doi", "url")
 
 
 def _reference_changes(ka: str, kb: str, ids_a: dict[str, str | None], ids_b: dict[str, str | None]) -> list[str]:
@@ -278,22 +176,42 @@ def _reference_changes(ka: str, kb: str, ids_a: dict[str, str | None], ids_b: di
     return changes
 
 
+_DATELESS = ("undated", "unnumbered")
+
+
+def _identities(refs: Sequence[Reference], kinds: Sequence[str], only: set[int] | None = None) -> dict[str, list]:
+    """{kind: [identity of each reference]} (None for those not in `only`)."""
+    picked = sorted(only) if only is not None else range(len(refs))
+    found = Reference.identities_of([refs[i] for i in picked], kinds)
+    out: dict[str, list] = {k: [None] * len(refs) for k in kinds}
+    for i, ids in zip(picked, found):
+        for k in kinds:
+            out[k][i] = ids[k]
+    return out
+
+
 def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> ReferenceDiff:
     keys = text_keys([r.text for r in old] + [r.text for r in new])
     keys_a, keys_b = keys[:len(old)], keys[len(old):]
     free_a, free_b = _free(len(old)), _free(len(new))
-    matched: list[tuple[str, object]] = []
-    id_a = {name: [get(r) for r in old] for name, get in _IDS.items()}
-    id_b = {name: [get(r) for r in new] for name, get in _IDS.items()}
-    for name in _IDS:
-        matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b)]
-    matched += [("text", p) for p in pair_by_key([k.casefold() for k in keys_a], [k.casefold() for k in keys_b], free_a, free_b)]
+    strong = [k for k in IDENTITY_KINDS if k not in _DATELESS]
+    id_a = _identities(old, strong)
+    id_b = _identities(new, strong)
+    matched: list[tuple[str, Pair]] = []
 
     def allowed(i: int, j: int) -> bool:
         for name in ("pmid", "doi"):  # two different papers are never one reference edited
             if id_a[name][i] and id_b[name][j] and id_a[name][i] != id_b[name][j]:
                 return False
         return True
+
+    for name in strong:  # strongest identity first
+        matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b, allowed=allowed)]
+    # the same work in another version: computed only for what the stronger identities left
+    id_a.update(_identities(old, _DATELESS, free_a))
+    id_b.update(_identities(new, _DATELESS, free_b))
+    for name in _DATELESS:
+        matched += [(name, p) for p in pair_by_key(id_a[name], id_b[name], free_a, free_b, allowed=allowed)]
 
     coder = WordCoder()
     codes_a = _encoded(coder, keys_a, free_a)
@@ -323,12 +241,12 @@ def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> Refer
 # -- related policies --------------------------------------------------------------------------
 
 def diff_related(old: Sequence[RelatedPolicy], new: Sequence[RelatedPolicy]) -> RelatedDiff:
-    a = {}
+    a: dict[str, RelatedPolicy] = {}
     for r in old:
-        a.setdefault(r.key(), r)
-    b = {}
+        a.setdefault(r.identity(), r)
+    b: dict[str, RelatedPolicy] = {}
     for r in new:
-        b.setdefault(r.key(), r)
+        b.setdefault(r.identity(), r)
     result = RelatedDiff()
     for k, r in a.items():
         if k not in b:

@@ -12,7 +12,7 @@ from rapidfuzz.distance import Indel
 
 from .match import WordCoder
 from .model import Segment
-from .normalize import clean_markup, is_marker, normalize_lines
+from ..textnorm import clean_markup, is_marker, normalize_lines
 
 _WS = re.compile(r"\s+")
 _WRAPPED_WORD = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[^\W\d_])")
@@ -29,19 +29,22 @@ def display_text(text: str) -> str:
 
 
 def _paragraph_tokens(paragraph: str) -> list[tuple[str, str]]:
-    words = display_text(paragraph).split(" ")
-    words = [w for w in words if w]
-    joined: list[str] = []
-    for w in words:  # a word hyphenated at a wrap and joined with a space is one word again
-        if joined and len(joined[-1]) > 1 and joined[-1].endswith("-") and joined[-1][-2].isalpha() and w[:1].isalpha():
-            joined[-1] += w
-        else:
-            joined.append(w)
-    keys = normalize_lines(joined, strip_markers=False)
-    if joined and is_marker(joined[0]):
+    text = display_text(paragraph)
+    words = text.split()
+    if "- " in text:  # a word hyphenated at a wrap and joined with a space is one word again
+        joined: list[str] = []
+        for w in words:
+            if joined and len(joined[-1]) > 1 and joined[-1].endswith("-") and joined[-1][-2].isalpha() and w[:1].isalpha():
+                joined[-1] += w
+            else:
+                joined.append(w)
+        words = joined
+    keys = normalize_lines(words, strip_markers=False)
+    if words and is_marker(words[0]):
         keys[0] = ""
-    keys = ["" if w == "|" else k for w, k in zip(joined, keys)]
-    return list(zip(joined, keys))
+    if "|" in words:  # a table's cell separator is shown, never compared
+        keys = ["" if w == "|" else k for w, k in zip(words, keys)]
+    return list(zip(words, keys))
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:

@@ -3,8 +3,9 @@ moves.
 
 1. Every section heading and paragraph becomes one item with a normalisation key; items whose
    key is empty (a lone page number) are dropped.
-2. The two key sequences are aligned (longest common subsequence); runs of unequal items
-   between kept ones form blocks.
+2. The two key sequences are aligned (paragraphs found once in each edition anchor the
+   alignment; the longest common subsequence fills the gaps); runs of unequal items between
+   kept ones form blocks.
 3. Inside a block, words are aligned across the block: an old and a new paragraph that share
    at least half the words of the shorter are the same paragraph, edited. A paragraph split in
    two or two joined are one row; when the words did not change at all it is only re-wrapping
@@ -14,15 +15,14 @@ moves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
 from ..models import Policy
 from .furniture import Furniture
-from .match import WordCoder, pair_by_key, pair_by_similarity
+from .match import WordCoder, align, pair_by_key, pair_by_similarity
 from .model import Alignment, Paragraph, Row, SectionDiff, TextChange
-from .normalize import normalize_lines, rejoin
+from ..textnorm import normalize_lines, rejoin
 from .redline import has_change, redline
 
 # Share of the shorter paragraph's words two paragraphs must keep to be one paragraph edited.
@@ -34,65 +34,54 @@ MOVE_MIN_WORDS = 8
 # paragraph by paragraph against the NEARBY next ones: the word alignment's cost grows with the
 # product, and only two largely unrelated texts produce such blocks.
 WORD_ALIGN_LIMIT = 40_000_000
+# A line this short ending with a colon is a label, compared as a heading is.
+LABEL_MAX_WORDS = 6
 NEARBY = 6
 
 
-@dataclass
-class _Item:
-    raw: str
-    key: str
-    para: Paragraph
-
-
-def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool]]:
-    """(text, section heading, is a heading) of every heading and paragraph, in order."""
-    raws: list[tuple[str, str | None, bool]] = []
+def _raw_paragraphs(policy: Policy) -> list[tuple[str, str | None, bool, str]]:
+    """(text, section heading, is a heading, section kind) of every heading and paragraph."""
+    raws: list[tuple[str, str | None, bool, str]] = []
     for sec in policy.sections:
         heading = " ".join(sec.heading.split()) if sec.heading else None
         if sec.heading:
-            raws.append((sec.heading, heading, True))
-        raws.extend((ln, heading, False) for ln in sec.text.split("\n") if ln.strip())
+            raws.append((sec.heading, heading, True, sec.kind))
+        raws.extend((ln, heading, False, sec.kind) for ln in sec.text.split("\n") if ln.strip())
     return raws
 
 
-def _items(old: Policy, new: Policy) -> tuple[list[_Item], list[_Item]]:
+def _items(old: Policy, new: Policy) -> tuple[list[Paragraph], list[Paragraph]]:
     """Both editions' items; their lines are normalised in one pass, so a line both editions
     share is normalised once."""
     raws = (_raw_paragraphs(old), _raw_paragraphs(new))
     keys = normalize_lines([r[0] for r in raws[0]] + [r[0] for r in raws[1]])
-    out: tuple[list[_Item], list[_Item]] = ([], [])
+    out: tuple[list[Paragraph], list[Paragraph]] = ([], [])
     offset = 0
     for policy, side, items in zip((old, new), raws, out):
-        furniture = Furniture(policy)
-        for (raw, heading, is_heading), key in zip(side, keys[offset:offset + len(side)]):
-            if not key or furniture(key):
+        side_keys = keys[offset:offset + len(side)]
+        furniture = Furniture(policy).lines(side_keys, [r[0] for r in side])
+        append = items.append
+        for n, ((raw, heading, is_heading, kind), key) in enumerate(zip(side, side_keys)):
+            if not key or n in furniture:
                 continue
-            if is_heading:  # capitals in a heading are styling
-                key = key.casefold()
-            items.append(_Item(raw, key, Paragraph(raw, heading, is_heading)))
+            if is_heading or (key[-1] == ":" and key.count(" ") < LABEL_MAX_WORDS):
+                # a heading's capitals and closing colon are styling, and a short label line
+                # ("Notes:") reads the same as the heading one form of a document makes of it
+                key = key.rstrip(" :").casefold()
+            append(Paragraph(raw, heading, is_heading, kind, key))
         offset += len(side)
     return out
 
 
 def _blocks(a: str, b: str):
-    """(i1, i2, j1, j2) of each run of unequal items between equal ones, and the equal runs."""
-    pending: list[int] | None = None
-    for op in Indel.opcodes(a, b):
-        if op.tag == "equal":
-            if pending:
-                yield "block", tuple(pending)
-                pending = None
-            yield "equal", (op.src_start, op.src_end, op.dest_start, op.dest_end)
-        elif pending is None:
-            pending = [op.src_start, op.src_end, op.dest_start, op.dest_end]
-        else:
-            pending[1], pending[3] = op.src_end, op.dest_end
-    if pending:
-        yield "block", tuple(pending)
+    """("equal" | "block", (i1, i2, j1, j2)) for each run of the alignment of the two editions'
+    paragraph codes."""
+    for equal, i1, i2, j1, j2 in align(a, b):
+        yield ("equal" if equal else "block"), (i1, i2, j1, j2)
 
 
 class _Builder:
-    def __init__(self, old: list[_Item], new: list[_Item]):
+    def __init__(self, old: list[Paragraph], new: list[Paragraph]):
         self.old, self.new = old, new
         self.coder = WordCoder()
         self.rows: list[Row] = []
@@ -117,6 +106,14 @@ class _Builder:
             self.rows.append(Row("equal", olds, news))
             return
         comp_old, comp_new = self._link(olds, news)
+        members_old: dict[int, list[int]] = {}
+        members_new: dict[int, list[int]] = {}
+        for k, c in enumerate(comp_old):
+            if c is not None:
+                members_old.setdefault(c, []).append(k)
+        for k, c in enumerate(comp_new):
+            if c is not None:
+                members_new.setdefault(c, []).append(k)
         p, q = 0, 0
         while p < len(olds) or q < len(news):
             if p < len(olds) and comp_old[p] is None:
@@ -127,8 +124,7 @@ class _Builder:
                 q += 1
             else:
                 c = comp_old[p] if p < len(olds) else comp_new[q]
-                o = [k for k in range(len(olds)) if comp_old[k] == c]
-                n = [k for k in range(len(news)) if comp_new[k] == c]
+                o, n = members_old.get(c, []), members_new.get(c, [])
                 # an unlinked paragraph inside the component's span is shown before it
                 self.rows.extend(Row("removed", [olds[k]]) for k in range(p, o[-1]) if comp_old[k] is None)
                 self.rows.extend(Row("added", [], [news[k]]) for k in range(q, n[-1]) if comp_new[k] is None)
@@ -248,17 +244,18 @@ def diff_sections(old: Policy, new: Policy) -> tuple[SectionDiff, Alignment]:
         change = TextChange(
             id=row.change_id,
             op="moved" if row.op == "moved_to" else row.op,
-            old_section=o[0].para.section if o else None,
-            new_section=w[0].para.section if w else None,
-            old_text="\n".join(it.para.text for it in o) or None,
-            new_text="\n".join(it.para.text for it in w) or None,
+            old_section=o[0].section if o else None,
+            new_section=w[0].section if w else None,
+            old_text="\n".join(it.text for it in o) or None,
+            new_text="\n".join(it.text for it in w) or None,
             old_index=row.old[0] if row.old else None,
             new_index=row.new[0] if row.new else None,
             redline=row.segments or [],
         )
         getattr(result, change.op).append(change)
+    move_ids = {tuple(r.old): r.change_id for r in rows if r.op == "moved_to"}
     for row in rows:  # the old side of a move links to the same change as its new side
         if row.op == "moved_from":
-            row.change_id = next(r.change_id for r in rows if r.op == "moved_to" and r.old == row.old)
-    alignment = Alignment([it.para for it in old_items], [it.para for it in new_items], rows)
+            row.change_id = move_ids[tuple(row.old)]
+    alignment = Alignment(old_items, new_items, rows)
     return result, alignment

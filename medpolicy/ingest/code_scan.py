@@ -16,27 +16,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..codesystems import CM, CPT, HCPCS, LABELLED_SHAPES, PCS, SHAPES
 from .vocab import code_rules
 
-CPT, HCPCS, CM, PCS = "CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS"
 ICD10 = "ICD-10"  # a label that does not say CM or PCS: decided by shape
 ANY = "ANY"  # a codes label with no system ("Policy Applicable Codes", "CPT/HCPCS")
 IGNORE = "IGNORE"  # lists of things that are not codes of the four systems (modifiers, revenue codes)
 
-# Shapes, on upper-cased text with no spaces. A PCS code's first character names its section: 0-9,
-# B (imaging), C (nuclear medicine), D (radiation), F, G, H, X (new technology).
-SHAPES: dict[str, re.Pattern] = {
-    CPT: re.compile(r"\d{4}[0-9FTUM]"),  # Category I, II (F), III (T), PLA (U), MAAA (M)
-    HCPCS: re.compile(r"[A-Z]\d{4}"),
-    CM: re.compile(r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"),
-    # letters and digits both: "RELATED" or "EXCLUDE" are words, 1234567 a number
-    PCS: re.compile(r"(?=[0-9A-Z]*[A-Z])(?=[A-Z]*\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}"),
-}
-# Under an explicit label a code may be printed without its usual marks.
-LABELLED_SHAPES: dict[str, re.Pattern] = {
-    CM: re.compile(r"[A-Z]\d[0-9A-Z]{1,5}"),
-    PCS: re.compile(r"(?=[A-Z]*\d)[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}"),
-}
 # An amino-acid change (V600E, L858R, G551D, W515A) has the shape of an ICD-10-CM code printed
 # without its dot; a real dotless CM code of that length ends in a digit (E1165) or is 7 long (S72001A).
 _VARIANT = re.compile(r"[A-Z]\d{2,4}[A-Z]")

@@ -15,40 +15,39 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..textnorm import ANGLE_URL as _ANGLE_URL
+from ..textnorm import BLOCK_TAG as _BLOCK_TAG
+from ..textnorm import MD_LINK as _MD_LINK
+from ..textnorm import CHAR_MAP, PAGE_MARKER
+from ..textnorm import TAG as _TAG
 from .document import Block, BlockKind, Document, Line, SourceDocument
 
 # -- 1. characters -------------------------------------------------------------------------
-
-_CHAR_MAP = str.maketrans({
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
-    "\u200a": " ", "\u3000": " ", "\u2028": "\n", "\u2029": "\n",
-    "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2212": "-",
-})
-# Symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...),
-# as PDF text layers keep them; the rest of the Private Use Area is glyph noise (icons).
+# The character map, markup patterns and page-marker pattern are shared with the diff and the
+# record models (medpolicy/textnorm.py), so that what ingest cleans and what the diff compares
+# agree. Ingest adds what only a PDF text layer leaves in a document (the diff compares text
+# ingested with it, so the two still agree):
+# symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...);
+# the rest of the Private Use Area is glyph noise (icons); ligatures; the minus sign.
 PUA_BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF076: "•", 0xF0FC: "✓", 0xF0A8: "•",
                0xF06E: "▪", 0xF071: "•", 0xF0E0: "•", 0xF09F: "•", 0xF0BE: "–", 0xF02D: "-"}
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
              "\ufb05": "st", "\ufb06": "st"}
+_CHAR_MAP = dict(CHAR_MAP)
+_CHAR_MAP[ord("\u2212")] = "-"
 _CHAR_MAP.update(dict.fromkeys(range(0xF000, 0xF100)))  # symbol-font glyphs (icons, arrows)
 _CHAR_MAP.update(PUA_BULLETS)
 _CHAR_MAP.update({ord(k): v for k, v in LIGATURES.items()})
 
 
 def unify_characters(text: str) -> str:
+    """textnorm.unify_characters, and the text layer's glyphs above."""
     return text.translate(_CHAR_MAP)
 
 
 # -- 2. markup -----------------------------------------------------------------------------
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_ANGLE_URL = re.compile(r"<((?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|tr|table|h[1-6])(?:\s[^<>]*)?/?>", re.I)
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
@@ -93,13 +92,6 @@ def strip_markup(line: str) -> tuple[str, bool]:
 
 
 # -- 3. page furniture ---------------------------------------------------------------------
-
-PAGE_MARKER = re.compile(
-    r"^\s*(?:page\s*:?\s*(\d{1,4})(?:\s*(?:of|/)\s*(\d{1,4}))?|(\d{1,4})\s*(?:of|/)\s*(\d{1,4})|"
-    r"-\s*(\d{1,4})\s*-|(\d{1,4})\s*\|\s*page)\s*$",
-    re.I,
-)
-
 
 @dataclass
 class _Raw:

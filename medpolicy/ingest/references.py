@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import Provenance, Reference
+from ..models.reference import DOI_PATTERN, PMID_PATTERNS, URL_PATTERN
 from .document import Document, Line
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, authors_only, citation_like,
@@ -45,13 +46,8 @@ LIST_MIN_WORDS_PER_LINE = 3
 # Text after an unnumbered list this long, with no mark of a citation, is the page's prose.
 PROSE_MIN_WORDS = 20
 
-_PMID = [
-    re.compile(r"\bPMID\s*[:#]?\s*(\d{1,9})\b", re.I),
-    re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b", re.I),
-    re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b", re.I),
-]
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s<>\"]+)")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.I)
+# PMID, DOI and URL patterns: one definition, beside the Reference model's identity.
+_PMID, _DOI, _URL = PMID_PATTERNS, DOI_PATTERN, URL_PATTERN
 # A URL cut after one of these went on at the start of the next line.
 _URL_TAIL_OK = ("/", "-", "_", "=", "?", "&", "#", "~")
 

@@ -233,8 +233,16 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
     return None
 
 
-def _row_heading(line: Line) -> HeadingRule | None:
-    if not line.is_row:
+def _row_heading(doc: Document, i: int) -> HeadingRule | None:
+    """A table's header row that names its section ("Reviews and Approvals | Date | Approval"):
+    a row with rows under it that starts a table, or starts a new one of another shape right
+    after the last row of the table before. A row in the body, as many cells as the row above
+    ("HCPCS | No specific code"), is data, however much its first cell looks like a heading."""
+    line = doc.lines[i]
+    if not line.is_row or i + 1 >= len(doc.lines) or not doc.lines[i + 1].is_row:
+        return None
+    above = doc.lines[i - 1] if i > 0 else None
+    if above is not None and above.is_row and len(above.cells) == len(line.cells):
         return None
     cells = line.cells
     rule = match_heading(cells[0])
@@ -288,7 +296,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             else:
                 sections[-1].lines.append(line)
             continue
-        row_rule = _row_heading(line)
+        row_rule = _row_heading(doc, i)
         if row_rule:
             sections.append(SectionSpan(line.cells[0].rstrip(":"), row_rule.kind, 1, None, [line]))
             parent_kind = row_rule.kind

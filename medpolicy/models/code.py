@@ -14,7 +14,7 @@ class CodeSystem(str, Enum):
 
 
 class Code(Record):
-    """A code or a range (`code`..`code_end`). Identity: (system, code)."""
+    """A code or a range (`code`..`code_end`)."""
 
     system: CodeSystem
     code: str
@@ -22,5 +22,9 @@ class Code(Record):
     description: str | None = None
     provenance: Provenance | None = None
 
-    def key(self) -> tuple[str, str]:
-        return (self.system.value, self.code)
+    def identity(self) -> tuple[str, str]:
+        """(system, code), the code upper-cased without spaces: the same code in two editions
+        whatever its description says, and a range named by its first code, so that a range
+        whose end moved is one code edited rather than one removed and one added. The diff pairs
+        codes by this, and so does the store's fallback summary."""
+        return (self.system.value, self.code.strip().upper())

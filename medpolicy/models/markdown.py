@@ -5,16 +5,26 @@ links or emphasis marks stay the characters they are in any CommonMark renderer.
 """
 from __future__ import annotations
 
-from ..textsafe import md_escape, safe_line
+import re
+
+from ..textsafe import md_escape, md_line
 from .policy import DATE_KEYS, Policy
 
 
 def _cell(text: str | None) -> str:
-    return md_escape(safe_line(text))
+    return md_line(text)
+
+
+def _item(text: str | None) -> str:
+    """One line of a list item: escaped, and a leading enumerator ("1.", "a)") or bullet kept as
+    text rather than starting a list of its own."""
+    line = _cell(text)
+    return re.sub(r"^(\d{1,9})([.)])", r"\1\\\2", line) if line[:1].isdigit() else \
+        (("\\" + line) if line.startswith(("-", "+")) else line)
 
 
 def _lines(text: str | None) -> str:
-    return "\n".join(md_escape(line) for line in (text or "").split("\n"))
+    return md_escape(text)  # line by line: escaping never adds or removes a newline
 
 
 def policy_to_markdown(policy: Policy) -> str:
@@ -34,7 +44,10 @@ def policy_to_markdown(policy: Policy) -> str:
     if policy.statements:
         out.append("## Coverage statements\n")
         for s in policy.statements:
-            out.append(f"- **{s.position.value}** ({_cell(s.id)}): {_lines(s.text)}")
+            out.append(f"- **{s.position.value}** ({_cell(s.id)}): {_item(s.lead)}")
+            # the criteria as a list nested under their statement (CommonMark: indented to the
+            # content of the item above), each item's own enumerator kept as text
+            out.extend(f"  - {_item(c)}" for c in s.criteria)
         out.append("")
     if policy.codes:
         out.append("## Codes\n\n| System | Code | Description |\n|---|---|---|")

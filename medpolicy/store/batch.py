@@ -13,13 +13,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..errors import MedpolicyError, StorageError
 from .repo import PolicyStore
 from .results import PutRequest
 
-DOCUMENT_SUFFIXES = {".pdf", ".html", ".htm", ".xhtml", ".txt", ".text", ".md"}
 FLUSH_FILES = 64
 FLUSH_SECONDS = 0.5
 FLUSH_BYTES = 32 * 1024 * 1024
@@ -27,7 +26,9 @@ FLUSH_BYTES = 32 * 1024 * 1024
 
 @dataclass(frozen=True)
 class FileResult:
-    """The outcome for one file: status new / correction / unchanged / failed."""
+    """The outcome for one file: status new / correction / another-format / unchanged / failed
+    (see PutResult), with the key, the edition's date and what placed it, and a note when the
+    edition joined a policy under another payer name."""
 
     path: str
     status: str
@@ -36,29 +37,22 @@ class FileResult:
     commit: str | None = None
     summary: str | None = None
     error: str | None = None
+    effective_from: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, path: str, res) -> "FileResult":
+        return cls(path, res.status, res.key, res.effective, res.commit, res.summary, res.error, res.effective_from,
+                   res.note)
+
+    @property
+    def placed(self) -> str:
+        from .layout import describe_placement
+
+        return describe_placement(self.effective, self.effective_from or "effective") if self.effective else ""
 
     def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def collect_files(paths: Iterable[str]) -> list[str]:
-    """Files named, plus documents (by suffix, see DOCUMENT_SUFFIXES) found under folders named,
-    skipping hidden files and folders. A missing path is kept so that it is reported."""
-    out: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):  # does not follow folder symlinks: no loops
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(root, f) for f in files
-                          if not f.startswith(".") and Path(f).suffix.lower() in DOCUMENT_SUFFIXES
-                          and os.path.isfile(os.path.join(root, f))]  # no FIFOs or devices
-            out += sorted(found)
-        else:
-            out.append(raw)
-    seen: set[str] = set()
-    return [p for p in out if not (p in seen or seen.add(p))]
+        return {**asdict(self), "placed": self.placed or None}
 
 
 def _parse(path: str, timeout: float | None, strict: bool):
@@ -70,9 +64,11 @@ def _parse(path: str, timeout: float | None, strict: bool):
 class _Writer:
     """Collects parsed files and stores them in batches."""
 
-    def __init__(self, store: PolicyStore, key: str | None, on_result: Callable[[FileResult], None]):
+    def __init__(self, store: PolicyStore, key: str | None, on_result: Callable[[FileResult], None],
+                 dry_run: bool = False):
         self.store = store
         self.key = key
+        self.dry_run = dry_run
         self.on_result = on_result
         self.pending: list[tuple[str, object]] = []
         self.bytes = 0
@@ -84,11 +80,12 @@ class _Writer:
             self.since = time.monotonic()
         self.pending.append((path, policy))
         self.bytes += policy.source.size or 0
-        if len(self.pending) >= FLUSH_FILES or self.bytes >= FLUSH_BYTES:
+        if not self.dry_run and (len(self.pending) >= FLUSH_FILES or self.bytes >= FLUSH_BYTES):
             self.flush()
 
     def due(self) -> bool:
-        return bool(self.pending) and time.monotonic() - self.since >= FLUSH_SECONDS
+        # a dry run judges every file in one batch, so that each sees the ones before it
+        return not self.dry_run and bool(self.pending) and time.monotonic() - self.since >= FLUSH_SECONDS
 
     def fail(self, path: str, message: str) -> None:
         self._report(FileResult(path, "failed", error=message))
@@ -105,7 +102,7 @@ class _Writer:
             paths.append(path)
         self.pending, self.bytes = [], 0
         try:
-            landed = self.store.put_many(requests)
+            landed = self.store.put_many(requests, dry_run=self.dry_run)
         except StorageError as exc:  # the disk filled up: say what did land, then stop
             self._report_landed(paths, exc.done)
             raise
@@ -114,7 +111,7 @@ class _Writer:
     def _report_landed(self, paths: list[str], results: list) -> None:
         for path, res in zip(paths, results):
             if res is not None:
-                self._report(FileResult(path, res.status, res.key, res.effective, res.commit, res.summary, res.error))
+                self._report(FileResult.of(path, res))
 
     def _report(self, result: FileResult) -> None:
         self.results.append(result)
@@ -122,10 +119,11 @@ class _Writer:
 
 
 def ingest_files(store: PolicyStore, files: list[str], *, jobs: int = 1, key: str | None = None,
-                 timeout: float | None = None, strict: bool = False,
+                 timeout: float | None = None, strict: bool = False, dry_run: bool = False,
                  on_result: Callable[[FileResult], None] = lambda r: None) -> list[FileResult]:
-    """Parse and store `files`; returns one FileResult per file, in the order they landed."""
-    writer = _Writer(store, key, on_result)
+    """Parse and store `files`; returns one FileResult per file, in the order they landed. With
+    `dry_run`, parse them and say what each would become, writing nothing."""
+    writer = _Writer(store, key, on_result, dry_run)
     if jobs <= 1:
         for path in files:
             try:

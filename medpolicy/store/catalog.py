@@ -16,19 +16,34 @@ from .history import Edition, scan
 from .layout import date_sort_key
 
 CACHE_NAME = "medpolicy-catalog.json"
-VERSION = 2
+VERSION = 3
 
 
 def fold(policies: dict[str, dict], ed: Edition) -> None:
-    """Add one edition (editions must come oldest commit first)."""
+    """Add one commit (commits must come oldest first)."""
+    if ed.status == "move":
+        moved = policies.pop(ed.moved_from, None) if ed.moved_from else None
+        if moved is not None:
+            policies[ed.key] = _merge(moved, policies.get(ed.key))
+        return
     entry = policies.setdefault(ed.key, {"dates": [], "commits": 0, "rank": [["", ""], 0]})
     entry["commits"] += 1
+    if not ed.is_edition:
+        return
     if ed.effective not in entry["dates"]:
         entry["dates"].append(ed.effective)
     rank = [list(date_sort_key(ed.effective)), ed.timestamp]
     if rank >= entry["rank"]:
-        entry.update(rank=rank, latest_effective=ed.effective, payer=ed.payer, policy_id=ed.policy_id,
-                     title=ed.title)
+        entry.update(rank=rank, latest_effective=ed.effective, latest_effective_from=ed.effective_from,
+                     payer=ed.payer, policy_id=ed.policy_id, title=ed.title)
+
+
+def _merge(moved: dict, into: dict | None) -> dict:
+    if into is None:
+        return moved
+    latest = max((moved, into), key=lambda e: e["rank"])
+    return {**latest, "dates": sorted(set(moved["dates"]) | set(into["dates"])),
+            "commits": moved["commits"] + into["commits"]}
 
 
 class Catalog:

@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .. import __version__
-from ..errors import MedpolicyError, NotFoundError, StorageError, StoreError, os_failure
+from ..errors import MedpolicyError, NotFoundError, StorageError, StoreError, UsageError, os_failure
 from .gitio import FSYNC_CONFIG, CatFile, Git, GitError, Signature, check_owner, find_git_dir, format_commit
-from .history import Edition, HistoryIndex, one_line, parse_trailers, scan
+from .history import Edition, HistoryIndex, format_message, one_line, scan
 from .layout import (EDITIONS, META_DIR, META_FILE, RECORD, check_key, date_sort_key, is_key, safe_name)
 from .lock import StoreLock
 from .pack import fsync_dir, remove_leftovers
@@ -93,6 +93,7 @@ class PolicyStore:
         self.git = Git(git_dir)
         self.reader = CatFile(self.git)
         self.warnings: list[str] = []  # things worth telling a user that did not stop the work
+        self.damaged = False  # opened with damaged=True, and the branch's commit is missing
         self._index = HistoryIndex(self.git)
         self._author: Signature | None = None
 
@@ -142,8 +143,10 @@ class PolicyStore:
         return store
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "PolicyStore":
-        """Open the store at `path`; StoreError when it is not a policy store."""
+    def open(cls, path: str | os.PathLike, *, damaged: bool = False) -> "PolicyStore":
+        """Open the store at `path`; StoreError when it is not a policy store. With `damaged`, a
+        store whose branch points at a commit that is missing opens anyway (`damaged` is then
+        true), so that `verify` can say what is missing."""
         target = Path(path).absolute()
         if not target.is_dir():
             raise StoreError("no policy store here (run `medpolicy init` to create one)", path=str(target))
@@ -155,10 +158,29 @@ class PolicyStore:
             raise StoreError("the store's HEAD is detached; check out its branch first", path=str(target))
         store = cls(target, git_dir, work_tree, head[5:])
         got = store.reader.read(store.ref)
+        if got is None and store._ref_points_somewhere():
+            if damaged:
+                store.damaged = True
+                return store
+            store.close()
+            raise StoreError("the store is damaged: its branch points to a commit that is missing "
+                             "(`medpolicy verify` says what else is)", path=str(target))
         if got is None or store.reader.blob(f"{got[0]}:{META_DIR}/{META_FILE}") is None:
             store.close()
             raise StoreError("is a git repository but not a policy store", path=str(target))
         return store
+
+    def _ref_points_somewhere(self) -> bool:
+        """Whether the branch holds a commit id at all (when that commit cannot be read, the
+        store is damaged, not empty). Read from the ref file or packed-refs, as git keeps them."""
+        loose = self.git_dir / self.ref
+        try:
+            if loose.is_file():
+                return bool(re.fullmatch(r"[0-9a-f]{40}", loose.read_text(encoding="ascii", errors="replace").strip()))
+            packed = (self.git_dir / "packed-refs").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        return any(line.endswith(" " + self.ref) for line in packed.splitlines())
 
     def close(self) -> None:
         self.reader.close()
@@ -179,10 +201,11 @@ class PolicyStore:
             raise StoreError(result.error or "could not store the edition", path=source_name)
         return result
 
-    def put_many(self, requests: Iterable[PutRequest | tuple]) -> list[PutResult]:
+    def put_many(self, requests: Iterable[PutRequest | tuple], *, dry_run: bool = False) -> list[PutResult]:
         """Store many editions with one lock, one pack and one branch move per batch of up to
         64 MB of sources; results come back in request order, all durable. A request that
-        cannot be stored gets status "failed" and the rest still land."""
+        cannot be stored gets status "failed" and the rest still land. With `dry_run`, each
+        result says what would happen (key, status, date) and nothing is written."""
         from .writer import prepare  # the write path's modules load only when writing
 
         reqs = [r if isinstance(r, PutRequest) else PutRequest(*r) for r in requests]
@@ -201,6 +224,10 @@ class PolicyStore:
                 size = 0
             chunks[-1].append(item)
             size += len(item[1].source)
+        if dry_run:
+            for i, res in zip((i for i, _ in ready), self._try_batch([p for _, p in ready])):
+                results[i] = res
+            return [r for r in results if r is not None]
         try:
             with writing(self.path), StoreLock(self.git_dir):
                 remove_leftovers(self.git_dir / "objects")
@@ -218,21 +245,33 @@ class PolicyStore:
             raise
         return [r for r in results if r is not None]
 
-    def _commit_batch(self, items: list["Prepared"]) -> list[PutResult]:
+    def _try_batch(self, items: list["Prepared"]) -> list[PutResult]:
+        """What each item would be on top of the current tip; commits only in memory."""
+        from dataclasses import replace as with_fields
+
+        return [with_fields(r, commit=None) if r.status not in ("unchanged", "failed") else r
+                for r in self._build_batch(items)[1]]
+
+    def _build_batch(self, items: list["Prepared"]):
         from .writer import Batch
 
+        tip = self._tip()
+        if tip is None:
+            raise StoreError("the store's branch has no commits", path=str(self.path))
+        self._index.refresh(tip)
+        batch = Batch(self.reader, self._index, tip, self._root_tree(tip), self._signature())
+        out: list[PutResult] = []
+        for p in items:
+            try:
+                out.append(batch.apply(p))
+            except MedpolicyError as exc:
+                out.append(PutResult("failed", source_name=p.source_name, error=exc.reason))
+        return batch, out
+
+    def _commit_batch(self, items: list["Prepared"]) -> list[PutResult]:
         for _attempt in range(CAS_RETRIES):
-            tip = self._tip()
-            if tip is None:
-                raise StoreError("the store's branch has no commits", path=str(self.path))
-            self._index.refresh(tip)
-            batch = Batch(self.reader, self._index, tip, self._root_tree(tip), self._signature())
-            out: list[PutResult] = []
-            for p in items:
-                try:
-                    out.append(batch.apply(p))
-                except MedpolicyError as exc:
-                    out.append(PutResult("failed", source_name=p.source_name, error=exc.reason))
+            batch, out = self._build_batch(items)
+            tip = batch.tip
             if batch.head == tip:
                 return out  # nothing new
             batch.pack.write(self.git_dir / "objects")
@@ -242,6 +281,42 @@ class PolicyStore:
                 return out
             time.sleep(0.01)  # someone outside medpolicy moved the branch: rebuild on their tip
         raise StoreError("the branch kept moving under us; try again", path=str(self.path))
+
+    def move(self, old: str, new: str) -> Edition:
+        """Give policy `old` the key `new`, or merge it into the policy at `new` (move.py): one
+        commit, history kept (`editions(new)` includes `old`'s), and documents that would be
+        filed under `old` go to `new` from now on. Returns the move commit's record."""
+        from .move import move_tree
+        from .pack import PackBuilder
+        from .trees import TreeEditor
+
+        check_key(old)
+        if not is_key(new) or any(part != safe_name(part, fallback="") for part in new.split("/")):
+            raise UsageError(f"not a valid key: {new!r} (PAYER/ID in lower-case letters, digits and ._-)")
+        if old == new:
+            raise UsageError(f"{old} is already called that")
+        with writing(self.path), StoreLock(self.git_dir):
+            start = self._tip()
+            try:
+                for _attempt in range(CAS_RETRIES):
+                    tip = self._require_tip()
+                    pack = PackBuilder()
+                    tree = TreeEditor(self.reader, pack, self._root_tree(tip))
+                    summary = move_tree(tree, old, new)
+                    now = int(time.time())
+                    ed = Edition(key=new, effective="", commit="", source_name="", source_sha256="", summary=summary,
+                                 status="move", moved_from=old, medpolicy_version=__version__, timestamp=now,
+                                 ingested_at=datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                    commit = pack.add("commit", format_commit(tree.write(), [tip], self._signature(), now,
+                                                              format_message(ed)))
+                    pack.write(self.git_dir / "objects")
+                    if self._update_ref(commit, tip):
+                        return replace(ed, commit=commit)
+                    time.sleep(0.01)
+                raise StoreError("the branch kept moving under us; try again", path=str(self.path))
+            finally:
+                with shielded():
+                    self._sync_work_tree(start)
 
     def _update_ref(self, new: str, old: str | None) -> bool:
         """Compare-and-swap the branch from `old` to `new`, durably. False when it was not at
@@ -281,7 +356,8 @@ class PolicyStore:
         (`git gc --auto`) and extend the commit-graph with changed-path Bloom filters, which let
         `editions()` skip the commits that did not touch a policy. `medpolicy ingest` calls it
         after writing; library users who write with `put_many` should too. Failures here never
-        affect the data, so they are reported as warnings only."""
+        affect the data, so they are reported as warnings only. Last, the library index, if the
+        store has one, is brought up to date (outside the store's lock: it has its own)."""
         with StoreLock(self.git_dir):
             graphs = self.git_dir / "objects" / "info"
             for stale in (graphs / "commit-graph.lock", graphs / "commit-graphs" / "commit-graph-chain.lock"):
@@ -296,6 +372,12 @@ class PolicyStore:
             from .catalog import Catalog
 
             Catalog(self.git).policies(self._require_tip())  # so the next `list` is quick
+        from ..index import refresh_embedded
+
+        try:
+            refresh_embedded(self)
+        except MedpolicyError as exc:  # the next search brings it up to date instead
+            self.warnings.append(f"the library index was not updated: {exc}")
 
     def _has_bloom_filters(self) -> bool:
         """Whether the newest commit-graph layer has changed-path Bloom filters."""
@@ -408,135 +490,144 @@ class PolicyStore:
         return out
 
     def resolve(self, ref: str) -> str:
-        """The store key meant by `ref`: a key, an unambiguous key prefix, or a policy id
-        (case-insensitive). NotFoundError lists the candidates when several match."""
-        text = ref.strip().strip("/")
-        tip = self._require_tip()
-        if is_key(text) and self.reader.read(f"{tip}:{text}/{RECORD}") is not None:
-            return text
-        keys = self.keys(tip)
-        low, name = text.lower(), safe_name(text, fallback="")
-        tiers = [
-            [k for k in keys if k == low],
-            [k for k in keys if name and k.split("/")[1].split("~")[0] == name],
-            [k for k in keys if k.startswith(low)],
-            [k for k in keys if name and k.split("/")[1].startswith(name)],
-        ]
-        for found in tiers:
-            if len(found) == 1:
-                return found[0]
-            if found:
-                shown = ", ".join(found[:20]) + (f" (and {len(found) - 20} more)" if len(found) > 20 else "")
-                raise NotFoundError(f"{ref!r} is ambiguous: {shown}")
-        raise NotFoundError(f"no policy {ref!r} in the store (`medpolicy list` shows them)")
+        """The store key meant by `ref`: a key, or (case-insensitive) an id, an unambiguous key or
+        id prefix, an id suffix, or a word that only one policy's title has; a key `medpolicy mv`
+        moved leads to where it went. NotFoundError lists the candidates when several match and
+        suggests the closest keys when none does."""
+        from .resolve import resolve_key
 
-    def editions(self, key: str, as_known_at: str | None = None) -> list[Edition]:
-        """Editions of `key`, oldest effective date first (corrections after what they correct),
-        each summary relative to the edition before it in that order. With `as_known_at`
-        (YYYY-MM-DD or ISO date-time): only editions ingested by then."""
+        return resolve_key(self, ref)
+
+    def editions(self, key: str, as_known_at: str | None = None, *, summaries: bool = True) -> list[Edition]:
+        """Editions of `key`, oldest date first (corrections after what they correct), each
+        summary relative to the edition before it in that order; the same edition stored again
+        in another format is not an edition (its source names are in `also_as`). Editions of a
+        policy moved to `key` are included. With `as_known_at` (YYYY-MM-DD or ISO date-time):
+        only editions ingested by then. `summaries=False` skips recomputing summaries that no
+        longer match the order (for callers that only need to find an edition)."""
         check_key(key)
-        found = scan(self.git, [self._require_tip()], key=key, path_limited=self._has_bloom_filters())
-        return self._ordered(found, _cutoff(as_known_at))
+        commits = self._commits_of(key, self._require_tip())
+        return self._ordered(commits, _cutoff(as_known_at), summaries)
 
-    def _ordered(self, found: list[Edition], cutoff: int | None) -> list[Edition]:
+    def _commits_of(self, key: str, rev: str, depth: int = 0) -> list[Edition]:
+        """Every commit of `key` reachable from `rev`, newest first, with the commits of policies
+        moved into it (their `folder` says where their files were)."""
+        found = scan(self.git, [rev], key=key, path_limited=self._has_bloom_filters())
+        out: list[Edition] = []
+        for ed in found:
+            if ed.status == "move" and ed.moved_from == key and ed.key != key:
+                break  # moved away from here: what is older belongs to the key it went to
+            out.append(ed)
+            if ed.status == "move" and ed.key == key and ed.moved_from and depth < 32:
+                out += [replace(e, key=key, folder=e.where)
+                        for e in self._commits_of(ed.moved_from, ed.commit + "^", depth + 1)]
+        out.sort(key=lambda e: e.timestamp, reverse=True)  # stable: git's order within a second
+        return out
+
+    def _ordered(self, found: list[Edition], cutoff: int | None, summaries: bool = True) -> list[Edition]:
         # `found` is newest commit first: its reverse is commit order, which breaks ties
         # between commits made in the same second
         seq = {e.commit: len(found) - i for i, e in enumerate(found)}
         kept = [e for e in found if cutoff is None or e.timestamp <= cutoff]
         revised: dict[str, tuple[str, str]] = {}  # commit -> (summary, compared_to); later wins
+        formats: dict[str, list[str]] = {}  # edition folder -> other formats' source names
         for ed in sorted(kept, key=lambda e: seq[e.commit]):
             if ed.revises:
                 revised[ed.revises] = (ed.revised_summary or "", ed.commit)
-        ordered = sorted(kept, key=lambda e: (date_sort_key(e.effective), seq[e.commit]))
+            if ed.status == "another-format":
+                formats.setdefault(ed.effective, []).append(ed.source_name)
+        ordered = sorted((e for e in kept if e.is_edition), key=lambda e: (date_sort_key(e.effective), seq[e.commit]))
         out: list[Edition] = []
         for i, ed in enumerate(ordered):
             if ed.commit in revised:
                 ed = replace(ed, summary=revised[ed.commit][0], compared_to=revised[ed.commit][1])
             prev = ordered[i - 1] if i else None
-            if (prev.commit if prev else None) != ed.compared_to:
+            if summaries and (prev.commit if prev else None) != ed.compared_to:
                 # not summarised against the edition now before it (a commit made without
-                # medpolicy, or an as-known-at view that cuts a revision off): summarise again
+                # medpolicy, a merge by `mv`, or an as-known-at view that cuts a revision off)
                 old = self._record_at(prev) if prev else None
                 ed = replace(ed, summary=summarize(old, self._record_at(ed)),
                              compared_to=prev.commit if prev else None)
-            out.append(ed)
+            out.append(replace(ed, also_as=tuple(formats.get(ed.effective, ()))))
         return out
 
     def _record_at(self, ed: Edition) -> Policy:
-        where = f"{ed.commit}:{ed.key}/{EDITIONS}/{ed.effective}/{RECORD}"
+        return load_record(self._record_bytes(ed), where=f"{ed.where}/{EDITIONS}/{ed.effective}/{RECORD}")
+
+    def _record_bytes(self, ed: Edition) -> bytes:
+        where = f"{ed.commit}:{ed.where}/{EDITIONS}/{ed.effective}/{RECORD}"
         data = self.reader.blob(where)
         if data is None:
             raise StoreError(f"edition record missing at {where}", path=str(self.path))
-        return load_record(data, where=where)
+        return data
+
+    def resolve_edition(self, key: str, ref: str | None = None, *, as_known_at: str | None = None) -> Edition:
+        """One edition of `key`, the one way `show`, `diff` and `log` name editions: `ref` None
+        for the latest; a date YYYY-MM-DD for the edition in effect that day (the latest one
+        placed on or before it); or a commit (a prefix will do) of the edition or of a
+        correction of it. Only editions known by `as_known_at` count, when it is given."""
+        if as_known_at is None and (ref is None or _DATE_RE.match(ref.strip())):
+            found = self._edition_in_tree(key, ref)
+            if found is not None:
+                return found
+        editions = self.editions(key, as_known_at, summaries=False)
+        if not editions:
+            when = f" known on {as_known_at}" if as_known_at else ""
+            raise NotFoundError(f"no edition of {key}{when} in the store")
+        if ref is None:
+            return editions[-1]
+        ref = ref.strip()
+        if _DATE_RE.match(ref):
+            _check_date(ref)
+            earlier = [e for e in editions if date_sort_key(e.effective)[0] <= ref]
+            if not earlier:
+                first = editions[0]
+                when = f"takes effect on {first.placed}" if first.effective_from == "effective" else f"is {first.placed}"
+                raise NotFoundError(f"{key} had no edition in effect on {ref}: its first edition {when}")
+            return earlier[-1]
+        if _COMMIT_RE.match(ref):
+            low = ref.lower()
+            found = {e.commit: e for e in editions if e.commit.startswith(low)}
+            if len(found) > 1:
+                raise NotFoundError(f"commit prefix {ref!r} is ambiguous for {key}")
+            if found:
+                return next(iter(found.values()))
+            raise NotFoundError(f"no edition of {key} at commit {ref!r} (`medpolicy log {key}` lists them)")
+        raise NotFoundError(f"{ref!r} is neither a date (YYYY-MM-DD) nor a commit")
+
+    def _edition_in_tree(self, key: str, ref: str | None) -> Edition | None:
+        """The fast way to the latest edition, or the one in effect on a date: its folder from
+        the tip's tree, its commit the last one to write its record (one `git log -1`, which
+        the commit-graph's Bloom filters make quick). None when that is not enough to say (a
+        moved policy, a date before the first edition): the history decides then."""
+        tip = self._require_tip()
+        folders = sorted(self.reader.tree(f"{tip}:{key}/{EDITIONS}") or {}, key=date_sort_key)
+        if ref is not None:
+            _check_date(ref.strip())
+            folders = [f for f in folders if date_sort_key(f)[0] <= ref.strip()]
+        if not folders:
+            return None
+        found = scan(self.git, [tip], paths=[f"{key}/{EDITIONS}/{folders[-1]}/{RECORD}"], limit=1)
+        ed = found[0] if found else None
+        return ed if ed is not None and ed.is_edition and ed.key == key and ed.effective == folders[-1] else None
+
+    def previous_edition(self, key: str, edition: Edition) -> Edition | None:
+        """The edition before `edition` by date (the latest commit of the date before it)."""
+        earlier = [e for e in self.editions(key, summaries=False)
+                   if date_sort_key(e.effective) < date_sort_key(edition.effective)]
+        return earlier[-1] if earlier else None
 
     def get(self, key: str, at: str | None = None, *, as_known_at: str | None = None) -> Policy:
-        """The record of one edition of `key`. `at`: None for the latest by effective date; a
-        date YYYY-MM-DD for the edition in effect that day (NotFoundError before the first);
-        or a commit id (a prefix will do) of one of its editions."""
-        return self.lookup(key, at, as_known_at=as_known_at)[0]
+        """The record of one edition of `key` (`at` as `resolve_edition`'s `ref`)."""
+        return self._record_at(self.resolve_edition(key, at, as_known_at=as_known_at))
 
-    def lookup(self, key: str, at: str | None = None, *, as_known_at: str | None = None) -> tuple[Policy, str, str]:
-        """What `get` returns, with the commit whose tree it was read from and its edition
-        folder (effective date)."""
-        data, commit, edition = self._locate(key, at, as_known_at)
-        return load_record(data, where=f"{key}/{EDITIONS}/{edition}"), commit, edition
+    def record_json(self, edition: Edition) -> bytes:
+        """An edition's stored canonical JSON, unparsed: the fast path for printing a record
+        (no schema models to load)."""
+        return self._record_bytes(edition)
 
-    def record_json(self, key: str, at: str | None = None, *,
-                    as_known_at: str | None = None) -> tuple[bytes, str, str]:
-        """What `lookup` finds, as the stored canonical JSON, unparsed: the fast path for
-        printing a record (no schema models to load)."""
-        return self._locate(key, at, as_known_at)
-
-    def edition_commit(self, key: str, edition: str, root: str) -> str:
-        """The commit that wrote the edition folder as it is at `root` (the edition's commit,
-        or the correction's)."""
-        check_key(key)
-        out = self.git.out("log", "-1", "--format=%H", "--end-of-options", root, "--",
-                           f"{key}/{EDITIONS}/{edition}/")
-        return out.strip() or root
-
-    def _locate(self, key: str, at: str | None, as_known_at: str | None) -> tuple[bytes, str, str]:
-        check_key(key)
-        root = self._require_tip()
-        if as_known_at is not None:
-            known = self.editions(key, as_known_at)
-            if not known:
-                raise NotFoundError(f"the store knew no edition of {key} on {as_known_at}")
-            root = max(known, key=lambda e: e.timestamp).commit  # its tree: the folder as then known
-        if at is not None and _COMMIT_RE.match(at) and not _DATE_RE.match(at):
-            return self._at_commit(key, at)
-        dates = sorted((self.reader.tree(f"{root}:{key}/{EDITIONS}") or {}), key=date_sort_key)
-        if not dates:
-            raise NotFoundError(f"no policy {key} in the store")
-        if at is None:
-            edition = dates[-1]
-        elif _DATE_RE.match(at):
-            _check_date(at)
-            earlier = [d for d in dates if date_sort_key(d)[0] <= at]
-            if not earlier:
-                raise NotFoundError(f"{key} had no edition in effect on {at}: its first edition takes "
-                                    f"effect on {dates[0]}")
-            edition = earlier[-1]
-        else:
-            raise NotFoundError(f"{at!r} is neither a date (YYYY-MM-DD) nor a commit")
-        data = self.reader.blob(f"{root}:{key}/{EDITIONS}/{edition}/{RECORD}")
-        if data is None:
-            raise StoreError(f"record missing for {key} edition {edition}", path=str(self.path))
-        return data, root, edition
-
-    def _at_commit(self, key: str, rev: str) -> tuple[bytes, str, str]:
-        commit = self.git.rev_parse(rev + "^{commit}")
-        if commit is None:
-            raise NotFoundError(f"no commit {rev} in the store (or the prefix is ambiguous)")
-        got = self.reader.read(commit)
-        trailers = parse_trailers(got[2].decode("utf-8", "replace")) if got else {}
-        if trailers.get("Medpolicy-Key") != key:
-            raise NotFoundError(f"commit {rev} is not an edition of {key}")
-        edition = trailers.get("Effective", "")
-        data = self.reader.blob(f"{commit}:{key}/{EDITIONS}/{edition}/{RECORD}")
-        if data is None:
-            raise StoreError(f"record missing for {key} at commit {commit}", path=str(self.path))
-        return data, commit, edition
+    def record(self, edition: Edition) -> Policy:
+        return self._record_at(edition)
 
     def list(self, *, as_known_at: str | None = None) -> list[PolicySummary]:
         """Every policy, sorted by key, as of now or as known at a moment. (The present is read
@@ -559,8 +650,9 @@ class PolicyStore:
                 self.warnings.append(f"{key}: not a folder in the store (a symbolic link?), so not listed; "
                                      f"`medpolicy verify` reports it")
         return [PolicySummary(key=key, payer=p["payer"], policy_id=p["policy_id"], title=p["title"],
-                              latest_effective=p["latest_effective"], editions=len(p["dates"]), commits=p["commits"])
-                for key, p in sorted(policies.items()) if key in present]
+                              latest_effective=p["latest_effective"], editions=len(p["dates"]), commits=p["commits"],
+                              latest_effective_from=p.get("latest_effective_from", "effective"))
+                for key, p in sorted(policies.items()) if key in present and "latest_effective" in p]
 
     def verify(self) -> list[str]:
         """Problems found, as one line each (empty when the store is sound): git's own

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from ..models import Policy
 
-Status = Literal["new", "unchanged", "correction", "failed"]
+Status = Literal["new", "unchanged", "correction", "another-format", "failed"]
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,19 @@ class PutRequest:
 class PutResult:
     """What happened to one request. `status`:
 
-    - "new": a new edition (a new effective date) was committed;
-    - "correction": a new commit replacing the edition with the same effective date;
+    - "new": a new edition (a new date) was committed;
+    - "correction": a new commit replacing the edition with the same date (other content);
+    - "another-format": the same edition (the diff finds no change against the stored edition
+      of that date) as another file: its source was kept beside the first, no edition made;
     - "unchanged": this document (same source bytes and same record) was already stored, no
       commit; `commit` is the commit that stored it;
     - "failed": only from `put_many`: the request was refused before anything was written;
       `error` says why (`put` raises instead).
 
-    A result other than "failed" is only returned once the commit is on disk (fsynced)."""
+    `effective` is the edition's folder (its date) and `effective_from` the date that placed it
+    (layout.placement). `note` says when the edition joined a policy under another payer name.
+    A result other than "failed" is only returned once the commit is on disk (fsynced); from a
+    dry run, nothing is written and `commit` is None for what would be committed."""
 
     status: Status
     key: str | None = None
@@ -42,6 +47,8 @@ class PutResult:
     summary: str | None = None
     source_name: str = ""
     error: str | None = None
+    effective_from: str | None = None
+    note: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -49,8 +56,9 @@ class PutResult:
 
 @dataclass(frozen=True)
 class PolicySummary:
-    """One policy in the store: `latest_effective` is the greatest effective date; `editions`
-    counts distinct effective dates, `commits` every edition commit including corrections."""
+    """One policy in the store: `latest_effective` is the latest edition's date (its folder)
+    and `latest_effective_from` the date that placed it (layout.placement); `editions` counts
+    distinct dates, `commits` every commit of the policy including corrections."""
 
     key: str
     payer: str | None
@@ -59,6 +67,16 @@ class PolicySummary:
     latest_effective: str
     editions: int
     commits: int
+    latest_effective_from: str = "effective"
+
+    @property
+    def latest_placed(self) -> str:
+        from .layout import describe_placement
+
+        return describe_placement(self.latest_effective, self.latest_effective_from)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        from .layout import edition_date
+
+        return {**asdict(self), "latest_edition": self.latest_effective,
+                "latest_effective": edition_date(self.latest_effective), "latest_placed": self.latest_placed}

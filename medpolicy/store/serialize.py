@@ -28,11 +28,17 @@ def stored_policy(policy: Policy, source_name: str) -> Policy:
 
 
 def _sorted(value: object) -> object:
+    """`value` with every dict's keys in order; scalars are not visited one call each (a record
+    holds tens of thousands of them, and this runs for every edition written)."""
     kind = type(value)
     if kind is dict:
-        return {k: _sorted(value[k]) for k in sorted(value)}  # type: ignore[index]
+        out = {}
+        for k in sorted(value):  # type: ignore[call-overload]
+            v = value[k]  # type: ignore[index]
+            out[k] = _sorted(v) if type(v) in (dict, list) else v
+        return out
     if kind is list:
-        return [_sorted(v) for v in value]  # type: ignore[union-attr]
+        return [_sorted(v) if type(v) in (dict, list) else v for v in value]  # type: ignore[union-attr]
     return value
 
 

@@ -1,74 +1,31 @@
-"""One line saying what changed between two editions, for commit messages and `log`.
-
-The diff engine (`medpolicy.diff.diff_policies`) owns the real comparison; when it is present
-its `summary_line()` is used. `_summarize` is the stand-in used only when it is not: a count of
-records present in one edition and not the other, by each record kind's identity.
+"""One line saying what changed between two editions, for commit messages and `log`, and the
+store's test of "the same edition": both from the diff engine (`diff_policies`), which owns the
+comparison.
 """
 from __future__ import annotations
 
-from collections import Counter
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..models import Policy
 
 FIRST = "first edition"
+NO_CHANGE = "no change in the record"
+
+
+class Comparison(NamedTuple):
+    summary: str
+    changed: bool  # False: the diff finds no change of any kind (the same edition)
+
+
+def compare(old: Policy | None, new: Policy) -> Comparison:
+    if old is None:
+        return Comparison(FIRST, True)
+    from ..diff import diff_policies
+
+    diff = diff_policies(old, new)
+    return Comparison(diff.summary_line() or NO_CHANGE, diff.summary.changed)
 
 
 def summarize(old: Policy | None, new: Policy) -> str:
-    if old is None:
-        return FIRST
-    engine = _diff_engine()
-    if engine is not None:
-        line = engine(old, new).summary_line()
-        return line or "no change in the record"
-    return _summarize(old, new)
-
-
-def _diff_engine() -> Callable | None:
-    try:
-        from ..diff import diff_policies  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return diff_policies
-
-
-def _norm(text: str | None) -> str:
-    return " ".join((text or "").lower().split())
-
-
-def _count(kind: str, old: list, new: list, ident: Callable) -> list[str]:
-    before, after = Counter(ident(x) for x in old), Counter(ident(x) for x in new)
-    added, removed = sum((after - before).values()), sum((before - after).values())
-    parts = []
-    if added:
-        parts.append(f"{added} {kind}{'s' if added > 1 else ''} added")
-    if removed:
-        parts.append(f"{removed} {kind}{'s' if removed > 1 else ''} removed")
-    return parts
-
-
-def _reference_id(r) -> str:
-    return r.pmid or r.doi or r.url or _norm(r.text)
-
-
-def _summarize(old: Policy, new: Policy) -> str:
-    """Fallback summary: e.g. "1 statement added, 2 codes removed; dates.effective changed"."""
-    from ..models import DATE_KEYS
-
-    parts: list[str] = []
-    parts += _count("statement", old.statements, new.statements, lambda s: (s.position.value, _norm(s.text)))
-    parts += _count("code", old.codes, new.codes, lambda c: (c.system.value, c.code, c.code_end))
-    parts += _count("history row", old.history, new.history, lambda h: (h.date, _norm(h.summary)))
-    parts += _count("reference", old.references, new.references, _reference_id)
-    parts += _count("related policy", old.related_policies, new.related_policies, lambda r: r.key())
-    fields = [f"dates.{k}" for k in DATE_KEYS if getattr(old.dates, k) != getattr(new.dates, k)]
-    fields += [k for k in ("policy_id", "title", "payer") if _norm(getattr(old, k)) != _norm(getattr(new, k))]
-    line = ", ".join(parts)
-    if fields:
-        line = (line + "; " if line else "") + ", ".join(fields) + " changed"
-    if not line:
-        old_text = [_norm(s.text) for s in old.sections]
-        new_text = [_norm(s.text) for s in new.sections]
-        line = "text edited" if old_text != new_text else "no change in the record"
-    return line
+    return compare(old, new).summary

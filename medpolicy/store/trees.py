@@ -73,6 +73,14 @@ class TreeEditor:
         self._mkdirs(parent)[name] = (BLOB_MODE, oid)
         return oid
 
+    def put_entry(self, path: str, mode: str, oid: str) -> None:
+        """Point `path` at an existing object (a whole folder, by its tree id, or a blob)."""
+        for known in [k for k in self._dirs if k == path or k.startswith(path + "/")]:
+            del self._dirs[known]  # what was read of the old folder there no longer applies
+            self._dirty.discard(known)
+        parent, _, name = path.rpartition("/")
+        self._mkdirs(parent)[name] = (mode, oid)
+
     def remove(self, path: str) -> None:
         parent, _, name = path.rpartition("/")
         entries = self.listdir(parent)

@@ -2,22 +2,28 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from .gitio import TREE_MODE, Git
-from .layout import EDITIONS, MARKDOWN, RECORD, date_sort_key, edition_name
+from .layout import EDITIONS, MARKDOWN, RECORD, UNDATED, date_sort_key, edition_date, edition_name, placement
 from .serialize import canonical_json, load_record
 
 if TYPE_CHECKING:
     from .repo import PolicyStore
 
 
+_FSCK_KIND = re.compile(r"\b[0-9a-f]{40}\b|'[^']*'|\(.*?\)")  # what varies between lines of one kind
+_FSCK_KINDS = 8
+_OTHER_FORMAT = re.compile(r"^source-([0-9a-f]{12})\.[a-z]+$")
 _KIND = {"120000": "a symbolic link", "160000": "a submodule", "100644": "a file", "100755": "a file"}
 
 
 def verify_store(store: "PolicyStore") -> list[str]:
     problems = _fsck(store)
+    if store.damaged:
+        return problems + ["the store's branch points to a commit that is missing: its history cannot be read"]
     try:
         problems += _check_layout(store)
         problems += _check_tree(store)
@@ -97,12 +103,24 @@ def _check_tree(store: "PolicyStore") -> list[str]:
 
 
 def _fsck(store: "PolicyStore") -> list[str]:
+    """git's integrity check, summarised: one line per kind of damage with a count and an
+    example (a store missing its objects makes git print a line for each of thousands)."""
     proc = store.git.run("fsck", "--strict", "--no-dangling", "--no-progress", check=False)
     if proc.returncode == 0:
         return []
-    lines = (proc.stdout + proc.stderr).decode("utf-8", "replace").splitlines()
-    return [f"git fsck: {line}" for line in lines if line.strip() and not line.startswith("warning:")] \
-        or [f"git fsck failed with status {proc.returncode}"]
+    lines = [re.sub(r"^(error|fatal): ", "", line.strip())
+             for line in (proc.stdout + proc.stderr).decode("utf-8", "replace").splitlines()
+             if line.strip() and not line.startswith(("warning:", "notice:"))]
+    kinds: dict[str, list[str]] = {}
+    for line in lines:
+        kinds.setdefault(_FSCK_KIND.sub("", line).strip(), []).append(line)
+    out = []
+    for kind, examples in list(kinds.items())[:_FSCK_KINDS]:
+        more = f" ({len(examples)} like it)" if len(examples) > 1 else ""
+        out.append(f"git fsck: {examples[0]}{more}")
+    if len(kinds) > _FSCK_KINDS:
+        out.append(f"git fsck: and {len(kinds) - _FSCK_KINDS} other kinds of damage")
+    return out or [f"git fsck failed with status {proc.returncode}"]
 
 
 def _check_edition(store: "PolicyStore", where: str, name: str, files: dict) -> list[str]:
@@ -121,11 +139,15 @@ def _check_edition(store: "PolicyStore", where: str, name: str, files: dict) -> 
         return problems + [str(exc)]
     if canonical_json(policy) != data:
         problems.append(f"{where}/{RECORD}: not in canonical form")
-    dated = edition_name(policy.effective)
-    if dated is not None and dated != name:
-        problems.append(f"{where}: the record's effective date is {dated}")
+    expected, basis = placement(policy.dates, edition_date(name))
+    if expected != name and not (basis == UNDATED and edition_name(name) == name):  # stores before 0.2
+        problems.append(f"{where}: the record places this edition at {expected}")
     if sources:
         blob = store.reader.blob(files[sources[0]][1]) or b""
         if hashlib.sha256(blob).hexdigest() != policy.source.sha256:
             problems.append(f"{where}/{sources[0]}: sha256 does not match the record's source.sha256")
+    for other in (f for f in files if _OTHER_FORMAT.match(f)):  # the same edition in other formats
+        blob = store.reader.blob(files[other][1]) or b""
+        if not hashlib.sha256(blob).hexdigest().startswith(_OTHER_FORMAT.match(other).group(1)):
+            problems.append(f"{where}/{other}: sha256 does not match its name")
     return problems

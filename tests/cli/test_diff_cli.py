@@ -72,7 +72,7 @@ def test_json_format(capsys, records):
     data = json.loads(out)
     assert code == 1
     assert len(data["statements"]["modified"]) == 1
-    assert data["metadata"] == [{"field": "dates.effective", "old": "2025-03-01", "new": "2026-03-01"}]
+    assert data["metadata"] == [{"field": "dates.effective", "old": "2025-03-01", "new": "2026-03-01", "class": "administrative"}]
     assert data["summary"]["substantive"] is True
 
 
@@ -200,3 +200,94 @@ def test_store_errors(capsys, store, argv, message):
 def test_missing_store_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, "--store", str(tmp_path / "none"), "diff", "MP-7.042")
     assert code == 2 and err.startswith("error:")
+
+
+# -- a candidate file against the store, --quiet, --substantive-only, different policies ----------
+
+def test_policy_and_candidate_file_compares_with_the_latest_stored_edition(capsys, store, tmp_path):
+    path, commits = store
+    candidate = tmp_path / "draft.json"
+    candidate.write_text(edition(dates=PolicyDates(effective="2028-03-01"), statements=STATEMENTS[:1]).to_json())
+    code, out, err = run(capsys, "--store", str(path), "diff", "MP-7.042", str(candidate), "--format", "json")
+    assert code == 1, err
+    data = json.loads(out)
+    assert data["old"]["commit"] == commits[2] and data["new"]["commit"] is None
+    assert data["new"]["path"] == "policy.txt" and len(data["statements"]["removed"]) == 1
+    assert [r["policy_id"] for r in data["related_policies"]["added"]] == ["MP-7.010"]
+
+
+def test_policy_and_candidate_file_with_from(capsys, store, tmp_path):
+    path, commits = store
+    candidate = tmp_path / "draft.json"
+    candidate.write_text(edition(dates=PolicyDates(effective="2025-03-01")).to_json())
+    code, out, _ = run(capsys, "--store", str(path), "diff", "MP-7.042", str(candidate), "--from", "2025-04-01",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["old"]["commit"] == commits[0] and data["summary"]["changed"] is False
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["MP-7.042", "draft.json", "--to", "2026-01-01"], "--to does not apply"),
+    (["NOPE-1", "draft.json"], "NOPE-1"),
+    (["missing.pdf", "draft.json"], "missing.pdf: no such file"),
+    (["MP-7.042", "missing.pdf"], "missing.pdf: no such file"),
+])
+def test_candidate_mode_errors(capsys, store, tmp_path, monkeypatch, argv, message):
+    path, _ = store
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "draft.json").write_text(edition().to_json())
+    code, out, err = run(capsys, "--store", str(path), "diff", *argv)
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_quiet_prints_nothing_and_sets_the_status(capsys, records):
+    old, new = records
+    assert run(capsys, "diff", str(old), str(new), "--quiet") == (1, "", "")
+    assert run(capsys, "diff", str(old), str(old), "-q") == (0, "", "")
+    code, _, err = run(capsys, "diff", str(old), str(new), "--quiet", "-o", "x.html")
+    assert code == 2 and "--quiet" in err
+
+
+def test_substantive_only_exit_status(capsys, tmp_path):
+    old, dated, reworded = tmp_path / "old.json", tmp_path / "dated.json", tmp_path / "reworded.json"
+    old.write_text(edition().to_json())
+    dated.write_text(edition(dates=PolicyDates(effective="2026-03-01", original_effective="2016-10-01")).to_json())
+    reworded.write_text(edition(statements=STATEMENTS[:2]).to_json())
+    code, out, _ = run(capsys, "diff", str(old), str(dated), "--substantive-only")
+    assert code == 0 and "dates.effective" in out  # a change, reported, but not substantive
+    assert run(capsys, "diff", str(old), str(dated))[0] == 1
+    assert run(capsys, "diff", str(old), str(reworded), "--substantive-only", "-q") == (1, "", "")
+
+
+def test_two_different_policies_warn(capsys, tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(edition().to_json())
+    b.write_text(edition(policy_id="MP-9.999", title="Widget Therapy").to_json())
+    code, out, err = run(capsys, "diff", str(a), str(b), "--format", "json")
+    assert code == 1 and json.loads(out)["warnings"]
+    assert err.startswith("warning: the two editions are different policies: MP-7.042") and "MP-9.999" in err
+    assert run(capsys, "diff", str(a), str(b), "-q") == (1, "", "")
+
+
+def test_the_real_command_quiet_substantive_only_and_warning(tmp_path):
+    """Through the installed `medpolicy` executable, as a script would call it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "medpolicy"
+    old, dated, other = tmp_path / "old.json", tmp_path / "dated.json", tmp_path / "other.json"
+    old.write_text(edition().to_json())
+    dated.write_text(edition(dates=PolicyDates(effective="2026-03-01", original_effective="2016-10-01")).to_json())
+    other.write_text(edition(policy_id="MP-9.999", title="Widget Therapy", statements=STATEMENTS[:1]).to_json())
+
+    def call(*argv):
+        done = subprocess.run([str(exe), "diff", *map(str, argv)], capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stdout, done.stderr
+
+    assert call(old, dated, "--quiet") == (1, "", "")
+    assert call(old, dated, "--quiet", "--substantive-only") == (0, "", "")
+    assert call(old, other, "--quiet", "--substantive-only") == (1, "", "")
+    code, out, err = call(old, other, "--format", "json")
+    assert code == 1 and json.loads(out)["summary"]["substantive"] is True
+    assert "warning: the two editions are different policies" in err

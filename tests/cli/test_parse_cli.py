@@ -43,11 +43,35 @@ def test_parse_several_files_json_lines_and_bad_file(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text(POLICY)
     b.write_text(POLICY.replace("9.9.9", "9.9.8"))
-    r = run("parse", str(a), str(tmp_path / "missing.txt"), str(b), "--format", "json")
+    r = run("parse", str(a), str(tmp_path / "missing.txt"), str(b), "--format", "jsonl")
     assert r.returncode == 2
     lines = r.stdout.strip().splitlines()
     assert [json.loads(x)["policy_id"] for x in lines] == ["9.9.9", "9.9.8"]
     assert r.stderr.count("\n") == 1 and "missing.txt" in r.stderr and "Traceback" not in r.stderr
+    # --format json: one array for several files, one object for one file
+    r = run("parse", str(a), str(tmp_path / "missing.txt"), str(b), "--format", "json")
+    assert r.returncode == 2 and [x["policy_id"] for x in json.loads(r.stdout)] == ["9.9.9", "9.9.8"]
+    assert json.loads(run("parse", str(a), "--format", "json").stdout)["policy_id"] == "9.9.9"
+
+
+def test_parse_a_folder_stdin_and_globs(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "drafts").mkdir(parents=True)
+    (docs / "a.txt").write_text(POLICY)
+    (docs / "b.md").write_text(POLICY.replace("9.9.9", "9.9.8"))
+    (docs / "drafts" / "c.txt").write_text(POLICY.replace("9.9.9", "9.9.7"))
+    (docs / "notes.json").write_text("{}")
+    r = run("parse", str(docs), "--format", "jsonl")
+    assert r.returncode == 0 and [json.loads(x)["policy_id"] for x in r.stdout.splitlines()] == ["9.9.9", "9.9.8", "9.9.7"]
+    r = run("parse", str(docs), "--exclude", "drafts/*", "--include", "*.txt", "--format", "jsonl")
+    assert [json.loads(x)["policy_id"] for x in r.stdout.splitlines()] == ["9.9.9"]
+    r = subprocess.run([str(BIN), "parse", "-", "--format", "json"], input=POLICY, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    record = json.loads(r.stdout)
+    assert record["policy_id"] == "9.9.9" and record["source"]["path"].endswith("stdin")
+    r = run("parse", str(tmp_path / "docs" / "drafts"), "--exclude", "*")
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and "no documents" in r.stderr
 
 
 def test_parse_text_and_markdown(tmp_path):

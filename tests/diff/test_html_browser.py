@@ -47,8 +47,20 @@ PROBE = """<script>
     var s = getComputedStyle(e);
     return {background: s.backgroundColor, decoration: s.textDecorationLine, color: s.color};
   }
+  var entries = [];
+  document.querySelectorAll("nav.changelist li").forEach(function (li) {
+    var badge = li.querySelector("span.cls");
+    var r = badge ? badge.getBoundingClientRect() : {width: 0};
+    entries.push({cls: badge ? badge.innerText.trim() : null, visible: r.width > 0,
+                  background: badge ? getComputedStyle(badge).backgroundColor : null});
+  });
+  var groups = [];
+  document.querySelectorAll("nav.changelist h3").forEach(function (h) { groups.push(h.innerText.trim()); });
+  var classRows = [];
+  document.querySelectorAll("table.classes tr").forEach(function (tr) { classRows.push(tr.innerText.trim()); });
   var out = {links: links, ins: style("ins.ins"), del: style("del.del"),
-             moved: style(".redline .row.mov > div"), title: document.title};
+             moved: style(".redline .row.mov > div"), title: document.title,
+             entries: entries, groups: groups, classRows: classRows};
   var pre = document.createElement("pre"); pre.id = "probe-result"; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 })();
@@ -101,6 +113,17 @@ def test_rendered_change_list_links_to_visible_marked_changes(report, tmp_path):
     assert links[statement]["marks"] >= 2 and "six" in links[statement]["text"] and "three" in links[statement]["text"]
     # text changes link into the side-by-side redline
     assert all(links[c.anchor]["cls"].startswith("row chg") for c in changes(d) if c.kind == "sections")
+
+    # every entry of the change list shows its class, the groups lead with coverage and coding,
+    # and the summary counts every class
+    assert [e["cls"] for e in result["entries"]] == [c.cls for c in changes(d)]
+    assert all(e["visible"] for e in result["entries"])
+    assert [g.split(" (")[0] for g in result["groups"]] == ["Coverage", "Coding", "Administrative", "Evidence"]
+    assert {e["background"] for e in result["entries"] if e["cls"] == "coverage"} != \
+        {e["background"] for e in result["entries"] if e["cls"] == "evidence"}
+    rows = [r.split() for r in result["classRows"][1:]]
+    assert [(r[0], int(r[1])) for r in rows] == list(d.summary.classes.items())
+    assert [r[0] for r in rows if r[-1] == "substantive"] == ["coverage", "coding"]
 
     transparent = ("rgba(0, 0, 0, 0)", "transparent")
     assert result["ins"]["background"] not in transparent and "underline" in result["ins"]["decoration"]

@@ -1,70 +1,9 @@
-"""Each record kind is paired by its identity before its content is compared."""
-from medpolicy.diff.records import (diff_codes, diff_history, diff_metadata, diff_references, diff_related,
-                                    diff_statements)
-from medpolicy.models import Code, HistoryEntry, PolicyDates, Reference, RelatedPolicy, Statement
+"""Each record kind besides statements (test_statements.py) is paired by its identity before its
+content is compared."""
+from medpolicy.diff.records import diff_codes, diff_history, diff_metadata, diff_references, diff_related
+from medpolicy.models import Code, HistoryEntry, PolicyDates, Reference, RelatedPolicy
 
-from .diff_builders import REFERENCES, STATEMENTS, edition
-
-
-def st(text, position="other", n=1):
-    return Statement(id=f"S{n}", text=text, position=position)
-
-
-# -- statements --------------------------------------------------------------------------------
-
-def test_statements_aligned_by_content_not_position_in_list():
-    old = [st(t, p, i) for i, (t, p) in enumerate(STATEMENTS)]
-    new = list(reversed(old))
-    d = diff_statements(old, new)
-    assert (d.added, d.removed, d.modified, d.unchanged) == ([], [], [], 3)
-
-
-def test_reworded_statement_is_one_modification_with_redline():
-    old = [st("Widget therapy is considered medically necessary for adults with chronic widget deficiency "
-              "confirmed by two blood tests.", "medically_necessary")]
-    new = [st("Widget therapy is considered medically necessary for adults with chronic widget deficiency "
-              "confirmed by a single blood test.", "medically_necessary")]
-    d = diff_statements(old, new)
-    assert not d.added and not d.removed and len(d.modified) == 1
-    m = d.modified[0]
-    assert not m.position_changed
-    assert [s.text for s in m.redline if s.op == "delete"] == ["two blood tests."]
-    assert [s.text for s in m.redline if s.op == "insert"] == ["a single blood test."]
-
-
-def test_position_change_is_flagged():
-    old = [st("Transcranial magnetic stimulation for treatment-resistant depression in adults is considered "
-              "investigational.", "investigational")]
-    new = [st("Transcranial magnetic stimulation for treatment-resistant depression in adults may be considered "
-              "medically necessary.", "medically_necessary")]
-    d = diff_statements(old, new)
-    assert len(d.modified) == 1 and d.modified[0].position_changed
-
-
-def test_short_statement_position_change_pairs_by_subject():
-    old = [st("Cooled radiofrequency ablation of genicular nerves is investigational.", "investigational")]
-    new = [st("Cooled radiofrequency ablation of genicular nerves may be considered medically necessary when "
-              "criteria are met.", "medically_necessary")]
-    d = diff_statements(old, new)
-    assert len(d.modified) == 1 and d.modified[0].position_changed
-
-
-def test_unrelated_statements_are_added_and_removed():
-    old = [st("Widget therapy is considered medically necessary for chronic widget deficiency.", "medically_necessary")]
-    new = [st("Gadget implants are not covered for cosmetic indications under any plan.", "not_covered")]
-    d = diff_statements(old, new)
-    assert len(d.added) == 1 and len(d.removed) == 1 and not d.modified
-
-
-def test_statement_layout_noise_is_no_change():
-    old = [st("Widget therapy is “medically necessary” when:\n• criterion one;\n• criterion two.", "medically_necessary")]
-    new = [st("Widget therapy is \"medically necessary\" when:\n- criterion one;\n- criterion\ntwo.", "medically_necessary")]
-    assert diff_statements(old, new).unchanged == 1
-
-
-def test_same_text_other_position_is_a_modification():
-    d = diff_statements([st("X is covered.", "covered")], [st("X is covered.", "other")])
-    assert len(d.modified) == 1 and d.modified[0].position_changed
+from .diff_builders import REFERENCES, edition
 
 
 # -- codes -------------------------------------------------------------------------------------
@@ -163,6 +102,9 @@ def test_reference_without_ids_matched_by_text_then_similarity():
     assert diff_references(refs(plain), refs(dict(plain, number=9))).unchanged == 1
     edited = dict(plain, text=plain["text"].replace("2019;3:1-9", "2019;3:1-10"))
     d = diff_references(refs(plain), refs(edited))
+    assert len(d.modified) == 1 and d.modified[0].matched_by == "unnumbered"  # the same but for a number
+    reworded = dict(plain, text=plain["text"].replace("a review of", "a narrative review of current"))
+    d = diff_references(refs(plain), refs(reworded))
     assert len(d.modified) == 1 and d.modified[0].matched_by == "similar"
 
 
@@ -196,3 +138,12 @@ def test_metadata_fields():
                   dates=PolicyDates(effective="2026-03-01", original_effective="2016-10-01", next_review="2027-03"))
     got = {(m.field, m.old, m.new) for m in diff_metadata(old, new)}
     assert got == {("dates.effective", "2025-03-01", "2026-03-01"), ("dates.next_review", None, "2027-03")}
+
+
+def test_payer_named_in_full_or_in_short_is_one_payer():
+    def payer(old, new):
+        return [m.field for m in diff_metadata(edition(payer=old), edition(payer=new))]
+
+    assert payer("Noridian Healthcare Solutions", "Noridian") == []
+    assert payer("Blue Cross Blue Shield Federal Employee Program", "Blue Cross Blue Shield Association") == ["payer"]
+    assert payer(None, "Northwind Health Plan") == ["payer"]

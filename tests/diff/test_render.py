@@ -42,7 +42,7 @@ def test_text_lists_every_change():
     d = sample_diff()
     plain = render(d, "text")
     for c in changes(d):
-        assert c.label in plain
+        assert c.short_label() in plain
 
 
 def test_no_change_text():
@@ -53,7 +53,7 @@ def test_markdown():
     md = render(sample_diff(), "markdown")
     assert md.startswith("# Changes: ")
     assert "~~six~~ **three**" in md
-    assert "## Findings" in md and "## Coverage statements" in md and "## Text" in md
+    assert "## Findings" in md and "## Coverage (" in md and "## Evidence (" in md and "**Classes:** coverage 2, coding 1" in md
     assert "\\<nerve\\>" in md  # text from documents cannot inject markup
 
 

@@ -82,4 +82,4 @@ def test_a_related_box_run_into_the_text_beside_it():
 def test_title_only_entries_have_no_number_and_an_identity():
     doc, secs = doc_from_text("Related Policies\n\nBiomarker Testing Mandate\n\nGenetic Testing Services")
     r = extract_related(doc, secs)[0][0]
-    assert r.policy_id is None and r.key() == "title:biomarker testing mandate"
+    assert r.policy_id is None and r.identity() == "title:biomarker testing mandate"

@@ -43,7 +43,9 @@ def test_identity_is_case_sensitive_and_exact():
     assert a.alternate_key() != b.alternate_key()
     assert a.alternate_key().lower() != b.alternate_key().lower()  # distinct on case-insensitive disks
     assert Identity.of(" Acme ", "ABC-1", "t") == Identity.of("Acme", "ABC-1", "other title")
-    assert Identity.of("Acme", None, "Title").name == "title:Title"
+    # a title identity folds case and punctuation: a retitled edition differing only in those stays
+    assert Identity.of("Acme", None, "Title").name == "title:title"
+    assert Identity.of("Acme", None, "Widget Therapy: Adults") == Identity.of("Acme", None, "widget therapy - ADULTS")
 
 
 def test_identity_needs_an_id_or_title():

@@ -126,7 +126,7 @@ def test_as_known_at(store, monkeypatch):
     assert store.get(KEY).statements[0].text == "v2026 corrected"
     with pytest.raises(NotFoundError):
         store.get(KEY, "2025-03-01", as_known_at="2025-06-15")
-    with pytest.raises(NotFoundError, match="knew no edition"):
+    with pytest.raises(NotFoundError, match="no edition of .* known on"):
         store.get(KEY, as_known_at="2024-01-01")
     assert store.list(as_known_at="2024-01-01") == []
     assert store.list(as_known_at="2025-06-15")[0].latest_effective == "2026-01-01"
@@ -134,11 +134,13 @@ def test_as_known_at(store, monkeypatch):
         store.editions(KEY, as_known_at="yesterday")
 
 
-def test_undated_document_takes_the_ingest_date(store):
+def test_undated_document_is_placed_when_known_and_says_so(store):
     res = put(store, effective=None)
     eds = store.editions(KEY)
-    assert res.status == "new" and eds[0].effective_from == "ingest-date"
-    assert eds[0].effective == time.strftime("%Y-%m-%d", time.gmtime())
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    assert res.status == "new" and eds[0].effective_from == "undated"
+    assert eds[0].effective == f"{today}~undated" and eds[0].placed == f"undated, known since {today}"
+    assert store.get(KEY).dates.effective is None  # the record keeps what the document says: nothing
     assert put(store, effective=None).status == "unchanged"
 
 
@@ -199,7 +201,7 @@ def test_show_by_commit(store):
     assert store.get(KEY, a.commit).statements[0].text == "one"
     assert store.get(KEY, a.commit[:7]).statements[0].text == "one"
     other = put(store, policy_id="TS-9", text="x")
-    with pytest.raises(NotFoundError, match="not an edition of"):
+    with pytest.raises(NotFoundError, match="no edition of"):
         store.get(KEY, other.commit)
     with pytest.raises(NotFoundError):
         store.get(KEY, "deadbeefdeadbeef")
@@ -287,19 +289,20 @@ def test_a_second_handle_sees_new_editions(store):
 
 
 def test_log_and_list_start_without_the_heavy_libraries(store):
-    """`log` and `list` read commit trailers only: no pydantic, spaCy, pdfplumber or rich, so
-    they start fast on a large store."""
+    """`log` and `list` read commit trailers only, and `show --format json` prints the stored
+    record as it is: no pydantic, spaCy, pdfplumber, rich or GitPython (which the package never
+    uses: pack.py says why), so they start fast on a large store."""
     put(store, effective="2025-01-01")
     put(store, effective="2026-01-01", text="two")
     script = f"""
 import sys
 from medpolicy.cli.main import main
-for argv in (["log", "ts-1.001"], ["list"]):
+for argv in (["log", "ts-1.001"], ["list"], ["show", "ts-1.001@2025-06-01", "--format", "json"]):
     try:
         main(["--store", {str(store.path)!r}, *argv])
     except SystemExit as exc:
         assert exc.code == 0, exc.code
-heavy = [m for m in ("pydantic", "spacy", "pdfplumber", "rich") if m in sys.modules]
+heavy = [m for m in ("pydantic", "spacy", "pdfplumber", "rich", "git") if m in sys.modules]
 assert not heavy, heavy
 """
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

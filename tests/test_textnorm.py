@@ -1,7 +1,8 @@
-"""Layout noise normalises away; real wording does not."""
+"""medpolicy.textnorm: layout noise normalises away in comparison keys; real wording does not;
+ingest and the diff share one character map, markup patterns and page-marker pattern."""
 import pytest
 
-from medpolicy.diff.normalize import clean_markup, is_marker, normalize_lines, rejoin, text_key
+from medpolicy.textnorm import clean_markup, is_marker, normalize_lines, rejoin, text_key
 
 
 @pytest.mark.parametrize("a, b", [
@@ -68,4 +69,4 @@ def test_text_key_joins_a_word_hyphenated_across_lines():
 
 
 def test_clean_markup_keeps_text():
-    assert clean_markup("**Note:** see <i>x</i>") == "Note: see  x "
+    assert clean_markup("**Note:** see <i>x</i>, <p>y</p>") == "Note: see x,  y "

@@ -1,13 +1,24 @@
-"""Comparison keys: the text a reader sees, without layout noise.
+"""Text normalisation shared by ingest, the record models and the diff.
 
-Two editions are compared on keys, never on raw text, so that line wrapping, hyphenation at a
-wrap, whitespace, quote and dash styles, bullets, list numbering, markup, running page numbers
-and citation markers never show up as changes. Keys are built for many lines at once (one pass of
-each regular expression over the joined text) because a 100-page policy has thousands of
-paragraphs and per-line Python work would dominate the diff's time budget.
+Three layers, each used where it belongs:
 
-Case is kept: a capitalisation change inside a statement is still a change of wording; callers
-that only want similarity lower-case the keys themselves.
+1. Characters (`CHAR_MAP`, `unify_characters`): spaces, zero-width marks, soft hyphens, smart
+   quotes and hyphen look-alikes that a reader cannot tell apart. Ingest applies them to every
+   line it reads; comparison keys start from them too.
+2. Markup and page markers (`MD_LINK`, `ANGLE_URL`, `TAG`, `BLOCK_TAG`, `PAGE_MARKER`,
+   `clean_markup`): HTML and markdown remnants and "Page 2 of 10" lines. The patterns never
+   cross a newline, so they serve ingest (one line at a time) and the diff (many lines joined,
+   one pass) alike.
+3. Comparison keys (`normalize_lines`, `text_key`, `text_keys`, `loose_key`): the text a reader
+   sees without layout noise, so that line wrapping, hyphenation at a wrap, whitespace, quote
+   and dash styles, bullets, list numbering, markup, running page numbers and citation markers
+   never count as differences. Record identities (models) and the diff compare keys, never raw
+   text. Keys are built for many lines at once (one pass of each regular expression over the
+   joined text) because a 100-page policy has thousands of paragraphs and per-line Python work
+   would dominate the diff's time budget.
+
+Case is kept in keys: a capitalisation change inside a statement is still a change of wording
+(the diff classes it as editorial); callers that only want similarity lower-case the keys.
 """
 from __future__ import annotations
 
@@ -16,17 +27,67 @@ import re
 import unicodedata
 from typing import Sequence
 
+# -- 1. characters -------------------------------------------------------------------------
+
+CHAR_MAP = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+    "\u200a": " ", "\u3000": " ", "\u2028": "\n", "\u2029": "\n",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-",
+})
+
+
+def unify_characters(text: str) -> str:
+    """Characters a reader cannot tell apart made one (CHAR_MAP)."""
+    return text.translate(CHAR_MAP)
+
+
+# -- 2. markup and page markers --------------------------------------------------------------
+
+MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\n]|\([^)\n]*\))*\)")
+ANGLE_URL = re.compile(r"<((?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>")
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[^\S\n][^<>\n]*)?/?>")
+BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|br|tr|table|h[1-6])(?:[^\S\n][^<>\n]*)?/?>", re.I)
+# A line that is only a page label: "Page 2", "Page: 2 of 10", "2 of 10", "- 3 -", "4 | Page".
+PAGE_MARKER = re.compile(
+    r"^\s*(?:page\s*:?\s*(\d{1,4})(?:\s*(?:of|/)\s*(\d{1,4}))?|(\d{1,4})\s*(?:of|/)\s*(\d{1,4})|"
+    r"-\s*(\d{1,4})\s*-|(\d{1,4})\s*\|\s*page)\s*$",
+    re.I,
+)
+
+# A page label anywhere in a line ("Plan name      Page 2 of 14"), as running headers print it.
+PAGE_LABEL = re.compile(r"\bpage\s*:?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\b", re.I)
+
+
+def clean_markup(text: str) -> str:
+    """Markup removed, for display and comparison: markdown links and emphasis, HTML tags (a
+    block tag leaves a space, an inline one nothing) and entities."""
+    if "](" in text:
+        text = MD_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = ANGLE_URL.sub(r"\1", text)
+        text = BLOCK_TAG.sub(" ", text)
+        text = TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    for mark in ("**", "__"):
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
+
+
+# -- 3. comparison keys ----------------------------------------------------------------------
+
 # Citation markers renumber whenever a reference is added, so they are not part of the wording.
 # Superscripts count only when they follow a letter or punctuation ("bladder⁵⁴", "system,⁵⁵"),
 # never a digit ("10⁹/L" is a quantity). Every pattern starts with a literal: the regex engine
 # scans for a literal prefix in C, while a leading class or look-behind is tried at every position
 # and cost more than all the rest of the diff on a 100-page policy.
 _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_CARET_CITATION = re.compile(r"\^(?:\{[\d,\s\-–]+\}|\d+(?:[,\-–]\d+)*)")
-_BRACKET_CITATION = re.compile(r"\[\d{1,3}(?:\s*[,\-–]\s*\d{1,3})*\](?!\()")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_CARET_CITATION = re.compile(r"\^(?:\{[\d,\t \-–]+\}|\d+(?:[,\-–]\d+)*)")
+_BRACKET_CITATION = re.compile(r"\[\d{1,3}(?:[\t ]*[,\-–][\t ]*\d{1,3})*\](?!\()")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _FURNITURE = re.compile(r"age:?[ \t]*\d+[ \t]*(?:of|/)[ \t]*\d+")
 _FURNITURE_UPPER = re.compile(r"AGE:?[ \t]*\d+[ \t]*(?:OF|/)[ \t]*\d+")
@@ -41,18 +102,19 @@ _MARKER_START = frozenset("-*•▪●◦·‣⁃■□➢➤✓✔>([0123456789
 # soft hyphen dropped by a PDF tool ("treatment") all become one word.
 _HYPHEN = re.compile(r"-[ \t]*(?=\w)")
 _SPACES = re.compile(r"  +")
-# Targeted replacements first; full NFKC only runs when something else remains to normalise.
-_REPLACE = (
-    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
-    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'),
-    ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"), ("\u2015", "-"),
-    ("\u2212", "-"), ("\u00ad", ""), ("\u200b", ""), ("\u200c", ""), ("\u200d", ""), ("\ufeff", ""),
+# Targeted replacements first (str.replace of a character absent from the text costs almost
+# nothing); full NFKC only runs when something else remains to normalise. The reader-invisible
+# characters of CHAR_MAP come first (a line separator is a space here: keys are one line each),
+# then what only comparison ignores: dash styles, bullets, ligatures, emphasis characters.
+_KEY_ONLY = (
+    ("\u201f", '"'), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"), ("\u2015", "-"), ("\u2212", "-"),
     ("\u2060", ""), ("•", " "), ("▪", " "), ("●", " "), ("◦", " "), ("‣", " "), ("⁃", " "), ("■", " "),
     ("□", " "), ("➢", " "), ("➤", " "), ("\t", " "), ("\r", " "), ("\f", " "), ("\v", " "),
-    ("\u3000", " "), ("\u00a0", " "), ("\u202f", " "), ("\u2009", " "), ("\u2002", " "), ("\u2003", " "),
     ("\u2026", "..."), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb00", "ff"), ("\ufb03", "ffi"),
     ("\ufb04", "ffl"), ("\u2122", "TM"), ("*", ""), ("\\", ""), ("`", ""),
 )
+_REPLACE = tuple((chr(k), " " if v == "\n" else (v or "")) for k, v in CHAR_MAP.items()) + _KEY_ONLY
+_ASCII_REPLACE = tuple(pair for pair in _KEY_ONLY if pair[0].isascii())
 
 
 def _drop_superscript_citations(text: str) -> str:
@@ -123,21 +185,6 @@ def _has_superscript(text: str) -> bool:
     return any(c in text for c in _SUP)
 
 
-def clean_markup(text: str) -> str:
-    """Markup removed, for display: markdown links and emphasis, HTML tags and entities."""
-    if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)
-    if "<" in text:
-        text = _AUTOLINK.sub(r"\1", text)
-        text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = html.unescape(text)
-    for mark in ("**", "__"):
-        if mark in text:
-            text = text.replace(mark, "")
-    return text
-
-
 def _strip_line(line: str, strip_markers: bool) -> str:
     line = line.strip()
     if not line:
@@ -151,15 +198,43 @@ def _strip_line(line: str, strip_markers: bool) -> str:
     return line
 
 
+# Keys of short lines already seen, per `strip_markers`: a diff normalises the same lead
+# sentences, criteria and words several times (identity, content, classes, redlines). Bounded:
+# emptied when full, so a long-running process does not grow without end.
+_CACHE: dict[bool, dict[str, str]] = {True: {}, False: {}}
+_CACHE_MAX = 50_000
+_CACHE_LINE_MAX = 240
+
+
 def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str]:
     """One comparison key per line (lines must not contain newlines).
 
     `strip_markers` drops a bullet or list number at the start of each line: a renumbered list
-    item, or one bulleted differently, says the same thing. Identical lines are normalised once,
-    so two similar editions cost little more than one."""
+    item, or one bulleted differently, says the same thing. Each line's key depends on that line
+    alone; identical lines are normalised once, so two similar editions cost little more than
+    one."""
     if not lines:
         return []
-    unique = list(dict.fromkeys(lines))
+    cache = _CACHE[strip_markers]
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for ln in dict.fromkeys(lines):
+        key = cache.get(ln)
+        if key is None:
+            missing.append(ln)
+        else:
+            found[ln] = key
+    if missing:
+        keys = _normalize(missing, strip_markers)
+        found.update(zip(missing, keys))
+        if len(cache) + len(missing) > _CACHE_MAX:
+            cache.clear()
+        cache.update((ln, k) for ln, k in zip(missing, keys) if len(ln) <= _CACHE_LINE_MAX)
+    return [found[ln] for ln in lines]
+
+
+def _normalize(unique: list[str], strip_markers: bool) -> list[str]:
+    """Keys of distinct lines, each regular expression run once over all of them joined."""
     text = "\n".join(unique)
     if "^" in text:
         text = _CARET_CITATION.sub("", text)
@@ -175,7 +250,7 @@ def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str
         if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
             text = _NON_ASCII.sub(_nfkc, text)
     else:
-        for old, new in (("\t", " "), ("\r", " "), ("\f", " "), ("\v", " "), ("*", ""), ("\\", ""), ("`", "")):
+        for old, new in _ASCII_REPLACE:
             if old in text:
                 text = text.replace(old, new)
     if "age" in text:
@@ -189,10 +264,7 @@ def normalize_lines(lines: list[str], *, strip_markers: bool = True) -> list[str
     keys = [_strip_line(ln, strip_markers) for ln in text.split("\n")]
     if len(keys) != len(unique):  # a pattern must never merge or split lines
         raise AssertionError("normalisation changed the number of lines")
-    if len(unique) == len(lines):
-        return keys
-    by_line = dict(zip(unique, keys))
-    return [by_line[ln] for ln in lines]
+    return keys
 
 
 def is_marker(word: str) -> bool:
@@ -216,6 +288,9 @@ def text_keys(texts: Sequence[str | None], *, strip_markers: bool = True) -> lis
     keys = normalize_lines(lines, strip_markers=strip_markers)
     out = []
     for start, end in spans:
+        if end - start == 1:  # one line: normalize_lines joined its hyphenated words already
+            out.append(keys[start])
+            continue
         joined = " ".join(k for k in keys[start:end] if k)
         out.append(_HYPHEN.sub(_join_hyphen, joined) if "-" in joined else joined)
     return out
