@@ -352,7 +352,8 @@ def _date_end(text: str, words: list[_Word], i: int) -> int:
 
 def _collapse_repeats(text: str, removed: list[str]) -> str:
     """The text without a run of words printed back to back several times (a widget repeated by
-    the page: "Manual Click here to see this page in full context" x 15)."""
+    the page: "Manual Click here to see this page in full context" x 15). A run that holds the
+    end of a sentence is text, never a widget."""
     r = furniture_rules()
     words = [_Word(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     low = [w.text.lower() for w in words]
@@ -365,6 +366,8 @@ def _collapse_repeats(text: str, removed: list[str]) -> str:
             if i + size * r.repeated_chrome_min_times > n_words:
                 break
             unit = low[i:i + size]
+            if any(w[-1:] in ".!?" for w in unit):
+                continue  # sentences printed again and again are text (table cells), not a widget
             times = 1
             while low[i + times * size:i + (times + 1) * size] == unit:
                 times += 1
