@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..textsafe import safe_text
 from .dates import find_date
 from .document import Document, Line
 from .fields import Field, labels_in
@@ -281,8 +282,9 @@ def _wraps(prev: str, prev_line: str, nxt: str) -> bool:
 
 
 def _chrome(ctx: _Ctx, text: str) -> bool:
-    """Page chrome: a line that is never a title (see the module doc)."""
-    s = text.strip()
+    """Page chrome: a line that is never a title (see the module doc). Judged on the text a
+    reader sees: terminal escape sequences and controls (an OSC 8 link's address) are not it."""
+    s = safe_text(text).strip()
     low = s.lower().strip(" .:|*-–—")
     if not re.search(r"[A-Za-z]{3,}", s) or len(s) > MAX_TITLE_CHARS + 40 or "\t" in s:
         return True

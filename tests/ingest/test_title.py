@@ -117,3 +117,9 @@ def test_a_footer_title_run_into_a_paragraph_and_wrapped(tail, title):
             "OVERVIEW\n\nPumps are used at home, and the details are given in the coverage section. Medical Coverage "
             f"Policy | Infusion Pumps for Adults\n\n{tail}\n\nMore text about the pumps and their use.")
     assert meta(text)["title"] == title
+
+
+def test_a_title_is_judged_on_the_text_a_reader_sees():
+    # a terminal link's address inside an escape sequence is not a contact line
+    title = meta("Knee Braces \x1b]8;;http://x.example/\x1b\\here\x1b]8;;\x1b\\\n\nEffective Date: 01/01/2024")["title"]
+    assert title is not None and title.startswith("Knee Braces")
