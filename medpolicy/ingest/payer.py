@@ -140,8 +140,10 @@ class _Evidence:
 def _display(payer: Payer, printed: dict[str, int]) -> str:
     """The fullest name the document prints that holds the canonical one ("Noridian Healthcare
     Solutions", "Aetna Inc"); else the canonical name, when printed or when the document prints
-    only forms it holds ("Premera" of "Premera Blue Cross", 'BCBSRI', a web domain); else the
-    longest name printed. A brand and a legal entity that hold neither the other
+    only one-word forms it holds ("Premera" of "Premera Blue Cross", 'BCBSRI', a web domain);
+    else the longest name printed: a name of several words is the letterhead as printed
+    ("Federal Employee Program"), which the store keeps (a letterhead change is told apart and
+    joined by family). A brand and a legal entity that hold neither the other
     ("UnitedHealthcare", "United HealthCare Services") give the canonical one."""
     names = {n.lower() for n in payer.names}
     full = [p for p in printed if p not in (p.upper(), p.lower()) and "." not in p and p.lower() in names]
@@ -149,7 +151,7 @@ def _display(payer: Payer, printed: dict[str, int]) -> str:
     holding = [p for p in full if canonical in p.lower()]
     if holding:
         return max(holding, key=lambda p: (len(p), printed[p]))
-    if all(p.lower() in canonical for p in full):
+    if all(p.lower() in canonical and len(p.split()) == 1 for p in full):
         return payer.name
     return max(full, key=lambda p: (len(p), printed[p]))
 

@@ -23,6 +23,10 @@ def payer(text):
      "Blue Cross Blue Shield of Michigan"),
     # the fullest printed form that holds the canonical name
     ("Knee Bracing\n\nPolicy\n\nNoridian Healthcare Solutions covers knee braces.", "Noridian Healthcare Solutions"),
+    # a one-word short form: the canonical name; a name of several words: as printed
+    ("Knee Bracing\n\nPolicy\n\nPremera covers knee braces when criteria are met.", "Premera Blue Cross"),
+    ("Federal Employee Program\u00ae 100 Main St NW\n\nKnee Bracing\n\nPolicy\n\nKnee braces are covered.",
+     "Federal Employee Program"),
     # a brand and a legal entity: the brand (canonical)
     ("UnitedHealthcare\n\nKnee Bracing\n\nPolicy\n\nUnitedHealthcare covers knee braces.\n\n"
      "Proprietary Information of UnitedHealthcare. Copyright 2030 United HealthCare Services, Inc.", "UnitedHealthcare"),
