@@ -144,10 +144,8 @@ PREMERA = "premera-blue-cross/8.01.01"
 @pytest.mark.corpus
 @pytest.mark.parametrize("code, key, listed", [
     ("C20", EXCELLUS_CTDNA, ("C18.0", "C21.8")),  # rectum, inside "C18.0-C21.8 ... (code range)"
-    pytest.param("C50.411", EXCELLUS_CTDNA, ("C50.011", "C50.929"), marks=pytest.mark.xfail(
-        strict=True, reason="ingest misses a range printed over two lines ('C50.011-' / 'C50.929')")),
-    pytest.param("C61", EXCELLUS_CTDNA, ("C61", None), marks=pytest.mark.xfail(
-        strict=True, reason="ingest misses the row 'C61 ...' at the top of a continued code table page")),
+    ("C50.411", EXCELLUS_CTDNA, ("C50.011", "C50.929")),  # a range printed over two lines ('C50.011-' / 'C50.929')
+    ("C61", EXCELLUS_CTDNA, ("C61", None)),  # the row 'C61 ...' at the top of a continued code table page
     ("C83.35", EXCELLUS_CART, ("C83.30", "C83.39")),
     ("S2107", PREMERA, ("S2107", None)),
 ])
