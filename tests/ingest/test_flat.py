@@ -171,3 +171,13 @@ def test_a_date_before_a_document_number_is_a_cell_of_another_table_not_a_histor
            "Braces for Adults")
     rows = _history_rows(run)
     assert [(s, d) for s, d, _ in rows] == [("", ""), ("Reviewed", "02/20/2025"), ("Revised", "05/19/2021")]
+
+
+def test_a_sentence_repeated_back_to_back_is_text_not_a_widget():
+    from medpolicy.ingest.flat import _collapse_repeats
+
+    removed: list[str] = []
+    widget = "Policy Manual Click here to open this page in full view "
+    cells = "Not covered for adults under any plan. " * 4
+    out = _collapse_repeats("Bone Scans " + widget * 5 + "Coverage " + cells + "End.", removed)
+    assert "Click here" not in out and out.count("Not covered for adults under any plan.") == 4
