@@ -174,6 +174,7 @@ def _assign_pages(items: list[_Raw]) -> None:
 
 _TERMINAL = (".", ":", ";", "?", "!", ")", "]", '"', "'")
 _CONT_BULLET = re.compile(r"^[-•▪·]\s+(?=[a-z])")
+_ENUMERATOR = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
 
 
 def _joinable(prev: str, nxt: str, broke_page: bool) -> str | None:
@@ -184,8 +185,8 @@ def _joinable(prev: str, nxt: str, broke_page: bool) -> str | None:
         return ""  # "non-" / "Hispanic": a hyphenated word split by the page break
     if prev.rstrip().endswith(_TERMINAL):
         return None
-    if nxt[0].islower() and len(prev) >= 40:
-        return " "
+    if nxt[0].islower() and len(prev) >= 40 and not _ENUMERATOR.match(nxt):
+        return " "  # a sentence goes on; "b. Patient has ..." is the next item of a list
     if _CONT_BULLET.match(nxt) and len(prev) >= 60:
         return "bullet"
     return None

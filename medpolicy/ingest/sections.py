@@ -159,9 +159,11 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
         return None  # a label ("Effective Date:"), a field ("Policy Number: 338") or a lead-in
     if not hinted and _DATEISH.search(text):
         return None
+    if hinted and text[:1] == "(" and i > 0 and not doc.lines[i - 1].text.rstrip().endswith(_CLAUSE_END):
+        return None  # "... with supportive evidence" / "(if applicable):" in bold: the sentence goes on
     if hinted:
         return "", 1 if _is_caps(text) else 2
-    if parent_kind in _LIST_KINDS and not line.is_row:
+    if parent_kind in _LIST_KINDS and not line.is_row and not _after_table_note(doc, i, parent_kind):
         return None  # in a reference list, a revision history or a code table: an entry or a cell
     if _is_caps(text):
         if len(text.split()) <= 10 and _CAPS_HEADING.fullmatch(text):
@@ -176,6 +178,9 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
     return None
 
 
+# A paragraph of this many words after a code table's rows is a note that closes the table
+TABLE_NOTE_WORDS = 20
+_ANY_CODE_START = re.compile(r"\s*(?=[A-Z]*\d)[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?\b")
 # Sections whose unknown lines are entries, rows or cells, never sub-headings
 _LIST_KINDS = {"references", "history", "coding"}
 # Sections whose unknown headings in capitals are sub-headings, not sections of their own
@@ -184,6 +189,19 @@ _SUBHEADED_KINDS = {"policy", "related"}
 # vendor in brackets "(QIAGEN)"), at least five letters ("ATM", "CRC", "NCD" are acronyms)
 _CAPS_HEADING = re.compile(r"(?=(?:[^A-Za-z]*[A-Za-z]){5})[A-Z][A-Za-z&/'’ :-]*(?:\([A-Za-z &/-]+\))?[A-Za-z:)]?")
 _CLAUSE_END = (".", ":", ";", "?", "!", ")", '"', "'")
+
+
+def _after_table_note(doc: Document, i: int, parent_kind: str) -> bool:
+    """A line in capitals after the note that closes a code table (prose, not a row, not a
+    code's description): the table is over, the line may head what follows ("This policy
+    references CPT ... Inclusion of a code does not guarantee coverage." / "E/M GLOSSARY"). A code
+    table that goes on under it is still read as one (codes.py continues a table across an
+    unknown heading when code rows follow)."""
+    if parent_kind != "coding" or i == 0 or not _is_caps(doc.lines[i].text):
+        return False
+    prev = doc.lines[i - 1]
+    text = prev.text.strip()
+    return not prev.is_row and len(text.split()) >= TABLE_NOTE_WORDS and not _ANY_CODE_START.match(text)
 
 
 def _after_break(doc: Document, i: int) -> bool:
@@ -302,8 +320,11 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             parent_kind = row_rule.kind
             continue
         found = _heading_for(doc, i, parent_kind)
-        if found and parent_kind == "history" and not line.is_heading and heading_key(line.text) in seen:
-            found = None  # a revision row naming the section it changed ("Coverage Rationale" / "Added ...")
+        if (found and parent_kind == "history" and not line.is_heading and heading_key(line.text) in seen
+                and sections[-1].lines):
+            # a revision row naming the section it changed ("Coverage Rationale" / "Added ..."); in a
+            # history with no row yet (a table of contents' last entry) it is the next heading
+            found = None
         if found is None:
             split = _split_prefix_heading(line)
             if split:

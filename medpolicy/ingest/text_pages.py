@@ -29,6 +29,10 @@ MIN_LINES_PER_PAGE = 15
 # How far in from a page edge a running header or footer may reach, in non-blank lines: a
 # repeated disclaimer paragraph under the header runs to a dozen lines or so.
 EDGE_ZONE = 24
+# A notice printed once at a page edge is a footer line; longer, it is a paragraph of the text (a
+# licence statement: "CPT codes, descriptions and other data only are copyright ... Fee schedules
+# ..."), which the PDF loader keeps as well.
+NOTICE_MAX_CHARS = 150
 # A running header on page 1 that states a labelled field ("Date of Last Revision: 11/2024",
 # "Policy Number: 2.02.56") is the document's own header there: kept on page 1 only.
 _LABELLED = re.compile(r"^[A-Z][\w ./&#()'-]{1,40}:\s*\S*\d")
@@ -72,7 +76,11 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
         return pages, []
     nonblank = [[k for k, ln in enumerate(p) if ln.strip()] for p in pages]
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
-    listed: set[tuple[str, str]] = set()  # printed 3+ times at one edge of one page: rows of a list
+    # Printed 3+ times at one edge of one page, or twice on several pages: rows of a list or a
+    # criterion the text repeats, never a running header or footer (printed once a page; a title
+    # may be printed twice on page one, as header and as title).
+    listed: set[tuple[str, str]] = set()
+    twice: dict[tuple[str, str], int] = defaultdict(int)
     for i, (page, idx) in enumerate(zip(pages, nonblank)):
         for edge, zone in (("head", idx[:EDGE_ZONE]), ("tail", idx[-EDGE_ZONE:])):
             count: dict[str, int] = defaultdict(int)
@@ -82,6 +90,9 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
                     seen[(edge, sig)].add(i)
                     count[sig] += 1
             listed.update((edge, sig) for sig, c in count.items() if c >= 3)
+            for sig, c in count.items():
+                twice[(edge, sig)] += c == 2
+    listed.update(key for key, pages_twice in twice.items() if pages_twice >= 2)
     for key in listed:
         seen.pop(key, None)
     need = 2 if n <= 4 else max(3, math.ceil(0.4 * n))
@@ -93,7 +104,7 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
         for edge, walk in (("head", idx[:EDGE_ZONE]), ("tail", list(reversed(idx[-EDGE_ZONE:])))):
             for k in walk:
                 text = page[k].strip()
-                if _plausible_marker(text, n) or is_edge_notice(text):
+                if _plausible_marker(text, n) or (is_edge_notice(text) and len(text) <= NOTICE_MAX_CHARS):
                     drop.add(k)
                 elif len(seen.get((edge, signature(text)), ())) >= need:
                     if not (i == first and _LABELLED.match(text)):

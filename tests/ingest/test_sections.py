@@ -109,3 +109,27 @@ def test_a_history_row_naming_a_section_is_not_a_heading():
             "Instructions for Use\n\nThis policy helps interpret plans.")
     kinds = _kinds(text)
     assert [h for h, _ in kinds] == ["Coverage Rationale", "Policy History/Revision Information", "Instructions for Use"]
+
+
+def test_a_contents_list_ending_with_history_does_not_swallow_the_policy():
+    # the table of contents names the sections; the body's headings come after its last entry
+    text = ("Table of Contents\n\nPolicy\n\nOverview\n\nHistory\n\nPolicy\n\nScans are medically necessary.\n\n"
+            "Overview\n\nScans show bones.\n\nHistory\n\n01/01/2026 New policy.")
+    kinds = _kinds(text)
+    assert [h for h, _ in kinds][-3:] == ["Policy", "Overview", "History"] and len(kinds) >= 7
+
+
+def test_a_bold_bracket_that_ends_an_unfinished_sentence_is_no_heading():
+    text = ("Policy\n\n- Drug X is covered when the following criteria are met for uses with supportive evidence\n\n"
+            "**(if applicable):**\n\n1. Adult patient.\n\nDescription\n\nDrug X is a medicine.\n\n**(Pediatric Use)**\n\nText.")
+    assert [h for h, _ in _kinds(text)] == ["Policy", "Description", "(Pediatric Use)"]
+
+
+def test_a_heading_in_capitals_after_a_code_tables_closing_note_starts_a_section():
+    note = ("This policy references CPT codes and descriptions that are copyrighted by their owner; the inclusion "
+            "of a code does not guarantee coverage and providers should check the current sources")
+    text = (f"Coding\n\nCPT\tDescription\n\n99999\tAn invented visit\n\n{note}\n\nVISIT GLOSSARY\n\n"
+            "Chief Complaint\tThe reason for the visit\n\nREFERENCES\n\nDoe J. Visits. 2030.")
+    assert ("VISIT GLOSSARY", "other") in _kinds(text)
+    # inside the table, a line in capitals is a cell
+    assert "ANALYSIS PANEL" not in [h for h, _ in _kinds("Coding\n\n99998 Gene test\n\nANALYSIS PANEL\n\n99997 Other test")]

@@ -76,3 +76,25 @@ def test_paragraph_cut_by_a_page_break_is_joined_after_the_furniture_goes():
     doc = build_document(SourceDocument("x.txt", "0" * 64, "text", text_to_blocks(_layer([p1, p2]))))
     assert any("first result was inconclusive or the treatment changed" in ln.text for ln in doc.lines)
     assert not any("Page 2 of 2" in ln.text for ln in doc.lines)
+
+
+def test_a_notice_line_at_a_page_edge_goes_but_a_licence_paragraph_stays():
+    licence = ("CPT codes, descriptions and other data only are copyright 2030 the Example Medical Society. All rights "
+               "reserved. Fee schedules and relative value units are not part of it and no liability is assumed.")
+    pages = [_body(1), _body(2) + ["© 2030 Acme Health Plan "], _body(3) + [licence]]
+    kept, removed = strip_page_furniture(split_pages(_layer(pages)))
+    assert "© 2030 Acme Health Plan" in removed
+    assert kept[-1][-1] == licence
+
+
+def test_a_list_item_c_is_no_copyright_sign():
+    pages = [_body(1) + ["(c) Sensor arrays "], _body(2) + ["(c) 2030 Acme Health Plan "], _body(3)]
+    kept, removed = strip_page_furniture(split_pages(_layer(pages)))
+    assert "(c) Sensor arrays " in kept[0] and "(c) 2030 Acme Health Plan" in removed
+
+
+def test_a_criterion_the_text_repeats_on_many_pages_is_not_a_running_header():
+    crit = "(1) The member shows no progression on therapy "
+    pages = [[crit] + _body(n)[:6] + [crit] + _body(n)[6:] for n in range(1, 7)]
+    kept, _ = strip_page_furniture(split_pages(_layer(pages)))
+    assert sum(ln == crit for p in kept for ln in p) == 12
