@@ -128,8 +128,8 @@ def _names_products(heading: str | None) -> bool:
     Advantage Policy", "Community Plan Policies")."""
     words = re.findall(r"[a-z]+", (heading or "").lower())
     business = {w for phrase in metadata_rules().lines_of_business for w in phrase.split()}
-    return bool(words) and words[-1] in ("policy", "policies") and all(
-        w in business or w in ("policy", "policies", "and", "plan") for w in words)
+    return bool(words) and words[-1] in ("policy", "policies") and any(w in business for w in words) and all(
+        w in business or w in ("policy", "policies", "and", "plan") for w in words)  # never "Policy" alone
 
 
 def _sidebars(doc: Document, sections: list[SectionSpan]) -> list[list[Line]]:

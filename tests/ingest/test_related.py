@@ -83,3 +83,13 @@ def test_title_only_entries_have_no_number_and_an_identity():
     doc, secs = doc_from_text("Related Policies\n\nBiomarker Testing Mandate\n\nGenetic Testing Services")
     r = extract_related(doc, secs)[0][0]
     assert r.policy_id is None and r.identity() == "title:biomarker testing mandate"
+
+
+def test_a_policy_heading_after_the_related_list_ends_it():
+    # "Policy" alone is the policy's own section, not a products' sub-heading of the list
+    text = ("Kneelo\n\nRelated policies\n\nAnklex, Gaitra\n\nPolicy\n\nThis statement covers reviews done before "
+            "a service (prior approval, precertification, benefit decisions and the like) and reviews of claims after "
+            "it.\n\nKneelo may be considered medically necessary if the conditions indicated below are met.\n\n"
+            "Kneelo may be considered investigational for all other indications.\n\nPrior-Approval Requirements\n\n"
+            "Age\t18 or older")
+    assert [r.title for r in extract_related(*doc_from_text(text))[0]] == ["Anklex", "Gaitra"]
