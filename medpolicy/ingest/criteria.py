@@ -118,6 +118,26 @@ class Outline:
         return i == p or self.last_top[parent.level][i] == p
 
 
+# How many units before a lead are read for the lists it sits in
+ENCLOSING_WINDOW = 60
+
+
+def _enclosing_lists(units: list[Unit], ui: int) -> dict[str, int]:
+    """The last ordinal of each list style printed before units[ui] in its section ("C." and
+    "2." above "a. Drug X is approved when:"): an item that goes on with one of them is not
+    under the lead."""
+    lead = units[ui]
+    start = ui
+    while start > 0 and ui - start < ENCLOSING_WINDOW and units[start - 1].section is lead.section:
+        start -= 1
+    last: dict[str, int] = {}
+    for u in units[start:ui]:
+        if u.marker is not None and not u.marker.is_bullet:
+            kind, value = _resolve(u.marker, last)
+            last[kind] = value
+    return last
+
+
 def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool], outline: Outline, *,
                    colon: bool) -> list[int]:
     """Indices of the units that make up the list printed under units[ui]. `colon`: the lead ends
@@ -130,6 +150,7 @@ def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool]
     if lead.marker is not None and not lead.marker.is_bullet:
         own = _resolve(lead.marker, last)
         last[own[0]] = own[1]
+    outer = _enclosing_lists(units, ui)
     out: list[int] = []
     for k in range(ui + 1, len(units)):
         u = units[k]
@@ -139,6 +160,8 @@ def criteria_under(units: list[Unit], ui: int, positioned: Callable[[int], bool]
             kind, value = _resolve(u.marker, last)
             if own is not None and kind == own[0]:
                 break  # the next item at the lead's own level
+            if any(k2 not in last and outer.get(k2) == v2 - 1 for k2, v2 in u.marker.readings):
+                break  # the next item of a list the lead sits in ("D." after the "C." above "a. ...:")
             if not colon and positioned(k):
                 break
             last[kind] = value

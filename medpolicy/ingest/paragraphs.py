@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from .document import BlockKind, Document, Line
 from .sections import SectionSpan
+from .text import is_hard_wrapped
 from .vocab import position_keywords, position_rules
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
@@ -245,9 +246,10 @@ def wrap_width(doc: Document) -> int | None:
     ran on."""
     if doc.source.format != "text":
         return None
-    lengths = sorted(len(ln.text) for ln in doc.lines if not ln.is_row and not ln.is_heading)
-    if len(lengths) < 20:
-        return None
+    lines = [ln.text for ln in doc.lines if not ln.is_row and not ln.is_heading]
+    if len(lines) < 20 or not is_hard_wrapped("\n".join(lines)):
+        return None  # one paragraph or item per line: a long line is a long sentence, not a wrap
+    lengths = sorted(len(t) for t in lines)
     width = lengths[int(len(lengths) * 0.9)]
     if width > 200 or width < 40:
         return None

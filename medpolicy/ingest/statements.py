@@ -345,7 +345,7 @@ class _Reader:
             for si, sent in enumerate(sents):
                 if sent.position == Position.OTHER.value or self.attached.get(ui) == sent.position:
                     continue
-                if ui in self.attached and not sent.predicative:
+                if (ui in self.attached or unit.marker is not None) and not sent.predicative:
                     continue  # "not enrolled in a trial of an experimental therapy": a criterion, no position
                 text = _strip_marker(sent.text.strip()) if sent.start == 0 else sent.text.strip()
                 items, end = self._criteria(ui, si, text), unit.doc_offset(sent.end)

@@ -179,3 +179,15 @@ def test_lead_followed_by_a_pointer_takes_the_criteria_section():
     assert [s.position.value for s in found] == ["medically_necessary", "medically_necessary"]
     assert found[1].criteria == ["\u2022 Hearing loss", "\u2022 Adult"]
     assert found[0].criteria == []  # its criteria section opens with a statement of its own
+
+
+def test_a_lead_inside_an_outline_ends_where_the_outline_goes_on():
+    # "a. ...:" sits under "C." and "2."; "D." continues the outer list, so it is not a criterion
+    text = ("Policy\n\nC. Kidney Cancer\n1. Initial Authorization\na. Ear mapping is considered medically "
+            "necessary when ALL of the following are met:\n(1) The member is an adult\n(2) The member is deaf\n"
+            "2. Reauthorization\na. Ear mapping will be approved based on the following criterion:\n"
+            "(1) The member benefits from the mapping\nD. Liver Cancer\n1. Initial Authorization\n"
+            "(1) Diagnosis of liver cancer\n(2) The member is an adult")
+    found = statements(text)
+    approved = next(s for s in found if s.text.startswith("Ear mapping will be approved"))
+    assert approved.criteria == ["(1) The member benefits from the mapping"]

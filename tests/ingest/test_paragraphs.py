@@ -73,3 +73,12 @@ def test_across_a_page_break_only_a_lower_case_start_runs_on():
         ("Ear maps are covered for", 2), ("children under five.", 3)]))
     assert [u.text for u in section_units(secs, None)] == [
         "Plans may review claims that", "Ear maps are covered for adults.", "Ear maps are covered for children under five."]
+
+
+def test_no_wrap_width_for_one_item_per_line():
+    # short list items with a few longer ones: no line ran to a margin, each ends where printed
+    items = [f"({k}) The member has had scan number {k} of the ear" for k in range(1, 9)]
+    items += ["(9) Patient does not show evidence of progressive hearing loss while on ear mapping",
+              "Authorization will be issued for 12 months."] * 3
+    doc, _ = doc_from_text("\n".join(items * 2))
+    assert wrap_width(doc) is None

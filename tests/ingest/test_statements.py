@@ -249,3 +249,10 @@ def test_place_of_service_states_coverage():
                        "Description\n\nBraces support the knee.\n\nPlace of Service\n\n"
                        "Investigational services are not covered regardless of place of service.")
     assert [s.position.value for s in found] == ["medically_necessary", "not_covered"]
+
+
+def test_a_list_item_that_only_names_an_experimental_therapy_is_no_statement():
+    # the item is not under a lead here (the lead points at nothing), and still states no position
+    found = statements("Ear maps are covered for adults with hearing loss.\n\n"
+                       "i. The member is not enrolled in a clinical trial of an experimental therapy for hearing loss")
+    assert [s.position.value for s in found] == ["covered"]
