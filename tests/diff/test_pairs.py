@@ -31,30 +31,14 @@ pytestmark = pytest.mark.corpus
 _ONE_LINE_PAGE = ("parser: the crawled page text is one line with the site's menus and scripts around the policy; "
                   "parse_policy refuses it as 'not a medical policy' (bcbsnc: 'an index page')")
 PARSER_PROBLEMS = {
-    "aetna_cpb-0352": (
-        "parser: Aetna's 'Last Review' and 'Next Review' dates are not read from the page text (all dates null); "
-        "the tests listed under 'Aetna considers each of the following tests experimental, investigational, or "
-        "unproven' are not attached to that statement as criteria; reference entries that start with a lower-case "
-        "particle ('van Gils', 'de Boer', 'de Kok') are glued onto the entry before them"),
     "bcbsnc_liquid-biopsy-g2054": _ONE_LINE_PAGE,
     "bcbssc_liquid-biopsy": _ONE_LINE_PAGE,
-    "bcbst_ctdna-liquid-biopsy": _ONE_LINE_PAGE,
     "evicore_liquid-biopsy": (
         "parser: the text layer's running footer ('(c)2025 EviCore by EVERNORTHPage N of 18', the address line, "
         "'These guidelines apply to ... Cigna CPT list.') is not removed as page furniture and is glued onto "
         "references, stray lines ('Oncol', 'Inc.') become section headings, the 'Procedures addressed' row "
         "'Labcorp Plasma Complete0585U' (name glued to code) is not read as code 0585U, and the title keeps the "
         "glued version ('Lab Management GuidelinesV2.0.2025')"),
-    "excellus_ctdna-liquid-biopsy": (
-        "parser: 'Current Effective Date' and 'Next Review Date' are not read (all dates null); the running header "
-        "('Medical Policy: ... Page: N of 18 Proprietary Information of Excellus BlueCross BlueShield') is not "
-        "removed, so statement II is cut at 'investigational for ALL' by a page break and code-table rows and "
-        "references are merged with the header; the history table's new 02/19/26 row is not read"),
-    "fep-ibrance": (
-        "parser: the Prior-Approval Requirements criteria, printed in their own sections after 'Ibrance may be "
-        "considered medically necessary if the conditions indicated below are met.', are not attached to that "
-        "statement, so their change is not a modification of it (the diff reports them as coverage text changes "
-        "and the pair as substantive)"),
 }
 
 
