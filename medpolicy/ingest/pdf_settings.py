@@ -93,6 +93,10 @@ class PdfLayout(BaseModel):
     touch_pt: Points = 1.0
     """Text starting up to this far left of another piece's right end still follows it on the
     line: glyph boxes of adjacent pieces overlap by a fraction of a point."""
+    glyph_slack_pt: Points = 0.5
+    """Character boxes PDFium reports agree to within this: characters whose bottoms are this
+    close sit on the line's baseline (a raised superscript does not, and is not measured for the
+    line's size), and a character this close to a cell gap's edge is on that side of it."""
 
     # --- line ends, columns and page edges ---------------------------------------------------
     right_edge_min_chars: Count = 30

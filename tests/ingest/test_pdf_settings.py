@@ -18,6 +18,7 @@ DEFAULTS = {
     # indentation and list items
     "align_em": 0.6, "hanging_indent_min_em": 0.5, "hanging_indent_max_em": 4.0, "wrap_left_em": 3.0,
     "wrap_right_em": 2.5, "nested_indent_em": 0.3, "bullet_gap_max_em": 4.0, "touch_pt": 1.0,
+    "glyph_slack_pt": 0.5,
     # line ends, columns and page edges
     "right_edge_min_chars": 30, "right_edge_quantile": 0.98, "full_line_em": 2.0, "column_gutter_em": 0.5,
     "column_lookback_em": 2.0, "space_width_em": 0.25, "wrap_margin_em": 1.0, "char_width_em": 0.5,
