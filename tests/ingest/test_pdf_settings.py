@@ -2,10 +2,16 @@
 thresholds the loader has always used, and whose values really reach the loader."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+import medpolicy.ingest
+from medpolicy.ingest.pdf import extract_pdf_blocks, load_pdf
 from medpolicy.ingest.pdf_settings import LAYOUT, PdfLayout
+from tests.pdfgen import Text, draw_pdf, grid, lines_of, wrap_text
 
 # The thresholds as the loader used them before they were named (issue 7): a change here is a
 # change of parse results, to be made on purpose with the corpus tests re-checked.
@@ -98,3 +104,108 @@ def test_a_consistent_change_is_accepted():
     wide = PdfLayout(cell_gap_em=2.0, paragraph_gap_ratio=2.0)
     assert (wide.cell_gap_em, wide.paragraph_gap_ratio) == (2.0, 2.0)
     assert wide.sliver_pt == LAYOUT.sliver_pt
+
+
+# --- the settings reach the loader ----------------------------------------------------------
+# Each test draws a small PDF (tests/pdfgen.py) whose reading turns on one setting, reads it with
+# the defaults and with that setting moved past the drawn distance, through the loader's entry
+# point (extract_pdf_blocks; load_pdf for the child process).
+
+LEFT, WIDTH = 72.0, 468.0  # one-inch margins on a letter page
+TEXT = ("Tumor-infiltrating lymphocytes are harvested from a resected tumor, expanded in the laboratory "
+        "with interleukin-2 and returned to the patient after lymphodepleting chemotherapy, and the plan "
+        "considers the treatment investigational for every indication named in this policy because the "
+        "published evidence is limited to small uncontrolled studies without comparison groups.")
+
+
+def _read(path, layout: PdfLayout = LAYOUT) -> list[tuple[str, str]]:
+    blocks, _pages, warnings = extract_pdf_blocks(str(path), layout)
+    assert warnings == []
+    return [(b.kind.value, b.display) for b in blocks]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_paragraph_gap_setting_decides_where_a_paragraph_ends(tmp_path):
+    """One sentence wrapped over six full lines, with 8 pt of extra space after the third: by
+    default that is paragraph spacing (two blocks); with a paragraph gap of twice the line pitch
+    it is within a paragraph, and the sentence reads as one block."""
+    rows = wrap_text(TEXT, WIDTH)
+    assert len(rows) >= 5
+    leading, extra = 12.5, 8.0
+    ops = lines_of(LEFT, 100, rows[:3], leading=leading)
+    ops += lines_of(LEFT, 100 + 3 * leading + extra, rows[3:], leading=leading)
+    path = draw_pdf(tmp_path / "gap.pdf", [ops])
+
+    assert _read(path) == [("paragraph", _flat(" ".join(rows[:3]))), ("paragraph", _flat(" ".join(rows[3:])))]
+    loose = PdfLayout(paragraph_gap_ratio=2.0)
+    assert _read(path, loose) == [("paragraph", _flat(TEXT))]
+    # the same settings reach the time-limited child process
+    blocks, _n, _w = load_pdf(str(path), timeout=60, memory_mb=None, layout=loose)
+    assert [b.display for b in blocks] == [_flat(TEXT)]
+
+
+def test_heading_size_ratio_setting_decides_what_is_a_heading(tmp_path):
+    """A 13 pt title over 10 pt text is 1.3 times the body size: a heading at the default ratio,
+    a paragraph when headings must be 1.4 times the body."""
+    title = "Adoptive Immunotherapy for Solid Tumors"
+    rows = wrap_text(TEXT, WIDTH)
+    ops = [Text(LEFT, 80, title, 13)] + lines_of(LEFT, 110, rows)
+    path = draw_pdf(tmp_path / "title.pdf", [ops])
+
+    assert _read(path) == [("heading", title), ("paragraph", _flat(TEXT))]
+    assert _read(path, PdfLayout(heading_size_ratio=1.4)) == [("paragraph", title), ("paragraph", _flat(TEXT))]
+
+
+def test_cell_gap_setting_decides_what_is_a_table_cell(tmp_path):
+    """Codes and their descriptions 2 em apart on each line: cells of a table row by default; a
+    word space when cells must be 2.5 em apart."""
+    pairs = [("J9999", "Not otherwise classified antineoplastic drugs"),
+             ("Q2055", "Idecabtagene vicleucel, up to 460 million autologous CAR-positive T cells"),
+             ("C9399", "Unclassified drugs or biologicals")]
+    ops = []
+    for k, (code, text) in enumerate(pairs):
+        ops += [Text(LEFT, 100 + 18 * k, code), Text(LEFT + 30 + 20, 100 + 18 * k, text)]  # "J9999" is < 30 pt
+    path = draw_pdf(tmp_path / "codes.pdf", [ops])
+
+    assert _read(path) == [("row", f"{code}\t{text}") for code, text in pairs]
+    read = _read(path, PdfLayout(cell_gap_em=2.5, wide_space_max_em=3.0))
+    assert all(kind != "row" for kind, _ in read)
+    assert _flat(" ".join(t for _, t in read)) == _flat(" ".join(f"{c} {t}" for c, t in pairs))
+
+
+def test_sliver_setting_decides_what_is_a_ruled_table(tmp_path):
+    """A heading bar drawn as a ruled box, one wide cell between two 10 pt padding slivers, is
+    not a table by default: its text reads as a line of text. When 5 pt is wide enough for a
+    column, the bar is a table of three cells (the empty slivers kept as cells)."""
+    label = "Clinical Criteria"
+    ops = grid(LEFT, 100, [10, 300, 10], [18]) + [Text(LEFT + 14, 104, label)]
+    ops += lines_of(LEFT, 140, wrap_text(TEXT, WIDTH))
+    path = draw_pdf(tmp_path / "bar.pdf", [ops])
+
+    assert [text for _kind, text in _read(path)] == [label, _flat(TEXT)]
+    assert _read(path, PdfLayout(sliver_pt=5.0)) == [("row", f"\t{label}"), ("paragraph", _flat(TEXT))]
+
+
+# --- every setting is used, and only settings are thresholds ----------------------------------
+
+PDF_MODULES = ["pdf", "pdf_layout", "pdf_lines", "pdf_page", "pdf_tables"]
+
+
+def _source(module: str) -> str:
+    return (Path(medpolicy.ingest.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_read_by_the_loader():
+    code = "\n".join(_source(m) for m in PDF_MODULES)
+    unused = [name for name in PdfLayout.model_fields if not re.search(rf"\.{name}\b", code)]
+    assert unused == []
+
+
+@pytest.mark.parametrize("module", PDF_MODULES)
+def test_no_bare_size_multiples_left(module):
+    """A number times a font size is a layout threshold: it belongs in PdfLayout."""
+    bare = re.findall(r"\b\d+(?:\.\d+)?\s*\*\s*(?:\w+\.)?size\b", _source(module))
+    assert bare == []
