@@ -116,6 +116,8 @@ class Geometry:
 
     pitch: dict[int, float]
     layout: PdfLayout = LAYOUT
+    # block_gap by font size: asked for every line, from a handful of sizes per document
+    _gaps: dict[float, float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def measure(cls, pages: list[list[VLine]], layout: PdfLayout = LAYOUT) -> "Geometry":
@@ -151,7 +153,11 @@ class Geometry:
     def block_gap(self, size: float) -> float:
         """The largest distance from a line's top to the next line's top at which the next line
         can still belong to the same block; beyond it the author left paragraph spacing."""
-        return self.line_pitch(size) * self.layout.paragraph_gap_ratio + self.layout.paragraph_gap_slack_pt
+        gap = self._gaps.get(size)
+        if gap is None:
+            gap = self._gaps[size] = (self.line_pitch(size) * self.layout.paragraph_gap_ratio
+                                      + self.layout.paragraph_gap_slack_pt)
+        return gap
 
 
 def right_edge(lines: list[VLine], layout: PdfLayout = LAYOUT) -> float:
@@ -350,8 +356,7 @@ class PageBlocks:
         first = row.first
         size = max(first.size, line.size)
         aligned = abs(line.x0 - first.x0) <= lay.align_em * size or (
-            enumerator(first.text) is not None
-            and first.x0 + lay.hanging_indent_min_em * size <= line.x0 <= first.x0 + lay.hanging_indent_max_em * size)
+            enumerator(first.text) is not None and self._at_hanging_indent(first, line, size))
         return (len(row.lines) == 1 and first.gap_em < lay.wide_space_max_em and aligned
                 and "\t" not in line.text and first.x1 >= self.edges.get(id(first), self.edge) - lay.full_line_em * size
                 and lay.same_line_em * size < line.top - first.last_top <= self.geometry.block_gap(size))
@@ -412,7 +417,6 @@ class PageBlocks:
         if m and not self._indented_continuation(block, line, m) and not self._wrapped_number(block, line, m):
             return False
         tol = lay.align_em * size
-        hang_min, hang_max = lay.hanging_indent_min_em * size, lay.hanging_indent_max_em * size
         if block.kind == "item" and line.x0 < block.first.x0 - tol:
             # back left of the bullet: the list is over, unless its sentence runs on there
             # ("• Epidiolex (cannabidiol oral solution)" / "is(are) covered as medically ...")
@@ -426,7 +430,7 @@ class PageBlocks:
             # to the margin in mid-sentence (a list without hanging indents)
             flush = abs(line.x0 - prev.x0) <= tol and not ends_sentence(prev.text) and not _stopped_short(
                 prev, line, self.edges.get(id(prev), self.edge), lay)
-            if not (flush or prev.x0 + hang_min <= line.x0 <= prev.x0 + hang_max):
+            if not (flush or self._at_hanging_indent(prev, line, size)):
                 return False
         elif not (prev.x0 - lay.wrap_left_em * size <= line.x0 <= prev.x0 + lay.wrap_right_em * size):
             return False
@@ -437,7 +441,14 @@ class PageBlocks:
         # ended there (lists often have a right indent we cannot see).
         if ends_sentence(prev.text):
             return False
-        return line.text[:1].islower() or (block.kind == "item" and line.x0 > block.first.x0 + hang_min)
+        return line.text[:1].islower() or (
+            block.kind == "item" and line.x0 > block.first.x0 + lay.hanging_indent_min_em * size)
+
+    def _at_hanging_indent(self, item: VLine, line: VLine, size: float) -> bool:
+        """Whether `line` starts where a list item's text wraps to: right of the bullet or number
+        that starts the line `item`, not as far as another column."""
+        lay = self.layout
+        return item.x0 + lay.hanging_indent_min_em * size <= line.x0 <= item.x0 + lay.hanging_indent_max_em * size
 
     def _wrapped_number(self, block: Block, line: VLine, m: re.Match) -> bool:
         """"...listed in Table" + "1." : a number the paragraph wrapped onto a new line, not a
