@@ -2,10 +2,15 @@
 
 Every tolerance the PDF stages (pdf_lines, pdf_layout, pdf_page, pdf_tables, pdf) use to decide
 what is a line, a paragraph, a list item, a cell, a ruling or a heading is a field of `PdfLayout`.
-Lengths are in **em**, multiples of the font size of the line(s) being compared (so one setting
-serves 8 pt footnotes and 14 pt titles alike), unless the name ends in `_pt`: those are absolute
-PDF points, used where a value is about the drawing rather than the type (glyph-box jitter,
-ruling thickness, a cell too narrow to be a column). `_chars` and `_segments` are counts.
+Each name ends in its unit:
+  `_em`       multiples of the font size of the line(s) being compared, so one setting serves
+              8 pt footnotes and 14 pt titles alike (most lengths);
+  `_pt`       absolute PDF points, only where a value is about the drawing rather than the type
+              (glyph-box jitter, ruling thickness, a cell too narrow to be a column);
+  `_ratio`, `_fraction`, `_quantile`, `_overlap`   plain ratios, each saying of what;
+  `_rad`      radians;
+  `_chars`, `_lines`, `_words`, `_segments`, `_samples`, `_weight`   counts, and PDFium's font
+              weight scale (100-900).
 
 The loader reads the module-level default `LAYOUT`; its entry points (`extract_pdf_blocks`,
 `read_page`, ...) take another `PdfLayout` to try a different tuning, as pdfplumber's table finder
@@ -46,7 +51,7 @@ class PdfLayout(BaseModel):
     default pitch applies."""
     pitch_size_match_pt: Points = 1.0
     """A font size with no pitch of its own borrows the pitch learnt for a size within this many
-    points (a 9.6 pt line uses the 10 pt body text's pitch)."""
+    points (a few 9 pt lines use the 10 pt body text's pitch)."""
     default_pitch_em: Em = 1.2
     """Line pitch assumed for a font size the document shows too few lines of (the usual
     single spacing of word processors)."""
@@ -112,7 +117,7 @@ class PdfLayout(BaseModel):
     """Text on the same baseline to the right (a second column, a sidebar) ends a line's room
     this far before that text starts."""
     column_lookback_em: Em = 2.0
-    """Looking for such text beside a line, lines ending more than this above it are passed."""
+    """Looking back for such text beside a line stops at lines ending this far above its top."""
     space_width_em: Em = 0.25
     """Estimated width of a word space, to tell whether the next line's first word would have
     fitted at the end of the previous line (then the author broke the line on purpose)."""
@@ -140,8 +145,9 @@ class PdfLayout(BaseModel):
     line runs on from a full-width line at the same indent ("Limitation of Use:  Dupixent ...");
     a wider gap is always a cell boundary."""
     cell_label_max_chars: Count = 40
-    """A table cell of at least this many characters that does not end its sentence runs on into
-    the next row (a cell's lines drawn as separate rows); a shorter one is a label."""
+    """A table cell of at least this many characters that does not end its sentence is unfinished:
+    a row below it with an empty first cell carries it on (a cell's lines drawn as separate rows,
+    or split by a page break); a shorter cell is a label, such as a header cell."""
     cell_line_break_em: Em = 0.6
     """Reading a cell character by character: a character this many of its own heights below the
     previous one starts a new line in the cell."""

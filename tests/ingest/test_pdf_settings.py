@@ -53,6 +53,15 @@ def test_every_setting_says_what_it_decides():
         assert field.description and len(field.description) > 20, name
 
 
+UNIT_SUFFIXES = ("_em", "_pt", "_ratio", "_fraction", "_quantile", "_overlap", "_rad",
+                 "_chars", "_lines", "_words", "_segments", "_samples", "_weight")
+
+
+def test_every_setting_names_its_unit():
+    """The module docstring's convention: a reader sees the unit in the name."""
+    assert [name for name in PdfLayout.model_fields if not name.endswith(UNIT_SUFFIXES)] == []
+
+
 def test_frozen():
     with pytest.raises(ValidationError):
         LAYOUT.cell_gap_em = 2.0  # type: ignore[misc]
