@@ -3,21 +3,16 @@ object a line) and CSV (one row a hit) for programs. Document text is reduced to
 single lines in text output, so a document cannot drive the terminal."""
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
 import click
 
 from ..textsafe import safe_line as clean
-from ..textsafe import safe_text
-from .output import echo_json_text
+from .output import TABLE_FORMATS, Table, echo_json
 
-FORMATS = ("text", "json", "jsonl", "csv")
+FORMATS = TABLE_FORMATS
 HIT_COLUMNS = ("match", "payer", "policy_key", "policy_id", "title", "effective", "effective_from", "known_at",
                "system", "code", "code_end", "description", "statement_id", "position", "section", "text",
                "criteria", "heading", "section_kind", "snippet")
@@ -28,22 +23,14 @@ CHANGE_COLUMNS = ("effective", "known_at", "first_known_at", "policy_key", "paye
 
 
 def _echo_data(rows: list[dict], fmt: str, columns: Iterable[str], flat: Callable[[dict], dict]) -> bool:
-    """Machine formats; False when `fmt` is text (the caller prints it)."""
-    if fmt == "json":
-        echo_json_text(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "jsonl":
-        for row in rows:
-            echo_json_text(json.dumps(row, ensure_ascii=False))
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            # cells keep their newlines (quoted, as CSV allows) but lose terminal controls
-            writer.writerow({k: safe_text(v) if isinstance(v, str) else v for k, v in flat(row).items()})
-        click.echo(out.getvalue(), nl=False)
-    else:
+    """Machine formats through the commands' one Table printer (output.Table: one JSON array,
+    JSON Lines, CSV with `columns` and list cells flattened by `flat`); False when `fmt` is text
+    (the caller prints it, grouped by edition)."""
+    if fmt == "text":
         return False
+    with Table(fmt, [], lambda row: [], fields=list(columns)) as table:
+        for row in rows:
+            table.add(flat(row) if fmt == "csv" else row)
     return True
 
 
@@ -138,7 +125,7 @@ def echo_changes(items: list[dict], fmt: str, *, known: bool) -> None:
 
 def echo_update(report, path: Path, fmt: str) -> None:
     if fmt == "json":
-        echo_json_text(json.dumps({**report.to_dict(), "db": str(path)}, ensure_ascii=False, indent=2))
+        echo_json({**report.to_dict(), "db": str(path)})
         return
     how = "rebuilt" if report.rebuilt else ("updated" if report.changed else "already up to date")
     click.echo(f"{path}: {how} at store commit {report.tip[:12]}; {report.added} editions added, "

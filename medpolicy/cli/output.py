@@ -114,24 +114,29 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def echo_policy(policy, where: str | None = None) -> None:
-    """A readable summary of one record. Document text is flattened to one line and stripped of
-    control characters, so a document cannot drive the terminal."""
-    click.echo(style(safe_line(policy.title) or "(untitled)", bold=True))
+def echo_policy(record: dict, where: str | None = None) -> None:
+    """A readable summary of one record, given as its JSON object (what `parse --format json`
+    prints and the store keeps: `show` reads it without loading the models). Document text is
+    flattened to one line and stripped of control characters, so a document cannot drive the
+    terminal."""
+    source = record.get("source") or {}
+    click.echo(style(safe_line(record.get("title")) or "(untitled)", bold=True))
     if where:
         click.echo(where)
-    pages = f", {policy.source.pages} page(s)" if policy.source.pages else ""
-    click.echo(f"policy {safe_line(policy.policy_id) or '-'} · payer {safe_line(policy.payer) or '-'} · "
-               f"{policy.source.format} source {safe_line(policy.source.path)}{pages} (sha256 {policy.source.sha256[:12]})")
-    dates = {k: v for k, v in policy.dates.model_dump().items() if v}
+    pages = f", {source['pages']} page(s)" if source.get("pages") else ""
+    click.echo(f"policy {safe_line(record.get('policy_id')) or '-'} · payer {safe_line(record.get('payer')) or '-'} · "
+               f"{source.get('format')} source {safe_line(source.get('path'))}{pages} "
+               f"(sha256 {(source.get('sha256') or '')[:12]})")
+    dates = {k: v for k, v in (record.get("dates") or {}).items() if v}
     if dates:
         click.echo("dates: " + ", ".join(f"{k} {safe_line(v)}" for k, v in dates.items()))
-    for s in policy.statements:
-        if s.position.value != "other":
-            click.echo(f"  {style(s.position.value, fg='cyan')}: {safe_line(s.text, 200)}")
-    click.echo(f"{len(policy.codes)} codes, {len(policy.history)} history rows, {len(policy.references)} references, "
-               f"{len(policy.related_policies)} related policies, {len(policy.sections)} sections")
-    for w in policy.warnings:
+    for s in record.get("statements") or []:
+        if s.get("position") != "other":
+            click.echo(f"  {style(s.get('position'), fg='cyan')}: {safe_line(s.get('text'), 200)}")
+    n = {k: len(record.get(k) or []) for k in ("codes", "history", "references", "related_policies", "sections")}
+    click.echo(f"{n['codes']} codes, {n['history']} history rows, {n['references']} references, "
+               f"{n['related_policies']} related policies, {n['sections']} sections")
+    for w in record.get("warnings") or []:
         click.echo(style("warning: ", fg="yellow") + safe_line(w))
 
 

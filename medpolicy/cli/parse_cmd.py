@@ -71,7 +71,7 @@ def _print(policy, fmt: str, single: bool, first: bool) -> None:
     else:
         if not first:
             click.echo()
-        echo_policy(policy)
+        echo_policy(policy.model_dump(mode="json"))
 
 
 class _JsonArray:

@@ -213,12 +213,14 @@ def show(store, policy: str, as_known_at: str | None, fmt: str) -> None:
     if fmt == "json":  # the stored canonical JSON as it is: nothing to parse or load
         echo_json_text(store.record_json(edition).decode("utf-8", "surrogateescape"))
         return
-    record = store.record(edition)
     if fmt == "markdown":
         from ..models.markdown import policy_to_markdown
 
-        click.echo(policy_to_markdown(record), nl=False)
+        click.echo(policy_to_markdown(store.record(edition)), nl=False)
         return
+    import json
+
+    record = json.loads(store.record_json(edition).decode("utf-8", "surrogateescape"))  # no models to load
     when = ("effective " if edition.effective_from == "effective" else "") + edition.placed
     echo_policy(record, f"{key} · edition {when} · commit {edition.commit[:10]}")
 

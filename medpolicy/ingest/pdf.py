@@ -9,6 +9,9 @@ The stages, each in its own module:
   pdf_text       line-end hyphens resolved against the document's own words
   (here)         each block typed: a short bold or large paragraph alone is a heading
 
+Every layout threshold of these stages is a named setting of `pdf_settings.PdfLayout`; the entry
+points take one (default `LAYOUT`).
+
 `extract_pdf_pages` runs in-process; `load_pdf` runs it in a child process under time and
 memory limits, since a hostile PDF can make any parser spin or balloon.
 """
@@ -25,6 +28,7 @@ from .pdf_furniture import strip_furniture
 from .pdf_layout import (FUNCTION_WORDS, HYPHEN_MARK, Block, Geometry, PageBlocks, continues_across_pages, ends_sentence,
                          join_text, right_edge)
 from .pdf_page import PageContent, read_page
+from .pdf_settings import LAYOUT, PdfLayout
 from .pdf_text import document_vocabulary, resolve_hyphens
 
 # A page with fewer visible characters than this and an image on it is counted as scanned.
@@ -73,7 +77,7 @@ def _damage(path: str) -> str:
     return "cross-reference table or page tree unreadable"
 
 
-def _read_pages(path: str, warnings: list[str]) -> list[PageContent]:
+def _read_pages(path: str, warnings: list[str], layout: PdfLayout) -> list[PageContent]:
     """Every page's lines; a page PDFium cannot load is left empty with a warning."""
     import pypdfium2 as pdfium
 
@@ -92,7 +96,7 @@ def _read_pages(path: str, warnings: list[str]) -> list[PageContent]:
                 pages.append(PageContent(i, 612.0, 792.0))
                 continue
             try:
-                pages.append(read_page(page, i))
+                pages.append(read_page(page, i, layout))
             finally:
                 page.close()
         if len(broken) == n:
@@ -147,7 +151,7 @@ def _drop_repeated_headers(pages: list[list[Block]]) -> None:
             page.pop(0)
 
 
-def _join_pages(pages: list[list[Block]], edges: list[float]) -> None:
+def _join_pages(pages: list[list[Block]], edges: list[float], layout: PdfLayout) -> None:
     """Carry a paragraph, reference or table row that a page break split back onto the page
     where it began."""
     for i in range(1, len(pages)):
@@ -156,31 +160,31 @@ def _join_pages(pages: list[list[Block]], edges: list[float]) -> None:
             continue
         tail = _lowest(prev_page)
         if tail.kind == "row":
-            if page[0].kind == "row" and _continues_row(tail, page[0]):
+            if page[0].kind == "row" and _continues_row(tail, page[0], layout):
                 for k, cell in enumerate(page[0].cells):
                     if cell:
                         tail.append_to_cell(k, cell)
                 page.pop(0)
             continue
         head = _highest(page)
-        if head.kind == "para" and tail.kind != "row" and _continues_on(tail, head, edges[i - 1]):
+        if head.kind == "para" and tail.kind != "row" and _continues_on(tail, head, edges[i - 1], layout):
             tail.parts[:] = [join_text(tail.text(), head.text())]
             page.remove(head)
 
 
-def _continues_on(tail: Block, head: Block, edge: float) -> bool:
+def _continues_on(tail: Block, head: Block, edge: float, layout: PdfLayout) -> bool:
     """Whether `head`, first on its page, is the rest of `tail`, last on the page before: by
     its wording (an unfinished sentence, a lower-case start) or by layout (the last line ran to
     the margin; the next page's first line sits at the list item's hanging indent)."""
     if continues_across_pages(tail.text(), head.text()):
         return True
     size = tail.last.size
-    if abs(head.first.size - size) > 0.12 * size:
+    if abs(head.first.size - size) > layout.size_change_em * size:
         return False
-    if tail.kind == "item" and head.first.x0 > tail.first.x0 + 0.5 * size:
+    if tail.kind == "item" and head.first.x0 > tail.first.x0 + layout.hanging_indent_min_em * size:
         indent = tail.lines[1].x0 if len(tail.lines) > 1 else None
-        return indent is None or abs(head.first.x0 - indent) <= 0.6 * size
-    return tail.last.x1 >= edge - 2 * size and not ends_sentence(tail.text())
+        return indent is None or abs(head.first.x0 - indent) <= layout.align_em * size
+    return tail.last.x1 >= edge - layout.full_line_em * size and not ends_sentence(tail.text())
 
 
 def _body(blocks: list[Block]) -> list[Block]:
@@ -208,7 +212,7 @@ def _table_start(blocks: list[Block]) -> int | None:
     return k
 
 
-def _continues_row(prev: Block, row: Block) -> bool:
+def _continues_row(prev: Block, row: Block, layout: PdfLayout) -> bool:
     """A row whose first cell is empty, at the top of a page, finishes the row the previous page
     ended with (when it starts like the rest of a sentence)."""
     cells = row.cells
@@ -219,28 +223,29 @@ def _continues_row(prev: Block, row: Block) -> bool:
     first = next(c for c in cells if c.strip()).lstrip()
     k = next(i for i, c in enumerate(cells) if c.strip())
     before = prev.cells[k].rstrip() if k < len(prev.cells) else ""
-    return first[:1] in _LOWER_OR_OPEN or _unfinished(before)
+    return first[:1] in _LOWER_OR_OPEN or _unfinished(before, layout.cell_label_max_chars)
 
 
-def _unfinished(cell: str) -> bool:
-    """A cell that stops mid-sentence: on a hyphen, a comma or a word like "for", or a long
-    text without a full stop (a short one is a label, such as a header cell)."""
+def _unfinished(cell: str, label_max_chars: int) -> bool:
+    """A cell that stops mid-sentence: on a hyphen, a comma or a word like "for", or a text of
+    `label_max_chars` or more without a full stop (a shorter one is a label, such as a header
+    cell)."""
     if not cell:
         return False
     if cell.endswith(("-", ",", HYPHEN_MARK)) or cell.split()[-1].lower() in FUNCTION_WORDS:
         return True
-    return len(cell) >= 40 and not ends_sentence(cell)
+    return len(cell) >= label_max_chars and not ends_sentence(cell)
 
 
 _LOWER_OR_OPEN = frozenset("abcdefghijklmnopqrstuvwxyz(,;[")
 
 
-def _merge_row_continuations(blocks: list[Block]) -> list[Block]:
+def _merge_row_continuations(blocks: list[Block], layout: PdfLayout) -> list[Block]:
     """Within a page: a row with an empty first cell that reads as the rest of the row above
     (a cell's lines drawn as separate ruled rows) is merged into it."""
     out: list[Block] = []
     for b in blocks:
-        if b.kind == "row" and out and out[-1].kind == "row" and _continues_row(out[-1], b) and (
+        if b.kind == "row" and out and out[-1].kind == "row" and _continues_row(out[-1], b, layout) and (
                 next(c for c in b.cells if c.strip()).lstrip()[:1] in _LOWER_OR_OPEN):
             for k, cell in enumerate(b.cells):
                 if cell:
@@ -250,15 +255,6 @@ def _merge_row_continuations(blocks: list[Block]) -> list[Block]:
     return out
 
 
-# A heading is set apart by typography: bold, or this much larger than the running text ...
-HEADING_SIZE_RATIO = 1.15
-# ... and short: a paragraph of at most this many lines and characters, with no full stop at
-# its end ("Policy", "Prior-Approval Requirements", a title wrapped over two lines). A bold line
-# ending in a colon is a heading only when it is a label this short ("Coverage Criteria:"): a
-# longer one is a statement's lead-in ("The following are unproven and not medically necessary:").
-HEADING_MAX_LINES = 2
-HEADING_MAX_CHARS = 120
-HEADING_COLON_MAX_WORDS = 5
 # A bold "Reviewed: 02/26/26" or "Policy Number 2026R5007A" is a header field, not a heading: a
 # label with a value after its colon, or a token holding this many digits (a date, an id, a code).
 _FIELD = re.compile(r"^[A-Za-z][\w /&().'#-]{0,40}:\s*\S")
@@ -275,20 +271,25 @@ def body_size(pages: list[list]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def _is_heading(b: Block, body: float) -> bool:
+def _is_heading(b: Block, body: float, layout: PdfLayout) -> bool:
+    """A heading is set apart by typography, bold or larger than the body text, and is short:
+    a paragraph of a line or two with no full stop at its end ("Policy", "Prior-Approval
+    Requirements", a title wrapped over two lines). The limits are `layout.heading_*`."""
     text = b.text().strip()
-    if b.kind != "para" or len(b.lines) > HEADING_MAX_LINES or not text or len(text) > HEADING_MAX_CHARS:
+    if b.kind != "para" or not text:
         return False
-    if text.endswith(":") and len(text.split()) > HEADING_COLON_MAX_WORDS:
+    if len(b.lines) > layout.heading_max_lines or len(text) > layout.heading_max_chars:
+        return False
+    if text.endswith(":") and len(text.split()) > layout.heading_colon_max_words:
         return False
     if ends_sentence(text) and not text.endswith(":") or text.endswith((",", ";")):
         return False
     if not re.search(r"[A-Za-z]{2}", text) or _FIELD.match(text) or _DIGITS_TOKEN.search(text):
         return False
-    return all(ln.bold for ln in b.lines) or min(ln.size for ln in b.lines) >= HEADING_SIZE_RATIO * body
+    return all(ln.bold for ln in b.lines) or min(ln.size for ln in b.lines) >= layout.heading_size_ratio * body
 
 
-def _typed(blocks: list[Block], page: int, body: float) -> list[TypedBlock]:
+def _typed(blocks: list[Block], page: int, body: float, layout: PdfLayout) -> list[TypedBlock]:
     """The page's blocks as the document's typed blocks: a blank line between blocks except
     between the rows of one table or the items of one list; a page starts with a page break."""
     out: list[TypedBlock] = []
@@ -306,7 +307,7 @@ def _typed(blocks: list[Block], page: int, body: float) -> list[TypedBlock]:
             text = b.text().strip()
             if not text:
                 continue
-            kind = BlockKind.HEADING if _is_heading(b, body) else (
+            kind = BlockKind.HEADING if _is_heading(b, body, layout) else (
                 BlockKind.ITEM if b.kind == "item" else BlockKind.PARAGRAPH)
             out.append(TypedBlock(kind, text, page=page, gap=gap))
         prev = b
@@ -328,34 +329,36 @@ def _resolve_hyphens(blocks: list[TypedBlock]) -> list[TypedBlock]:
     return out
 
 
-def extract_pdf_blocks(path: str) -> tuple[list[TypedBlock], int, list[str]]:
-    """The document's typed blocks, its page count and warnings, read in this process."""
+def extract_pdf_blocks(path: str, layout: PdfLayout = LAYOUT) -> tuple[list[TypedBlock], int, list[str]]:
+    """The document's typed blocks, its page count and warnings, read in this process with the
+    given layout settings."""
     path = str(path)
     if not Path(path).is_file():
         raise DocumentError("no such file", path=path)
     warnings: list[str] = []
-    contents = _read_pages(path, warnings)
+    contents = _read_pages(path, warnings, layout)
     _check_text_layer(contents, path, warnings)
     lines, _removed = strip_furniture([c.lines for c in contents], [c.height for c in contents])
-    geometry = Geometry.measure(lines)
+    geometry = Geometry.measure(lines, layout)
     body = body_size(lines)
     blocks = [PageBlocks(ls, geometry).build() for ls in lines]
     _drop_repeated_headers(blocks)
-    blocks = [_merge_row_continuations(b) for b in blocks]
-    _join_pages(blocks, [right_edge(ls) for ls in lines])
-    typed = [tb for i, page in enumerate(blocks, 1) for tb in _typed(page, i, body)]
+    blocks = [_merge_row_continuations(b, layout) for b in blocks]
+    _join_pages(blocks, [right_edge(ls, layout) for ls in lines], layout)
+    typed = [tb for i, page in enumerate(blocks, 1) for tb in _typed(page, i, body, layout)]
     return _resolve_hyphens(typed), len(contents), warnings
 
 
-def extract_pdf_pages(path: str) -> tuple[list[str], list[str]]:
+def extract_pdf_pages(path: str, layout: PdfLayout = LAYOUT) -> tuple[list[str], list[str]]:
     """The seed-like text of each page (document.render_pages) and warnings: a view for tests."""
-    blocks, n, warnings = extract_pdf_blocks(path)
+    blocks, n, warnings = extract_pdf_blocks(path, layout)
     rendered = dict(zip(sorted({b.page for b in blocks}), render_pages(blocks)))
     return [rendered.get(i, "") for i in range(1, n + 1)], warnings
 
 
-def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None) -> tuple[list[TypedBlock], int, list[str]]:
+def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None,
+             layout: PdfLayout = LAYOUT) -> tuple[list[TypedBlock], int, list[str]]:
     """`extract_pdf_blocks` in a child process under a time and memory limit (ingest.limits)."""
     from .limits import run_limited
 
-    return run_limited(extract_pdf_blocks, path, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)
+    return run_limited(extract_pdf_blocks, path, layout, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)

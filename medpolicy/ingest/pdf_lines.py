@@ -17,9 +17,7 @@ from typing import Callable
 
 import pypdfium2.raw as pdfium_c
 
-# A gap between two text objects on one line wider than this many font sizes separates table
-# cells or columns (a word space is ~0.25 em; justified text rarely stretches one past 1 em).
-CELL_GAP_EM = 1.2
+from .pdf_settings import LAYOUT, PdfLayout
 
 _LINE_SPAN = re.compile(r"[^\r\n]+")
 _JOINED = re.compile("[\ufffe\u0002]")
@@ -121,9 +119,11 @@ def _rects(textpage, n: int) -> list[tuple[float, float, float, float]]:
     return rects
 
 
-def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[float, float]]) -> list[int | None]:
+def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[float, float]],
+                  slack: float) -> list[int | None]:
     """For each gap (left to right), the char index (absolute) where the text after it starts:
-    the first non-space char at or right of the gap's right edge; None where no char is."""
+    the first non-space char at or right of the gap's right edge (within `slack` points of
+    glyph-box jitter); None where no char is."""
     points: list[int | None] = [None] * len(gaps)
     gi = 0
     prev_right = None
@@ -134,9 +134,9 @@ def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[fl
         if ch.isspace() or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
             continue
         left, _t, right, _b = _char_box(textpage, i)
-        while gi < len(gaps) and left >= gaps[gi][1] - 0.5:
+        while gi < len(gaps) and left >= gaps[gi][1] - slack:
             gap_left, gap_right = gaps[gi]
-            if prev_right is not None and prev_right <= gap_left + 0.5:
+            if prev_right is not None and prev_right <= gap_left + slack:
                 points[gi] = i
             gi += 1
         prev_right = right
@@ -144,7 +144,8 @@ def _split_points(textpage, text: str, start: int, end: int, gaps: list[tuple[fl
 
 
 def read_lines(textpage, text: str, page_no: int, page_top: float, page_left: float,
-               locate: Callable[[float, float, float, float], int | None] | None = None) -> list[VLine]:
+               locate: Callable[[float, float, float, float], int | None] | None = None,
+               layout: PdfLayout = LAYOUT) -> list[VLine]:
     """Visual lines of one page in PDFium's (content stream) order.
 
     `locate(x0, top, x1, bottom)` names the ruled table a box lies in, if any. Text inside a
@@ -163,27 +164,27 @@ def read_lines(textpage, text: str, page_no: int, page_top: float, page_left: fl
             continue
         if n == 1 and locate is None:
             # one text object: the ends of the line are all the geometry needed (most lines)
-            lines.append(_make_line(textpage, text, a, b, None, page_no, page_top, page_left))
+            lines.append(_make_line(textpage, text, a, b, None, page_no, page_top, page_left, layout))
             continue
         # PDF space -> top-down; rect = (left, top, right, bottom) with top > bottom in PDF space
         objs = [(rl - page_left, page_top - rt, rr - page_left, page_top - rb) for rl, rt, rr, rb in _rects(textpage, n)]
         if not objs:
             continue
-        if locate is not None and _upright(textpage, a):
+        if locate is not None and _upright(textpage, a, layout.angle_tolerance_rad):
             where = [locate(*o) for o in objs]
             if all(w is not None for w in where):
                 lines.append(_placeholder(where[0], a, page_no, objs))
                 continue
             if any(w is not None for w in where):
-                lines.extend(_split_by_table(textpage, text, a, b, page_no, page_top, page_left, locate))
+                lines.extend(_split_by_table(textpage, text, a, b, page_no, page_top, page_left, locate, layout))
                 continue
-        lines.append(_make_line(textpage, text, a, b, objs, page_no, page_top, page_left))
+        lines.append(_make_line(textpage, text, a, b, objs, page_no, page_top, page_left, layout))
     return lines
 
 
-def _upright(textpage, i: int) -> bool:
+def _upright(textpage, i: int, tolerance: float) -> bool:
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, i)
-    return angle < 0.05 or angle > 2 * math.pi - 0.05
+    return angle < tolerance or angle > 2 * math.pi - tolerance
 
 
 def _spans(text: str):
@@ -206,7 +207,7 @@ def _placeholder(table: int, order: int, page_no: int, objs) -> VLine:
 
 
 def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top: float,
-               page_left: float) -> VLine:
+               page_left: float, layout: PdfLayout) -> VLine:
     fl, ft, _fr, fb = _loose_box(textpage, a)
     _ll, lt, lr, lb = _loose_box(textpage, b - 1)
     # Size and position from the characters that sit lowest, on the baseline: five samples
@@ -225,7 +226,10 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
         _ml, mt, _mr, mb = _loose_box(textpage, i)
         samples.append((mb, mt))
     base = min(bt for bt, _t in samples)  # PDF space: the lowest bottom
-    rb, rt = max(((bt, t) for bt, t in samples if bt - base < 0.5), key=lambda s: s[1] - s[0])
+    slack = layout.glyph_slack_pt
+    rb, rt = max(((bt, t) for bt, t in samples if bt - base < slack), key=lambda s: s[1] - s[0])
+    # sizes are never below one point: a degenerate glyph box must not make every gap (measured
+    # in sizes) infinite
     top, bottom, size = page_top - rt, page_top - min(fb, lb, rb), max(1.0, rt - rb)
     tail_top = None
     if lt < fb:  # the last character sits below the first one's baseline: two visual lines
@@ -242,13 +246,14 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
         ordered = sorted(objs, key=lambda o: o[0])
         gaps = []
         reach = ordered[0][2]
+        cell_gap = layout.cell_gap_em * size
         for o in ordered[1:]:
-            if o[0] - reach > CELL_GAP_EM * size:
+            if o[0] - reach > cell_gap:
                 gaps.append((reach, o[0]))
             reach = max(reach, o[2])
         if gaps:
             pdf_gaps = [(g0 + page_left, g1 + page_left) for g0, g1 in gaps]
-            points = _split_points(textpage, text, a, b, pdf_gaps)
+            points = _split_points(textpage, text, a, b, pdf_gaps, slack)
             found = [(p, g) for p, g in zip(points, gaps) if p is not None]
             if found:
                 parts = []
@@ -261,19 +266,14 @@ def _make_line(textpage, text: str, a: int, b: int, objs, page_no: int, page_top
                 cell_x = [x0] + [g[1] for _p, g in found]
                 gap_em = min(g[1] - g[0] for _p, g in found) / size
     angle = pdfium_c.FPDFText_GetCharAngle(textpage, a)
-    bold = b - a <= BOLD_SAMPLE_MAX_CHARS and _all_bold(textpage, text, a, b)
+    bold = b - a <= layout.bold_sample_max_chars and _all_bold(textpage, text, a, b, layout.bold_weight)
     return VLine(piece, x0, x1, top, bottom, size, page_no, cell_x=cell_x, order=a, tail_top=tail_top,
                  angle=max(0.0, angle), gap_em=gap_em, bold=bold)
 
 
-# Lines longer than this are running text whatever their weight: not worth the font calls.
-BOLD_SAMPLE_MAX_CHARS = 160
-# PDFium's font weight (100-900, -1 unknown) from which a face counts as bold (600 = semibold).
-BOLD_WEIGHT = 600
-
-
-def _all_bold(textpage, text: str, a: int, b: int) -> bool:
-    """Whether the line's first, middle and last letters are all set in a bold face."""
+def _all_bold(textpage, text: str, a: int, b: int, bold_weight: int) -> bool:
+    """Whether the line's first, middle and last letters are all set in a bold face: PDFium's
+    font weight (100-900, -1 unknown) at least `bold_weight`."""
     picks = []
     for i in (a, (a + b) // 2, b - 1):
         j = i
@@ -283,11 +283,11 @@ def _all_bold(textpage, text: str, a: int, b: int) -> bool:
             picks.append(j)
     weights = [pdfium_c.FPDFText_GetFontWeight(textpage, i) for i in picks]
     known = [w for w in weights if w > 0]
-    return bool(known) and all(w >= BOLD_WEIGHT for w in known)
+    return bool(known) and all(w >= bold_weight for w in known)
 
 
 def _split_by_table(textpage, text: str, a: int, b: int, page_no: int, page_top: float, page_left: float,
-                    locate) -> list[VLine]:
+                    locate, layout: PdfLayout) -> list[VLine]:
     """A line partly inside a table (text beside a table): split it char by char, which is
     slow but rare."""
     out: list[VLine] = []
@@ -299,7 +299,7 @@ def _split_by_table(textpage, text: str, a: int, b: int, page_no: int, page_top:
             s, e = run[0], run[-1] + 1
             boxes = [_char_box(textpage, i) for i in (s, e - 1)]
             objs = [(bx[0] - page_left, page_top - bx[1], bx[2] - page_left, page_top - bx[3]) for bx in boxes]
-            out.append(_make_line(textpage, text, s, e, objs, page_no, page_top, page_left))
+            out.append(_make_line(textpage, text, s, e, objs, page_no, page_top, page_left, layout))
             run.clear()
 
     for i in range(a, b):

@@ -15,14 +15,13 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
 from pdfplumber.utils import filter_edges
 
+from .pdf_settings import LAYOUT, PdfLayout
+
 # pdfplumber's defaults, spelled out so the tests can refer to them
 TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
-# A path thinner than this (points) is a ruling line, whatever operator drew it.
-_THIN = 2.0
-# Paths with more segments than this are artwork (logos, charts), not rulings; reading every
-# segment would cost more than the whole page's text.
-_MAX_SEGMENTS = 400
+# Form XObjects nested deeper than this are not entered: a guard against hostile nesting, not a
+# layout threshold, so it is not one of the PdfLayout settings.
 _FORM_DEPTH = 4
 
 
@@ -38,8 +37,8 @@ class FoundTable:
     def n_columns(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-    def contains(self, x0: float, top: float, x1: float, bottom: float, slack: float = 1.0) -> bool:
-        """True when the centre of the box lies inside the table."""
+    def contains(self, x0: float, top: float, x1: float, bottom: float, *, slack: float) -> bool:
+        """True when the centre of the box lies inside the table grown by `slack` points."""
         cx, cy = (x0 + x1) / 2, (top + bottom) / 2
         bx0, btop, bx1, bbottom = self.bbox
         return bx0 - slack <= cx <= bx1 + slack and btop - slack <= cy <= bbottom + slack
@@ -71,9 +70,10 @@ def _rect_edges(x0: float, top: float, x1: float, bottom: float) -> list[dict]:
 class _Reader:
     """Walks a page's path objects (into form XObjects) and collects edges in top-down space."""
 
-    def __init__(self, page_top: float, page_left: float):
+    def __init__(self, page_top: float, page_left: float, layout: PdfLayout):
         self.page_top = page_top
         self.page_left = page_left
+        self.layout = layout
         self.edges: list[dict] = []
         self.images = 0
         self._l = ctypes.c_float()
@@ -119,9 +119,11 @@ class _Reader:
         x0, x1 = min(x0, x1), max(x0, x1)
         top, bottom = min(y0, y1), max(y0, y1)
         w, h = x1 - x0, bottom - top
-        if w < 1 and h < 1:
+        lay = self.layout
+        if w < lay.path_min_pt and h < lay.path_min_pt:
             return
-        if (w <= _THIN or h <= _THIN) and n <= 5:
+        thin = lay.ruling_max_thickness_pt
+        if (w <= thin or h <= thin) and n <= lay.thin_path_max_segments:
             # a ruling drawn as a line or as a thin filled rectangle: one edge along its middle
             if w >= h:
                 mid = (top + bottom) / 2
@@ -130,7 +132,7 @@ class _Reader:
                 mid = (x0 + x1) / 2
                 self.edges.append(_edge(mid, top, mid, bottom, "v", "line"))
             return
-        if n > _MAX_SEGMENTS:
+        if n > lay.grid_path_max_segments:
             return
         self._segments(obj, n, ctm)
 
@@ -160,9 +162,10 @@ class _Reader:
 
     def _straight(self, p: tuple[float, float], q: tuple[float, float]) -> None:
         (px, py), (qx, qy) = p, q
-        if abs(py - qy) < 0.5 and abs(px - qx) >= 1:
+        slack, shortest = self.layout.ruling_axis_slack_pt, self.layout.path_min_pt
+        if abs(py - qy) < slack and abs(px - qx) >= shortest:
             self.edges.append(_edge(min(px, qx), py, max(px, qx), py, "h", "curve_edge"))
-        elif abs(px - qx) < 0.5 and abs(py - qy) >= 1:
+        elif abs(px - qx) < slack and abs(py - qy) >= shortest:
             self.edges.append(_edge(px, min(py, qy), px, max(py, qy), "v", "curve_edge"))
 
 
@@ -174,19 +177,20 @@ def _compose(inner, outer):
             e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
 
 
-def page_edges(page, page_top: float, page_left: float) -> tuple[list[dict], int]:
+def page_edges(page, page_top: float, page_left: float, layout: PdfLayout = LAYOUT) -> tuple[list[dict], int]:
     """Ruling edges of a PDFium page in pdfplumber's edge format (top-down coordinates), and
     the number of images met on the way (a page of images and no text is a scan)."""
-    reader = _Reader(page_top, page_left)
+    reader = _Reader(page_top, page_left, layout)
     reader.walk_page(page)
     return reader.edges, reader.images
 
 
-def could_hold_table(edges: list[dict]) -> bool:
+def could_hold_table(edges: list[dict], layout: PdfLayout = LAYOUT) -> bool:
     """Cheap test before running the finder: a grid needs two horizontal and two vertical
     rulings of some length."""
-    h = sum(1 for e in edges if e["orientation"] == "h" and e["width"] >= 10)
-    v = sum(1 for e in edges if e["orientation"] == "v" and e["height"] >= 5)
+    h_min, v_min = layout.table_min_h_ruling_pt, layout.table_min_v_ruling_pt
+    h = sum(1 for e in edges if e["orientation"] == "h" and e["width"] >= h_min)
+    v = sum(1 for e in edges if e["orientation"] == "v" and e["height"] >= v_min)
     return h >= 2 and v >= 2
 
 
@@ -241,10 +245,10 @@ def _bbox(e: dict) -> tuple[float, float, float, float]:
     return (e["x0"], e["top"], e["x1"], e["bottom"])
 
 
-def find_tables(edges: list[dict], width: float, height: float) -> list[FoundTable]:
+def find_tables(edges: list[dict], width: float, height: float, layout: PdfLayout = LAYOUT) -> list[FoundTable]:
     """pdfplumber's lattice table finder (TableFinder with the "lines" strategies) over the
     given edges."""
-    if not could_hold_table(edges):
+    if not could_hold_table(edges, layout):
         return []
     st = TABLE_SETTINGS
     merged = _finder_edges(edges)
@@ -256,7 +260,7 @@ def find_tables(edges: list[dict], width: float, height: float) -> list[FoundTab
         rows = [list(r.cells) for r in Table(page, group).rows]
         # A row cut by the page edge is the end of a row from the page before (its rulings run
         # on under the clip); what shows of it is margin, where the running header lives.
-        rows = [r for r in rows if _inside(r, height)]
+        rows = [r for r in rows if _inside(r, height, layout.page_edge_slack_pt)]
         boxes = [c for r in rows for c in r if c is not None]
         if boxes:
             bbox = (min(c[0] for c in boxes), min(c[1] for c in boxes), max(c[2] for c in boxes),
@@ -265,6 +269,6 @@ def find_tables(edges: list[dict], width: float, height: float) -> list[FoundTab
     return found
 
 
-def _inside(row: list, height: float) -> bool:
+def _inside(row: list, height: float, slack: float) -> bool:
     boxes = [c for c in row if c is not None]
-    return bool(boxes) and min(c[1] for c in boxes) >= -1.0 and max(c[3] for c in boxes) <= height + 1.0
+    return bool(boxes) and min(c[1] for c in boxes) >= -slack and max(c[3] for c in boxes) <= height + slack

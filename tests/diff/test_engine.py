@@ -108,3 +108,15 @@ def test_reference_change_detected_in_premera_shape():
     d = diff_policies(edition(), edition(references=new_refs))
     assert [r.pmid for r in d.references.added] == ["40000001"]
     assert len(d.references.modified) == 1 and d.references.renumbered == 4
+
+
+def test_records_changed_under_the_same_text_report_no_text_change():
+    """Two editions with the very same sections (one side read for both) differ only in their
+    records: the text comparison reports nothing, the record comparison what changed."""
+    old = edition()
+    new = edition(codes=[*old.codes, Code(system="CPT", code="64625")])
+    assert old.sections == new.sections
+    result = diff_policies(old, new)
+    assert not (result.sections.added or result.sections.removed or result.sections.modified or result.sections.moved)
+    assert [c.code for c in result.codes.added] == ["64625"] and result.summary.substantive
+    assert len(result._alignment.old) == len(result._alignment.new) > 0

@@ -86,8 +86,10 @@ def test_ctrl_c_at_random_moments_never_leaves_the_work_tree_behind(clone, tmp_p
             pass
         out, err = proc.communicate(timeout=60)
         assert b"Traceback" not in err, err.decode()
-        interrupted += proc.returncode == 130
-        assert proc.returncode in (0, 130), err.decode()
+        # 130: interrupted and cleaned up; -SIGINT: the signal came while the interpreter was still
+        # starting (its default action, before any handler or any work), which a shell also shows as 130
+        interrupted += proc.returncode in (130, -signal.SIGINT)
+        assert proc.returncode in (0, 130, -signal.SIGINT), err.decode()
         assert _staged(clone) == [], (run, err.decode())
     assert interrupted >= 3
     assert cli(clone, "verify").returncode == 0
