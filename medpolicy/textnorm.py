@@ -41,7 +41,7 @@ CHAR_MAP = str.maketrans({
 
 def unify_characters(text: str) -> str:
     """Characters a reader cannot tell apart made one (CHAR_MAP)."""
-    return text.translate(CHAR_MAP)
+    return text if text.isascii() else text.translate(CHAR_MAP)  # every mapped character is beyond ASCII
 
 
 # -- 2. markup and page markers --------------------------------------------------------------

@@ -70,3 +70,12 @@ def test_text_key_joins_a_word_hyphenated_across_lines():
 
 def test_clean_markup_keeps_text():
     assert clean_markup("**Note:** see <i>x</i>, <p>y</p>") == "Note: see x,  y "
+
+
+def test_the_character_maps_touch_no_ascii_character():
+    """unify_characters returns ASCII text as it is: that shortcut holds only while every
+    character either map changes is beyond ASCII."""
+    from medpolicy.ingest.normalize import _CHAR_MAP
+    from medpolicy.textnorm import CHAR_MAP
+
+    assert min(CHAR_MAP) >= 128 and min(_CHAR_MAP) >= 128

@@ -42,7 +42,7 @@ _CHAR_MAP.update({ord(k): v for k, v in LIGATURES.items()})
 
 def unify_characters(text: str) -> str:
     """textnorm.unify_characters, and the text layer's glyphs above."""
-    return text.translate(_CHAR_MAP)
+    return text if text.isascii() else text.translate(_CHAR_MAP)  # every mapped character is beyond ASCII
 
 
 # -- 2. markup -----------------------------------------------------------------------------
@@ -53,6 +53,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _LEADER = re.compile(r"\s*(?:\.\s?){4,}\s*")  # "Effective Date ........ 7/15/2026": a label/value row
 _STRAY_STARS = re.compile(r"(?<!\S)\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?!\S)")
+_CELL_SPACES = re.compile(r"[ \u000b\u000c]+")
 
 
 def _whole_line_bold(line: str) -> bool:
@@ -68,24 +69,30 @@ def strip_markup(line: str) -> tuple[str, bool]:
         line, heading = m.group(1), True
     elif _whole_line_bold(line):
         heading = True
-    line = _MD_LINK.sub(r"\1", line)
-    line = _ANGLE_URL.sub(r"\1", line)
+    # each pattern is tried only when the character it needs is in the line (most lines of a
+    # text layer have no markup at all)
+    if "](" in line:
+        line = _MD_LINK.sub(r"\1", line)
     if "<" in line:
+        line = _ANGLE_URL.sub(r"\1", line)
         if re.match(r"\s*<h[1-6][\s>]", line, re.I):
             heading = True
         line = _BLOCK_TAG.sub(" ", line)
         line = _TAG.sub("", line)
     if "&" in line:
         line = html.unescape(line)
-    line = _BOLD.sub(r"\2", line)
-    line = _ITALIC.sub(r"\1", line)
-    line = _MD_ESCAPE.sub(r"\1", line)
-    line = _STRAY_STARS.sub("", line)
+    if "*" in line or "_" in line:
+        line = _BOLD.sub(r"\2", line)
+        line = _ITALIC.sub(r"\1", line)
+    if "\\" in line:
+        line = _MD_ESCAPE.sub(r"\1", line)
+    if "*" in line:
+        line = _STRAY_STARS.sub("", line)
     line = unify_characters(line)
     if "...." in line or ". . . ." in line:
         line = _LEADER.sub("\t", line)
     # collapse spaces inside cells, keep the tabs that separate cells
-    cells = [re.sub(r"[ \u000b\u000c]+", " ", c).strip() for c in line.split("\t")]
+    cells = [_CELL_SPACES.sub(" ", c).strip() for c in line.split("\t")]
     while len(cells) > 1 and not cells[-1]:
         cells.pop()
     return "\t".join(cells), heading

@@ -32,8 +32,11 @@ class PhraseIndex:
     def matches(self, text: str) -> Iterator[re.Match]:
         """Every match of a phrase at a word start, left to right (they may overlap: the caller
         keeps the ones it accepts)."""
+        by_first = self.by_first
+        if by_first.keys().isdisjoint(w.lower() for w in WORD.findall(text)):
+            return  # no word of the text starts a phrase (most lines): one pass in C
         for w in WORD.finditer(text):
-            pat = self.by_first.get(w.group().lower())
+            pat = by_first.get(w.group().lower())
             if pat is not None:
                 m = pat.match(text, w.start())
                 if m:
