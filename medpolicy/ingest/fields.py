@@ -54,7 +54,7 @@ _MONTH_START = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 # the line (value on the next), or a space before a value that starts like a number or a date
 _SEP = (r"(?P<sep>[ ]*[:：][ \t]*|[ ]*\t[ ]*|[ ]+[-–—][ ]+|[ ]*$"
         rf"|[ ]+(?=[#(]?\d|(?:{_MONTH_START})[a-z]*\.?\s))")
-_STRONG_BEFORE = re.compile(r"(?:^|\t|\s{2,}|[|•]\s*|[\d)\]]\s+)$")
+_STRONG_BEFORE = re.compile(r"(?:^|\t|\s{2,}|[|•]\s*|[\d)\]]\s+|\S:\s+)$")  # ...or after "Title: "
 
 
 @dataclass(frozen=True)

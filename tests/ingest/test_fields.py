@@ -41,6 +41,12 @@ def meta(text):
      [("title", "Sleep Apnea Devices"), ("policy_id", "XX.01234"), ("published", "04/05/2023"), ("", "Reviewed")]),
     ("Medical Policy: Q-12-003 Topic: Home Infusion Section: Pharmacy Issue Date: May 2, 2021",
      [("policy_id", "Q-12-003"), ("title", "Home Infusion"), ("", "Pharmacy"), ("issued", "May 2, 2021")]),
+    # a label right after a title's colon: "<title>: Policy No. <n>"
+    ("Cold Laser Therapy for Tendon Pain: Policy No. 902", [("policy_id", "902")]),
+    # approval and next-review wordings
+    ("Last Approval: 4/22/2024", [("approved", "4/22/2024")]),
+    ("Next Review Due By: May 2025", [("next_review", "May 2025")]),
+    ("Effective Date of this Version\n07/01/2021", [("effective", "07/01/2021")]),
 ])
 def test_layouts(text, expected):
     assert fields(text) == expected
@@ -114,3 +120,15 @@ def test_a_date_quoted_in_a_reference_is_not_a_header_date():
 def test_annual_review_is_the_last_or_the_next_by_its_date(annual, key):
     d = meta(f"Sleep Studies\n\nEffective Date: January 9, 2024\n\n{annual}")["dates"]
     assert getattr(d, key) == annual.split(": ")[1].replace("December ", "")[:4] + "-12"
+
+
+def test_a_title_keeps_what_precedes_a_label_after_its_colon():
+    m = meta("Widgetcare Clinical Policy\nCold Laser Therapy for Tendon Pain: Policy No. 902\n"
+             "Last Approval: 4/22/2024\n\nCOVERAGE POLICY\nCold laser therapy is considered investigational.\n")
+    assert (m["policy_id"], m["title"], m["dates"].approved) == ("902", "Cold Laser Therapy for Tendon Pain", "2024-04-22")
+
+
+def test_a_criteria_document_type_line_is_not_the_title():
+    m = meta("Example Health\nClinical Review Criteria\nHome Sleep Apnea Testing\n\nCriteria\n"
+             "Home sleep apnea testing is medically necessary when ALL of the following are met:\n")
+    assert m["title"] == "Home Sleep Apnea Testing"
