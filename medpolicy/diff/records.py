@@ -73,7 +73,10 @@ def _dedupe_codes(codes: Sequence[Code]) -> dict[tuple[str, str], Code]:
 
 
 def diff_codes(old: Sequence[Code], new: Sequence[Code]) -> CodeDiff:
-    a, b = _dedupe_codes(old), _dedupe_codes(new)
+    a = _dedupe_codes(old)
+    if list(old) == list(new):  # the very same list (most editions): every code unchanged
+        return CodeDiff(unchanged=len(a))
+    b = _dedupe_codes(new)
     both = [k for k in a if k in b]
     described = {k: (loose_key(a[k].description), loose_key(b[k].description)) for k in both}
     result = CodeDiff()
@@ -191,6 +194,8 @@ def _identities(refs: Sequence[Reference], kinds: Sequence[str], only: set[int] 
 
 
 def diff_references(old: Sequence[Reference], new: Sequence[Reference]) -> ReferenceDiff:
+    if list(old) == list(new) and all(r.text.strip() for r in old):
+        return ReferenceDiff(unchanged=len(old))  # the very same list (most editions): each one itself
     keys = text_keys([r.text for r in old] + [r.text for r in new])
     keys_a, keys_b = keys[:len(old)], keys[len(old):]
     free_a, free_b = _free(len(old)), _free(len(new))

@@ -147,3 +147,21 @@ def test_payer_named_in_full_or_in_short_is_one_payer():
     assert payer("Noridian Healthcare Solutions", "Noridian") == []
     assert payer("Blue Cross Blue Shield Federal Employee Program", "Blue Cross Blue Shield Association") == ["payer"]
     assert payer(None, "Northwind Health Plan") == ["payer"]
+
+
+def test_the_same_lists_are_unchanged_as_when_compared_one_by_one():
+    """The shortcut for an unchanged list of codes or references gives what pairing them one by
+    one gives (compared here with a list that differs only by one extra entry)."""
+    from medpolicy.diff.records import diff_codes, diff_references
+    from tests.diff.diff_builders import edition
+
+    ed = edition()
+    codes, refs = list(ed.codes), list(ed.references)
+    assert codes and refs
+    same_c, same_r = diff_codes(codes, codes), diff_references(refs, refs)
+    assert not (same_c.added or same_c.removed or same_c.modified) and not (same_r.added or same_r.removed or same_r.modified)
+    plus_c = diff_codes(codes, [*codes, codes[0].model_copy(update={"code": "0999T"})])
+    plus_r = diff_references(refs, [*refs, refs[0].model_copy(update={"text": "Zed A. Another paper. J Test. 2020;1:1-2.",
+                                                                    "pmid": None, "doi": None, "url": None})])
+    assert same_c.unchanged == plus_c.unchanged and same_r.unchanged == plus_r.unchanged
+    assert same_r.renumbered == plus_r.renumbered == 0
