@@ -113,12 +113,15 @@ def echo_changes(items: list[dict], fmt: str, *, known: bool) -> None:
 
     if _echo_data(items, fmt, CHANGE_COLUMNS, flat):
         return
+    lines = []  # printed in one write: a feed of thousands of editions is mostly printing
     for i in items:
         when = i["known_at"][:10] if known else i["effective"]
         mark = click.style("substantive", fg="red", bold=True) + " " if i["substantive"] else ""
         who = " · ".join(clean(x) for x in (i["payer"], i["title"]) if x)
-        click.echo(f"{when}  {click.style(i['policy_key'], bold=True)}  {who}")
-        click.echo(f"    {mark}[{_classes(i)}] {clean(i['summary'], 300)}")
+        lines.append(f"{when}  {click.style(i['policy_key'], bold=True)}  {who}")
+        lines.append(f"    {mark}[{_classes(i)}] {clean(i['summary'], 300)}")
+    if lines:
+        click.echo("\n".join(lines))
 
 
 # --- index ---------------------------------------------------------------------------------------
