@@ -12,9 +12,9 @@ import json
 import re
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Annotated, Iterable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..errors import MedpolicyError
@@ -34,6 +34,9 @@ def _regex(pattern: str) -> str:
     return pattern
 
 
+Regex = Annotated[str, AfterValidator(_regex)]  # a pattern checked to compile when the rules load
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -46,13 +49,8 @@ class ClassDef(_Strict):
 
 
 class HeadingRule(_Strict):
-    pattern: str
+    pattern: Regex
     cls: str = Field(alias="class")
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        return _regex(value)
 
 
 class SectionRules(_Strict):
@@ -71,24 +69,14 @@ class EditorialRules(_Strict):
 class AdministrativeRules(_Strict):
     cls: str = Field(alias="class")
     not_in: list[str]
-    patterns: list[str]
+    patterns: list[Regex]
     label_words: list[str]
-
-    @field_validator("patterns")
-    @classmethod
-    def _compile(cls, value: list[str]) -> list[str]:
-        return [_regex(p) for p in value]
 
 
 class NoiseRules(_Strict):
     doc: str = Field(alias="_doc")
     hints: list[str]
-    lines: list[str]
-
-    @field_validator("lines")
-    @classmethod
-    def _compile(cls, value: list[str]) -> list[str]:
-        return [_regex(p) for p in value]
+    lines: list[Regex]
 
 
 class ClassRules(_Strict):

@@ -195,3 +195,15 @@ def test_statement_position_change_is_coverage_even_with_the_same_words():
     d = diff_policies(edition(), new)
     assert d.statements.modified[0].change_class == "coverage" and d.summary.substantive
 
+
+
+@pytest.mark.parametrize("model, data", [
+    ("NoiseRules", {"_doc": "x", "hints": [], "lines": ["("]}),
+    ("HeadingRule", {"pattern": "[a-", "class": "evidence"}),
+    ("AdministrativeRules", {"class": "administrative", "not_in": [], "patterns": ["(?P<"], "label_words": []}),
+])
+def test_a_pattern_that_does_not_compile_is_refused_when_the_rules_load(model, data):
+    from medpolicy.diff import classes
+
+    with pytest.raises(ValidationError, match="bad regular expression"):
+        getattr(classes, model).model_validate(data)
