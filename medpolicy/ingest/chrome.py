@@ -2,6 +2,10 @@
 
 - control and link texts on lines of their own ("back to top", "opens a dialog", "Link to
   PDF"), wherever they stand, and the ones glued into a line ("Share opens in a new window");
+- a site's menu and page buttons: a line of two or more menu entries ("Home | Search | Help",
+  "Expand All | Collapse All"), or a run of two or more lines of one entry each ("Home" /
+  "Search" / "Downloads"), wherever they stand (one entry alone stays: "Help" may be a word of
+  the policy);
 - a tab menu whose labels the page text glued together ("PolicyCodesBackgroundReferences": three
   or more section names without a space between them);
 - a breadcrumb trail that ends with the page's title printed on the next line ("Home > Current
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from .furniture import footer_start, is_chrome_line, is_footer_term
+from .furniture import footer_start, is_chrome_line, is_footer_term, is_menu_line, is_menu_term
 from .sections import match_heading
 from .vocab import furniture_rules
 
@@ -59,9 +63,30 @@ def _footer_runs(texts: list[str]) -> set[int]:
     return out
 
 
+def _menu_runs(texts: list[str]) -> set[int]:
+    """Lines of a site's menu: a line of several entries, and a run of lines of one entry each
+    (control texts among them) holding two entries or more."""
+    out: set[int] = set()
+    k = 0
+    while k < len(texts):
+        if not (is_menu_term(texts[k]) or is_menu_line(texts[k])):
+            k += 1
+            continue
+        j = k
+        while j < len(texts) and (is_menu_term(texts[j]) or is_menu_line(texts[j]) or is_chrome_line(texts[j])):
+            j += 1
+        run = range(k, j)
+        if sum(1 for i in run if is_menu_term(texts[i]) or is_chrome_line(texts[i])) >= 2:
+            out.update(run)
+        out.update(i for i in run if is_menu_line(texts[i]))
+        k = j
+    return out
+
+
 def strip_chrome(texts: list[str], *, web: bool) -> list[int]:
     """Indices of the lines that are not chrome (see the module doc)."""
     drop = {k for k, t in enumerate(texts) if is_chrome_line(t) or is_glued_menu(t)}
+    drop |= _menu_runs(texts)
     for k in range(len(texts) - 1):
         nxt = texts[k + 1].strip()
         if len(nxt) >= 12 and texts[k].rstrip().endswith(nxt) and len(texts[k]) > len(nxt) + 2:
@@ -69,7 +94,9 @@ def strip_chrome(texts: list[str], *, web: bool) -> list[int]:
     drop |= _footer_runs(texts)
     if web:
         last_heading = max((k for k, t in enumerate(texts) if _section_heading(t)), default=-1)
-        for k in range(last_heading + 1, len(texts)):
+        # the controls above the page's first text are its header, not the start of its footer
+        first_text = next((k for k in range(len(texts)) if k not in drop), len(texts))
+        for k in range(max(last_heading, first_text) + 1, len(texts)):
             if (k in drop and is_chrome_line(texts[k])) or footer_start(texts[k]):
                 drop.update(range(k, len(texts)))
                 break

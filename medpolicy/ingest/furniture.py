@@ -48,11 +48,17 @@ def _compiled() -> dict[str, re.Pattern]:
     def alt(pats) -> str:
         return "|".join(f"(?:{p})" for p in pats)
 
+    # a menu entry: a menu term or a control text of fixed words (not one that runs on: "click here ...")
+    entry = alt((*r.menu_terms, *(p for p in r.chrome_lines if "." not in p)))
+
     return {
         "edge": re.compile(alt(r.edge_notices), re.I),
         "chrome": re.compile(rf"\s*(?:{alt(r.chrome_lines)})\s*[.:]?\s*", re.I),
         "phrase": re.compile(rf"\s*(?:{alt(r.chrome_phrases)})", re.I),
         "footer_term": re.compile(rf"\s*(?:{alt(r.footer_terms)})\s*", re.I),
+        "menu_term": re.compile(rf"\s*(?:{alt(r.menu_terms)})\s*", re.I),
+        # two or more menu entries or control texts on one line, parted by bars, bullets or spaces
+        "menu_line": re.compile(rf"\s*(?:{entry})(?:\s*[|•·]\s*|\s+)(?:(?:{entry})(?:\s*[|•·]\s*|\s+|$))+", re.I),
         "footer_start": re.compile(alt(r.footer_starts), re.I),
     }
 
@@ -77,6 +83,20 @@ def strip_chrome_phrases(text: str) -> str:
 def is_footer_term(text: str) -> bool:
     """One link of a site's footer or menu ("Privacy Policy", "Site Map", "Copyright ...")."""
     return len(text) <= 80 and bool(_compiled()["footer_term"].fullmatch(text))
+
+
+MENU_LINE_MAX_CHARS = 200
+
+
+def is_menu_term(text: str) -> bool:
+    """One entry of a site's menu or one page button alone ("Home", "Downloads", "Expand All")."""
+    return len(text) <= 40 and bool(_compiled()["menu_term"].fullmatch(text))
+
+
+def is_menu_line(text: str) -> bool:
+    """A line of a site's menu: two or more menu entries or control texts and nothing else
+    ("Home | Search | Reports | Help", "Expand All | Collapse All")."""
+    return len(text) <= MENU_LINE_MAX_CHARS and bool(_compiled()["menu_line"].fullmatch(text))
 
 
 def footer_start(text: str) -> re.Match | None:

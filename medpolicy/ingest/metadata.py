@@ -18,7 +18,7 @@ from .document import Document, Line
 from .fields import Field, read_fields
 from .payer import extract_payer
 from .sections import SectionSpan
-from .title import extract_title
+from .title import extract_title, series_payer
 from .vocab import metadata_rules
 
 # sections whose dates belong to other documents or to past editions
@@ -221,10 +221,12 @@ def extract_metadata(doc: Document, sections: list[SectionSpan]) -> tuple[dict, 
     payer = extract_payer(doc, sections)
     policy_id = extract_policy_id(doc, sections, scopes)
     title, printed_id = extract_title(doc, sections, scopes.head, payer, policy_id)
+    policy_id = policy_id or printed_id
     meta = {
-        "policy_id": policy_id or printed_id,
+        "policy_id": policy_id,
         "title": title,
-        "payer": payer,
+        # a national coverage determination is Medicare's whether or not its page names anyone
+        "payer": payer or series_payer(policy_id),
         "dates": extract_dates(doc, scopes),
     }
     warnings = [f"no {name.replace('_', ' ')} found" for name in ("policy_id", "title", "payer") if not meta[name]]

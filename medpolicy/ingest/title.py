@@ -28,6 +28,7 @@ from ..textsafe import safe_text
 from .dates import find_date
 from .document import Document, Line
 from .fields import Field, labels_in
+from .furniture import is_chrome_line, is_menu_line, is_menu_term
 from .normalize import PAGE_MARKER
 from .payer import names_in
 from .sections import SectionSpan, match_heading
@@ -270,6 +271,8 @@ def _may_continue(ctx: _Ctx, prev: str, prev_line: str, nxt: Line) -> bool:
     s = nxt.text.strip()
     if not s or nxt.is_row or prev.rstrip().endswith((".", ";", ":", "!", "?")) or len(s) > 150:
         return False
+    if prev.endswith(")") and _series_number(prev)[1]:
+        return False  # the series number printed after a title ends it: "X (NCD 90.2)"
     return not s.endswith(".") and not _chrome(ctx, s) and not re.match(r"^[-•▪●◦·*]\s", s)
 
 
@@ -292,8 +295,8 @@ def _chrome(ctx: _Ctx, text: str) -> bool:
     core = _PAGE_TAIL.sub("", _VERSION.sub("", s)).strip(" .:|*-–—")
     if low in not_titles or core.lower() in not_titles or type_line.match(core) or type_line.match(_no_payer(core)):
         return True
-    if ui.match(s):
-        return True  # an instruction or a button of the page ("CLICK THE ENVELOPE ICON BELOW ...")
+    if ui.match(s) or is_chrome_line(s) or is_menu_term(s) or is_menu_line(s):
+        return True  # an instruction, a button or the menu of the page ("CLICK THE ENVELOPE ICON BELOW ...")
     words = re.findall(r"[a-z][a-z\-]*", low)
     if words and all(w in business or w in ("and", "or", "&") for w in words):
         return True
@@ -374,6 +377,9 @@ def _clean(ctx: _Ctx, text: str) -> tuple[str | None, str | None]:
     s = _VERSION.sub("", s).strip(" :|-–—")
     type_prefix = _patterns()[1]
     pid = None
+    rest, number = _series_number(s)
+    if number and (ctx.policy_id is None or ctx.policy_id.upper() == number):
+        s, pid = rest, number  # "X (NCD 90.2)" is an NCD's title; a plan's guideline with its own number cites it
     for _ in range(3):
         before = s
         s = type_prefix.sub("", s)
@@ -396,6 +402,48 @@ def _clean(ctx: _Ctx, text: str) -> tuple[str | None, str | None]:
     if not _titleish(ctx, s):
         return None, None
     return s, pid
+
+
+@lru_cache(maxsize=1)
+def _series_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """For each numbered series (rules/metadata.json): its number printed before the title ("NCD
+    90.2: X", "National Coverage Determination (NCD 90.2): X"), after the series' name and the
+    title ("National Coverage Determination (NCD) for X (90.2)"), or after the title alone ("X
+    (NCD 90.2)", "X (L35041)")."""
+    out = []
+    for series in metadata_rules().numbered_series:
+        names = "|".join(r"\s*".join(re.escape(w) for w in n.split()) for n in sorted(series.names, key=len, reverse=True))
+        pre = rf"{re.escape(series.prefix)}\s?" if series.prefix else ""
+        num = rf"(?P<num>{series.number})"
+        sep = r"\s*(?:[:|–—]|\s-|\s+for\s+)\s*"
+        out.append((re.compile(rf"^(?:(?:{names})\s*)?\(?{pre}{num}\)?{sep}(?P<title>\S.*)$" if pre else
+                               rf"^(?:{names})\s*\(?{num}\)?{sep}(?P<title>\S.*)$", re.I), series.prefix))
+        out.append((re.compile(rf"^(?:{names}){sep}(?P<title>\S.*?)\s*\(\s*(?:{pre})?{num}\s*\)$", re.I), series.prefix))
+        out.append((re.compile(rf"^(?P<title>\S.*?)\s*\(\s*{pre}{num}\s*\)$", re.I), series.prefix))
+    return tuple(out)
+
+
+def _series_number(s: str) -> tuple[str, str | None]:
+    """The title without the number of a public series printed around it, and that number as an
+    id ("NCD 90.2", "L35041")."""
+    if "(" not in s and ":" not in s and "-" not in s and "–" not in s:
+        return s, None  # every form parts the number from the title by a bracket, colon or dash
+    for pattern, prefix in _series_patterns():
+        m = pattern.match(s)
+        if m:
+            return m.group("title").strip(" :|-–—"), f"{prefix} {m.group('num')}".strip().upper()
+    return s, None
+
+
+def series_payer(policy_id: str | None) -> str | None:
+    """The organisation that issues every document of the series `policy_id` belongs to."""
+    if not policy_id:
+        return None
+    for series in metadata_rules().numbered_series:
+        pre = rf"{re.escape(series.prefix)}\s?" if series.prefix else ""
+        if re.fullmatch(rf"{pre}(?:{series.number})", policy_id, re.I):
+            return series.payer
+    return None
 
 
 def _titleish(ctx: _Ctx, s: str) -> bool:

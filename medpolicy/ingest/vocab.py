@@ -89,6 +89,24 @@ DateKey = Literal["effective", "original_effective", "last_revised", "last_revie
                   "published", "issued", "approved"]
 
 
+class NumberedSeries(BaseModel):
+    """A public series of numbered documents whose number a title carries (Medicare's national
+    coverage determinations: "X (NCD 90.2)", "National Coverage Determination (NCD) for X (90.2)")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prefix: str  # printed before the number in the id ("NCD"), or "" (the number says it all: "L35041")
+    names: tuple[str, ...]  # the series' document-type names, lower case
+    number: str  # a regular expression of the number
+    payer: str  # the organisation that issues the series, when a document names none
+
+    @field_validator("number")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+
 class MetadataRules(_Rules):
     """rules/metadata.json: the labels of the header fields, in named groups, and the words that
     name a kind of document or page chrome rather than a policy's title."""
@@ -104,6 +122,7 @@ class MetadataRules(_Rules):
     lines_of_business: tuple[str, ...]
     related_leads: tuple[str, ...]
     chrome_starts: tuple[str, ...]
+    numbered_series: tuple[NumberedSeries, ...] = ()
 
     def labels(self) -> dict[str, tuple[str, ...]]:
         """Every label (lower case) and the fields it may name: date keys, "review_either",
@@ -163,6 +182,7 @@ class FurnitureRules(_Rules):
     chrome_lines: tuple[str, ...]
     chrome_phrases: tuple[str, ...]
     footer_terms: tuple[str, ...]
+    menu_terms: tuple[str, ...]
     footer_min_terms: int
     footer_starts: tuple[str, ...]
     repeated_chrome_min_words: int
@@ -173,7 +193,7 @@ class FurnitureRules(_Rules):
 def furniture_rules() -> FurnitureRules:
     rules = FurnitureRules.model_validate(_load("furniture.json"))
     for pat in (*rules.edge_notices, *rules.chrome_lines, *rules.chrome_phrases, *rules.footer_terms,
-                *rules.footer_starts):
+                *rules.menu_terms, *rules.footer_starts):
         re.compile(pat)
     return rules
 

@@ -39,3 +39,29 @@ def test_a_run_of_footer_links_goes_anywhere():
 def test_link_texts_glued_into_lines_are_removed_through_the_pipeline():
     doc, _ = doc_from_text("Bone Scan Imaging\n\nShare opens in a new window\n\nPolicy\n\nScans are covered.")
     assert [ln.text for ln in doc.lines] == ["Bone Scan Imaging", "Policy", "Scans are covered."]
+
+
+@pytest.mark.parametrize("texts, kept", [
+    # a menu bar on one line, and the page's buttons
+    (["Home | Search | Reports | Downloads | Help", "Expand All | Collapse All", "Knee Bracing", "Policy",
+      "Braces are covered."], ["Knee Bracing", "Policy", "Braces are covered."]),
+    # the same menu one entry per line, buttons among them
+    (["Home", "Search", "Reports", "Downloads", "Help", "Expand All", "Collapse All", "Print", "Share", "Knee Bracing",
+      "Policy", "Braces are covered."], ["Knee Bracing", "Policy", "Braces are covered."]),
+    # entries parted by spaces or bullets; buttons repeated inside the policy
+    (["Home Search Help", "Knee Bracing", "Expand All", "Policy", "Providers • Members • Employers",
+      "Braces are covered."], ["Knee Bracing", "Policy", "Braces are covered."]),
+    # one entry alone is a word of the policy, and a line that only starts with one stays
+    (["Knee Bracing", "Help", "Search strategy: we searched two databases.", "Home use is covered."],
+     ["Knee Bracing", "Help", "Search strategy: we searched two databases.", "Home use is covered."]),
+])
+def test_site_menus_and_buttons_go(texts, kept):
+    assert [texts[k] for k in strip_chrome(texts, web=True)] == kept
+    assert [texts[k] for k in strip_chrome(texts, web=False)] == kept
+
+
+def test_controls_above_the_first_text_are_no_footer():
+    # a page without a known section heading: its buttons at the top do not start the footer
+    texts = ["Print", "Share", "Knee Bracing (L99999)", "Knee braces are covered for members who need them.",
+             "back to top", "Privacy Policy"]
+    assert [texts[k] for k in strip_chrome(texts, web=True)] == texts[2:4]

@@ -2,7 +2,8 @@
 import pytest
 
 from medpolicy.ingest.payer import extract_payer
-from medpolicy.ingest.vocab import payer_family
+from medpolicy.ingest.metadata import extract_metadata
+from medpolicy.ingest.vocab import find_payer, metadata_rules, payer_family
 from tests.helpers import doc_from_text
 
 
@@ -75,3 +76,24 @@ def test_with_no_other_evidence_the_plan_its_own_history_names():
     text = ("Knee Braces\n\nPolicy\n\nKnee braces are covered.\n\nHistory\n\n"
             "01/01/2020\tPre-merger Excellus policy reviewed; no changes.\n\nReferences\n\n1. Aetna. Braces. 2019.")
     assert payer(text) == "Excellus BlueCross BlueShield"
+
+
+@pytest.mark.parametrize("text", [
+    # no organisation printed: the number says it is a national coverage determination
+    "Home | Search | Help\n\nKnee Orthoses (NCD 280.99)\n\nItem/Service Description\n\nOrthoses are covered.",
+    "Local Coverage Determination (LCD): Knee Orthoses (L99999)\n\nCoverage Indications\n\nOrthoses are covered.",
+])
+def test_a_medicare_series_number_names_medicare_when_nothing_else_does(text):
+    doc, secs = doc_from_text(text)
+    assert payer_family(extract_metadata(doc, secs)[0]["payer"]) == "Medicare"
+
+
+def test_a_local_coverage_determination_names_its_contractor():
+    text = ("Local Coverage Determination (LCD): Knee Orthoses (L99999)\n\nContractor Information\n\n"
+            "Contractor Name\tContract Number\n\nNoridian Healthcare Solutions, LLC\t01112\n\nText.")
+    doc, secs = doc_from_text(text)
+    assert extract_metadata(doc, secs)[0]["payer"] == "Noridian Healthcare Solutions"
+
+
+def test_every_numbered_series_is_issued_by_a_known_payer():
+    assert all(find_payer(s.payer) for s in metadata_rules().numbered_series)

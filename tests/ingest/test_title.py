@@ -123,3 +123,34 @@ def test_a_title_is_judged_on_the_text_a_reader_sees():
     # a terminal link's address inside an escape sequence is not a contact line
     title = meta("Knee Braces \x1b]8;;http://x.example/\x1b\\here\x1b]8;;\x1b\\\n\nEffective Date: 01/01/2024")["title"]
     assert title is not None and title.startswith("Knee Braces")
+
+
+_MCD_MENU = "Home | Search | Reports | Downloads | Help\n\nExpand All | Collapse All\n\nPrint\n\nShare\n\n"
+_MCD_MENU_LINES = "Home\n\nSearch\n\nReports\n\nDownloads\n\nHelp\n\nExpand All\n\nCollapse All\n\n"
+
+
+@pytest.mark.parametrize("text, pid, title", [
+    # a national coverage determination's page: the site's menus and buttons, then its title in
+    # either printed form; the number in brackets is the NCD's id
+    (_MCD_MENU + "National Coverage Determination (NCD) for Knee Orthoses (280.99)\n\nTracking Information\n\n"
+     "Publication Number\n\n100-3\n\nIndications and Limitations of Coverage\n\nKnee orthoses are covered.",
+     "NCD 280.99", "Knee Orthoses"),
+    (_MCD_MENU_LINES + "Knee Orthoses for Adults (NCD 280.99)\n\nExpand All | Collapse All\n\nTracking Information\n\n"
+     "Effective Date of this Version\n\n03/04/2031\n\nIndications and Limitations of Coverage\n\nKnee orthoses are covered.",
+     "NCD 280.99", "Knee Orthoses for Adults"),
+    ("NCD 20.99: Cardiac Widgets\n\nItem/Service Description\n\nWidgets are covered.", "NCD 20.99", "Cardiac Widgets"),
+    ("National Coverage Determination (NCD20.99): Cardiac Widgets (CW)\n\nItem/Service Description\n\nWidgets.",
+     "NCD 20.99", "Cardiac Widgets (CW)"),
+    # a local coverage determination and a billing article, by the number after the title
+    (_MCD_MENU + "Local Coverage Determination (LCD): Knee Orthoses (L99999)\n\nLCD Information\n\nText.",
+     "L99999", "Knee Orthoses"),
+    ("LCD - Knee Orthoses (L99999)\n\nContractor Information\n\nText.", "L99999", "Knee Orthoses"),
+    # a plan's own guideline that cites an NCD in its title keeps both its number and its title
+    ("UnitedHealthcare\n\nKnee Orthoses (NCD 280.99)\n\nGuideline Number: MPG-001.01\n\nPolicy\n\nText.",
+     "MPG-001.01", "Knee Orthoses (NCD 280.99)"),
+    # a number in brackets after any other title is part of it
+    ("Knee Orthoses (2.01)\n\nPolicy Number: AB-1\n\nPolicy\n\nText.", "AB-1", "Knee Orthoses (2.01)"),
+])
+def test_medicare_coverage_database_titles_and_ids(text, pid, title):
+    m = meta(text)
+    assert (m["policy_id"], m["title"]) == (pid, title)
