@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from ..errors import DocumentError
 from .dates import find_date
 from .document import Block, BlockKind
-from .furniture import footer_start, is_chrome_line, is_footer_term, strip_chrome_phrases
+from .furniture import footer_start, is_chrome_line, is_footer_term, menu_runs, strip_chrome_phrases
 from .residue import TAG_TAIL, has_residue, split_residue, unescape_fragment
 from .sections import match_heading
 from .vocab import furniture_rules
@@ -46,6 +46,7 @@ _AFTER_REFERENCES = {"history", "coding", "policy", "related", "archive"}
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\$\{\w+\}|\{\s*\}|(?<!\S)[A-Za-z]+(?:_[A-Za-z0-9]+){2,}(?!\S)")
 _CLAUSE_END = re.compile(r"[.:;!?)\]\"”’]$")
 _CONTENT_START = re.compile(r"^[A-Z0-9\"“‘'(•\-–]")
+_ABBREVIATION = re.compile(r"^\([A-Z][A-Za-z&]{1,7}\)[,.;:]?$")
 # a heading that is one title-case word inline is too often a word of the sentence for these kinds
 _WEAK_ALONE = {"boilerplate", "toc", "archive", "other"}
 # ... and may follow a word that does not end a sentence only for these ("... all diagnoses References Peer ...")
@@ -81,7 +82,7 @@ def flat_to_blocks(text: str, furniture: list[str] | None = None) -> list[Block]
                 continue
             except DocumentError:  # a fragment without text
                 piece = html.unescape(piece)
-        plain = _collapse_repeats(html.unescape(piece), removed)
+        plain = _without_menus(_collapse_repeats(html.unescape(piece), removed), removed)
         plain, junk_end, footer_from = _without_junk(plain)
         found = _plain_blocks(plain, junk_end=junk_end, footer_from=footer_from)
         removed += [b.text for b in found if b.gap == -2]
@@ -89,7 +90,7 @@ def flat_to_blocks(text: str, furniture: list[str] | None = None) -> list[Block]
     # blocks marked -1 end before the last tag residue of the site's header
     chrome_until = max((k + 1 for k, b in enumerate(blocks) if b.gap == -1), default=0)
     blocks = [Block(b.kind, b.text, b.cells, b.page, b.level, max(b.gap, 1)) for b in blocks]
-    blocks = _without_head_chrome(blocks, chrome_until, removed)
+    blocks = _title_apart(_without_head_chrome(blocks, chrome_until, removed))
     blocks = _without_footer(blocks, removed)
     blocks = split_entries(blocks)
     if furniture is not None:
@@ -98,6 +99,21 @@ def flat_to_blocks(text: str, furniture: list[str] | None = None) -> list[Block]
 
 
 # -- residue of templates and tags ---------------------------------------------------------------
+
+def _without_menus(text: str, removed: list[str]) -> str:
+    """The text without the site's menus and buttons run into it ("Home | Search | Help Expand
+    All | Collapse All Print Share Title ...")."""
+    spans = menu_runs(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(text[pos:a])
+        removed.append(text[a:b])
+        pos = b
+    out.append(text[pos:])
+    return " ".join(part.strip() for part in out if part.strip())
+
 
 def _without_junk(text: str) -> tuple[str, int | None, int | None]:
     """The text without template expressions and tag tails; and where (in the returned text) the
@@ -251,8 +267,8 @@ def _heading_at(words: list[_Word], i: int, context: str, boundary: bool) -> tup
         if len(real) == 1 and (len(re.sub(r"[^A-Za-z]", "", real[0])) < 4 or re.search(r"\d", real[0])):
             continue  # "CPT 0009U", "FDA Food and ...", "ICD-10": a code system or an acronym
         nxt = words[i + n].text
-        if not (_CONTENT_START.match(nxt) or phrase.endswith(":")):
-            continue
+        if not (_CONTENT_START.match(nxt) or phrase.endswith(":")) or _ABBREVIATION.match(nxt):
+            continue  # "National Coverage Determination (NCD) for ...": a name and its abbreviation, not a heading
         rule = match_heading(phrase.rstrip(":"), exact=True)
         if rule is None or (context == "references" and rule.kind not in _AFTER_REFERENCES):
             continue
@@ -423,6 +439,21 @@ def _without_head_chrome(blocks: list[Block], chrome_until: int, removed: list[s
     removed += [b.text for b in blocks[cut:] if is_chrome_line(b.text)]
     return [Block(b.kind, strip_chrome_phrases(b.text) if b.kind is not BlockKind.ROW else b.text,
                   b.cells, b.page, b.level, b.gap) for b in kept]
+
+
+def _title_apart(blocks: list[Block]) -> list[Block]:
+    """The page's title apart from the text run on after it, where a series number closes it
+    ("National Coverage Determination (NCD) for X (90.2) Tracking Information ...")."""
+    from .title import series_title_end  # noqa: PLC0415 (title reads the heading rules: sections)
+
+    if not blocks or blocks[0].kind is not BlockKind.PARAGRAPH:
+        return blocks
+    end = series_title_end(blocks[0].text)
+    if end is None or end >= len(blocks[0].text):
+        return blocks
+    _split_at(blocks, 0, end)
+    blocks[1] = Block(BlockKind.PARAGRAPH, blocks[1].text.lstrip(), page=blocks[1].page, gap=blocks[1].gap)
+    return blocks
 
 
 _FIELD = re.compile(r"^[A-Z][\w #/&()'.-]{1,40}:\s+\S")

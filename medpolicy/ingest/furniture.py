@@ -59,6 +59,12 @@ def _compiled() -> dict[str, re.Pattern]:
         "menu_term": re.compile(rf"\s*(?:{alt(r.menu_terms)})\s*", re.I),
         # two or more menu entries or control texts on one line, parted by bars, bullets or spaces
         "menu_line": re.compile(rf"\s*(?:{entry})(?:\s*[|•·]\s*|\s+)(?:(?:{entry})(?:\s*[|•·]\s*|\s+|$))+", re.I),
+        # the same run inline in flattened text: capitalised entries, two or more parted by a bar or
+        # bullet, or three or more ("Home | Search | Help", "Print Share Email")
+        # the same run inline in flattened text: capitalised entries (how many, and parted how, is
+        # checked by `menu_runs`)
+        "menu_entry": re.compile(rf"(?<!\S)(?i:{entry})(?!\S)"),
+        "menu_run": re.compile(rf"(?<!\S)(?=[A-Z])(?i:{entry})(?:(?:\s*[|•·]\s*|\s+)(?=[A-Z])(?i:{entry}))+(?!\S)"),
         "footer_start": re.compile(alt(r.footer_starts), re.I),
     }
 
@@ -97,6 +103,21 @@ def is_menu_line(text: str) -> bool:
     """A line of a site's menu: two or more menu entries or control texts and nothing else
     ("Home | Search | Reports | Help", "Expand All | Collapse All")."""
     return len(text) <= MENU_LINE_MAX_CHARS and bool(_compiled()["menu_line"].fullmatch(text))
+
+
+MENU_RUN_MIN_ENTRIES = 3  # entries parted by spaces alone; two are enough with a bar or bullet between
+
+
+def menu_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of a site's menu inline in a flattened text: capitalised menu entries and control
+    texts, two or more parted by a bar or bullet ("Home | Search"), or three or more ("Print
+    Share Email")."""
+    out = []
+    for m in _compiled()["menu_run"].finditer(text):
+        run = m.group(0)
+        if re.search(r"[|•·]", run) or len(_compiled()["menu_entry"].findall(run)) >= MENU_RUN_MIN_ENTRIES:
+            out.append(m.span())
+    return out
 
 
 def footer_start(text: str) -> re.Match | None:

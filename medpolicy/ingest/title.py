@@ -405,21 +405,23 @@ def _clean(ctx: _Ctx, text: str) -> tuple[str | None, str | None]:
 
 
 @lru_cache(maxsize=1)
-def _series_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+def _series_patterns() -> tuple[tuple[re.Pattern, str, bool], ...]:
     """For each numbered series (rules/metadata.json): its number printed before the title ("NCD
     90.2: X", "National Coverage Determination (NCD 90.2): X"), after the series' name and the
     title ("National Coverage Determination (NCD) for X (90.2)"), or after the title alone ("X
-    (NCD 90.2)", "X (L35041)")."""
+    (NCD 90.2)", "X (L35041)"); with the series' prefix, and whether the number's bracket closes
+    the title (text may follow it in a line of flattened web text)."""
     out = []
     for series in metadata_rules().numbered_series:
         names = "|".join(r"\s*".join(re.escape(w) for w in n.split()) for n in sorted(series.names, key=len, reverse=True))
         pre = rf"{re.escape(series.prefix)}\s?" if series.prefix else ""
         num = rf"(?P<num>{series.number})"
         sep = r"\s*(?:[:|–—]|\s-|\s+for\s+)\s*"
-        out.append((re.compile(rf"^(?:(?:{names})\s*)?\(?{pre}{num}\)?{sep}(?P<title>\S.*)$" if pre else
-                               rf"^(?:{names})\s*\(?{num}\)?{sep}(?P<title>\S.*)$", re.I), series.prefix))
-        out.append((re.compile(rf"^(?:{names}){sep}(?P<title>\S.*?)\s*\(\s*(?:{pre})?{num}\s*\)$", re.I), series.prefix))
-        out.append((re.compile(rf"^(?P<title>\S.*?)\s*\(\s*{pre}{num}\s*\)$", re.I), series.prefix))
+        out.append((re.compile(rf"(?:(?:{names})\s*)?\(?{pre}{num}\)?{sep}(?P<title>\S.*)" if pre else
+                               rf"(?:{names})\s*\(?{num}\)?{sep}(?P<title>\S.*)", re.I), series.prefix, False))
+        out.append((re.compile(rf"(?:{names}){sep}(?P<title>\S.*?)\s*\(\s*(?:{pre})?{num}\s*\)", re.I),
+                    series.prefix, True))
+        out.append((re.compile(rf"(?P<title>\S.*?)\s*\(\s*{pre}{num}\s*\)", re.I), series.prefix, True))
     return tuple(out)
 
 
@@ -428,11 +430,23 @@ def _series_number(s: str) -> tuple[str, str | None]:
     id ("NCD 90.2", "L35041")."""
     if "(" not in s and ":" not in s and "-" not in s and "–" not in s:
         return s, None  # every form parts the number from the title by a bracket, colon or dash
-    for pattern, prefix in _series_patterns():
-        m = pattern.match(s)
+    for pattern, prefix, _closes in _series_patterns():
+        m = pattern.fullmatch(s)
         if m:
             return m.group("title").strip(" :|-–—"), f"{prefix} {m.group('num')}".strip().upper()
     return s, None
+
+
+def series_title_end(text: str) -> int | None:
+    """Where a title that starts `text` and is closed by its series number ends ("National
+    Coverage Determination (NCD) for X (90.2) Tracking Information ..." -> after "(90.2)")."""
+    if "(" not in text[:MAX_TITLE_CHARS]:
+        return None
+    for pattern, _prefix, closes in _series_patterns():
+        m = pattern.match(text, 0, MAX_TITLE_CHARS) if closes else None
+        if m and (m.end() == len(text) or text[m.end()].isspace()):
+            return m.end()
+    return None
 
 
 def series_payer(policy_id: str | None) -> str | None:

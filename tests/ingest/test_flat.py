@@ -44,6 +44,8 @@ def test_inline_headings_in_title_case_and_capitals_start_sections():
     "Cancers Studies from the Other Cancers group were read.",
     "The plan follows the Medical Policy Update 05/2018, a bulletin.",
     "Testing with CPT 0009U HERmark assays is investigational.",
+    # a heading's words followed by their abbreviation name something in the sentence
+    "The device received U.S. Food and Drug Administration (FDA) clearance in 2004.",
 ])
 def test_words_of_a_sentence_are_not_headings(sentence):
     text = "Bone Scan Imaging DESCRIPTION " + FILLER + " " + sentence + " " + FILLER
@@ -181,3 +183,30 @@ def test_a_sentence_repeated_back_to_back_is_text_not_a_widget():
     cells = "Not covered for adults under any plan. " * 4
     out = _collapse_repeats("Bone Scans " + widget * 5 + "Coverage " + cells + "End.", removed)
     assert "Click here" not in out and out.count("Not covered for adults under any plan.") == 4
+
+
+@pytest.mark.parametrize("page, title", [
+    # a national coverage determination's page: menus and buttons run into its title, the fields
+    # after the title's number printed without colons
+    ("Home | Search | Reports | Help Expand All | Collapse All Print Share National Coverage Determination (NCD) "
+     "for Knee Orthoses (280.99) Tracking Information Publication Number 100-3 Version Number 2 ",
+     "National Coverage Determination (NCD) for Knee Orthoses (280.99)"),
+    ("Home | Search | Help Knee Orthoses for Adults (NCD 280.99) Expand All | Collapse All Tracking Information ",
+     "Knee Orthoses for Adults (NCD 280.99)"),
+])
+def test_menus_run_into_a_page_go_and_a_series_number_ends_its_title(page, title):
+    removed: list[str] = []
+    blocks = _blocks(page + "Item/Service Description " + FILLER, removed)
+    assert blocks[0].text == title
+    text = " ".join(b.text for b in blocks)
+    assert "Expand All" not in text and "Home |" not in text and "Search" not in text
+    assert any("Home" in r for r in removed)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Members may search for a provider at home with the help line.",
+    "The National Comprehensive Cancer Network (NCCN) Guidelines list the tests.",
+])
+def test_menu_words_in_a_sentence_stay(sentence):
+    blocks = _blocks("Knee Orthoses Description " + sentence + " " + FILLER)
+    assert sentence in " ".join(b.text for b in blocks)
