@@ -53,7 +53,7 @@ _MONTH_START = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 # what parts a label from its value: a colon (or '#:'), a cell boundary, a spaced dash, the end of
 # the line (value on the next), or a space before a value that starts like a number or a date
 _SEP = (r"(?P<sep>[ ]*[:：][ \t]*|[ ]*\t[ ]*|[ ]+[-–—][ ]+|[ ]*$"
-        rf"|[ ]+(?=[#(]?\d|(?:{_MONTH_START})[a-z]*\.?\s))")
+        rf"|[ ]+(?=[#(]?\d|(?:{_MONTH_START})[a-z]*\.?\s)|(?<=#)(?=\w))")  # ...or nothing after '#': "Policy #61"
 _STRONG_BEFORE = re.compile(r"(?:^|\t|\s{2,}|[|•]\s*|[\d)\]]\s+|\S:\s+)$")  # ...or after "Title: "
 
 
@@ -131,6 +131,9 @@ def _accept(text: str, m: re.Match, vocab: _Vocab) -> _Hit | None:
         return None
     if keys == ("type",) and not strong:
         return None  # "RELATED MEDICAL POLICIES:" is a heading, not a "Medical Policies:" field
+    if not strong and _tail_id(text, before, m, keys):
+        # "<Manual name> <Subject>, Policy No. 61": a running header that ends with the number
+        return _Hit(keys, m.group("label"), m.start(), m.end(), True, colon)
     if not strong:
         if not colon or re.search(r"[;,]\s*$", before):
             return None  # no colon; or inside a clause ("Bethesda, MD: NLM; updated: May 2, 2019")
@@ -140,6 +143,19 @@ def _accept(text: str, m: re.Match, vocab: _Vocab) -> _Hit | None:
             if not (text[m.start()].isupper() and (prev.isdigit() or prev.islower())):
                 return None
     return _Hit(keys, m.group("label"), m.start(), m.end(), colon or cell or "#" in label, colon)
+
+
+# the number that ends a running header after its label: one token with a digit, no sentence after it
+_TAIL_VALUE = re.compile(r"[#(]?[A-Za-z]{0,6}[-.]?\d[\w.\-]*\)?")
+TAIL_LINE_MAX_WORDS = 20
+
+
+def _tail_id(text: str, before: str, m: re.Match, keys: tuple[str, ...]) -> bool:
+    """A policy-number label after ", " whose value ends a short line that holds no sentence
+    ("Medical Policy Manual Knee Braces, Policy No. 61", "..., Policy #61")."""
+    value = text[m.end():].strip()
+    return ("policy_id" in keys and before.endswith(", ") and bool(_TAIL_VALUE.fullmatch(value)) and value[-1] != "."
+            and len(text.split()) <= TAIL_LINE_MAX_WORDS and not re.search(r"[.;!?]\s", before))
 
 
 _VALUE_END = re.compile(r"\t| • | \| ")

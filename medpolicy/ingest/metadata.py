@@ -22,7 +22,7 @@ from .title import extract_title, series_payer
 from .vocab import metadata_rules
 
 # sections whose dates belong to other documents or to past editions
-_NOT_METADATA = {"history", "references", "evidence", "archive"}
+_NOT_METADATA = {"history", "references", "evidence", "archive", "related"}
 HEADER_LINES = 60
 # how far down the head a number printed alone may be the policy's own ("5.21.054", "L35041")
 BARE_ID_LINES = 15
@@ -212,6 +212,14 @@ def extract_policy_id(doc: Document, sections: list[SectionSpan], scopes: Scopes
         pid = bare_id(_VERSION_TAIL.sub("", ln.text))  # "MOL.TS.194.A v1.0.2026"
         if pid:
             return pid
+    # a running header removed from every page may be the only line that prints the number
+    # ("Medical Policy Manual Knee Braces, Policy No. 61")
+    running = read_fields([Line(t, None, 0, len(t)) for t in doc.source.furniture])
+    for f in running:
+        if "policy_id" in f.keys and not _weak(f):
+            pid = clean_id(f.value)
+            if pid:
+                return pid
     return None
 
 

@@ -278,11 +278,13 @@ def _is_id(pid: str) -> bool:
 
 def _parse_line(text: str, policy_id: str | None = None) -> tuple[str | None, str]:
     m = _LABELLED.search(text)
-    if m:
+    if m and len(m.group(1).rstrip(".,;")) > 1:  # "Policy No. 2": a counter or a page number, never a policy
         title = text[: m.start()].strip(" ,;:-–")
         parts = [p.strip() for p in title.split(",")]
         if len(parts) > 1 and len(parts[-1].split()) <= 2:  # ", Medicine," names the manual section
             title = ", ".join(parts[:-1])
+        if not title and _title_like(text[m.end():].strip(" ,;:-–")):
+            title = text[m.end():].strip(" ,;:-–")  # "Policy No. 45 Ankle Braces"
         return m.group(1).rstrip(".,;"), title
     m = _PREFIXED.match(text)
     if m and _is_id(m.group(2)) and not _CODE.match(m.group(2)):

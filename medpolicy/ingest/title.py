@@ -47,7 +47,7 @@ _CONNECTORS = {"a", "an", "and", "or", "of", "for", "the", "in", "on", "to", "wi
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str], re.Pattern, re.Pattern, re.Pattern]:
     rules = metadata_rules()
 
     def alt(words) -> str:
@@ -59,8 +59,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str], frozenset[str],
     type_prefix = re.compile(rf"^(?:{alt(rules.type_names)})\s*(?:[:|–—]|\s-)\s*", re.I)
     bar_title = re.compile(rf"(?:^|\s)(?:{alt(rules.type_names)})\s*\|\s*(?P<title>[^|]{{3,{MAX_TITLE_CHARS}}}?)\s*$", re.I)
     ui = re.compile(rf"^(?:{alt(rules.chrome_starts)})\b", re.I)
+    type_anywhere = re.compile(rf"^.*\b(?:{alt(rules.type_names)})\b", re.I)
     return (type_line, type_prefix, frozenset(t.lower() for t in rules.not_titles),
-            frozenset(t.lower() for t in rules.lines_of_business), bar_title, ui)
+            frozenset(t.lower() for t in rules.lines_of_business), bar_title, ui, type_anywhere)
 
 
 _VERSION = re.compile(r"\s*(?:\b[vV]|(?<=[a-z])V)(?:ersion\s*)?\d+(?:\.\d+)+\b")
@@ -138,7 +139,27 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
         return confirmed[0], confirmed[1]
     for title, pid in _running_titles(ctx):
         return title, pid
-    return (candidates[0][0], candidates[0][1]) if candidates else (None, None)
+    if candidates:
+        return candidates[0][0], candidates[0][1]
+    return _header_subject(ctx, head), None
+
+
+def _header_subject(ctx: _Ctx, head: list[int]) -> str | None:
+    """With no title line, the subject a running header prints before the number that ends it:
+    "Acme Medical Policy Manual Knee Braces, Policy No. 61" -> "Knee Braces" (the manual's name,
+    up to its last document-type word, is not the subject)."""
+    type_anywhere = _patterns()[6]  # greedy: the last document-type phrase of a line
+    for i in head:
+        s = " ".join(ctx.doc.lines[i].text.split())
+        hits = labels_in(s)
+        if not hits or "policy_id" not in hits[-1].keys or not s[:hits[-1].start].endswith(", "):
+            continue
+        subject = s[:hits[-1].start].rstrip(", ")
+        last = type_anywhere.match(subject)  # up to the last document-type phrase
+        subject = _no_payer(subject[last.end():] if last else subject)
+        if subject and _titleish(ctx, subject):
+            return subject
+    return None
 
 
 def _running_titles(ctx: _Ctx):
@@ -291,7 +312,7 @@ def _chrome(ctx: _Ctx, text: str) -> bool:
     low = s.lower().strip(" .:|*-–—")
     if not re.search(r"[A-Za-z]{3,}", s) or len(s) > MAX_TITLE_CHARS + 40 or "\t" in s:
         return True
-    type_line, _prefix, not_titles, business, _bar, ui = _patterns()
+    type_line, _prefix, not_titles, business, _bar, ui, _anywhere = _patterns()
     core = _PAGE_TAIL.sub("", _VERSION.sub("", s)).strip(" .:|*-–—")
     if low in not_titles or core.lower() in not_titles or type_line.match(core) or type_line.match(_no_payer(core)):
         return True
@@ -301,8 +322,9 @@ def _chrome(ctx: _Ctx, text: str) -> bool:
     if words and all(w in business or w in ("and", "or", "&") for w in words):
         return True
     hits = labels_in(s)
-    if hits and hits[0].start == 0:
-        return True  # a labelled field
+    if hits and (hits[0].start == 0 or (hits[-1].end < len(s) and "policy_id" in hits[-1].keys
+                                         and s[:hits[-1].start].endswith(", "))):
+        return True  # a labelled field; a running header that ends with the number ("Manual X, Policy No. 61")
     d = find_date(s)
     if d is not None and d.start == 0:
         return True

@@ -65,3 +65,14 @@ def test_controls_above_the_first_text_are_no_footer():
     texts = ["Print", "Share", "Knee Bracing (L99999)", "Knee braces are covered for members who need them.",
              "back to top", "Privacy Policy"]
     assert [texts[k] for k in strip_chrome(texts, web=True)] == texts[2:4]
+
+
+@pytest.mark.parametrize("line, furniture", [
+    # a running header's cells: the policy number and the page number parted by a bar
+    ("ZB61 | 1", True), ("2.02.99 | 5", True), ("7 | QQ-GENE-13", True),
+    # a code and its units, numbers in a table, a word and a number: not furniture
+    ("J9999 | 1", False), ("81999 | 2", False), ("C43.9 | 1", False), ("12 | 3", False), ("Knee | 2", False),
+])
+def test_a_policy_number_and_page_number_cell_is_furniture(line, furniture):
+    texts = ["Policy", "Braces are covered.", line, "The brace is fitted by staff."]
+    assert (line not in [texts[k] for k in strip_chrome(texts, web=False)]) is furniture

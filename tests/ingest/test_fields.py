@@ -47,6 +47,10 @@ def meta(text):
     ("Last Approval: 4/22/2024", [("approved", "4/22/2024")]),
     ("Next Review Due By: May 2025", [("next_review", "May 2025")]),
     ("Effective Date of this Version\n07/01/2021", [("effective", "07/01/2021")]),
+    # a running header or manual line that ends with the number after a comma
+    ("Zenith Medical Policy Manual Knee Braces, Policy No. 61", [("policy_id", "61")]),
+    ("Zenith Medical Policy Manual Knee Braces, Policy #61", [("policy_id", "61")]),
+    ("Policy #ZX-7", [("policy_id", "ZX-7")]),
 ])
 def test_layouts(text, expected):
     assert fields(text) == expected
@@ -57,6 +61,8 @@ def test_layouts(text, expected):
     "Reviewed 02/17/2022 committee review, no changes",  # a history row, not a field
     "Policy",  # a section heading, not a label waiting for its value
     "RELATED MEDICAL POLICIES:",  # a heading that ends in a document type
+    "This replaces the older knee policy, Policy No. 45.",  # a sentence that names another policy
+    "Braces are covered. See the ankle policy, Policy No. 45",
 ])
 def test_not_fields(text):
     assert [f for f in fields(text) if f[0]] == []

@@ -9,10 +9,13 @@ from tests.helpers import doc_from_text
     ("Administrative Policy\nAP-29 Cellular Therapy\nPharmacy Policy\nPharmacy-103 CAR-T", ["AP-29", "Pharmacy-103"]),
     ("Investigational Services, Medicine, Policy No. M-149\nStem Cell Transplants, Transplant, Policy No. M-45", ["M-149", "M-45"]),
     ("None", []),
+    # a page number, a list counter and the document's own running line are no related policies
+    ("Ankle Braces, Policy No. 45\n2\nZenith Medical Policy Manual Knee Braces, Policy No. 61\nPolicy No. 3 Hip Braces",
+     ["45"]),
 ])
 def test_related_ids(lines, ids):
     doc, secs = doc_from_text("Some Policy Title\n\nRELATED POLICIES\n\n" + lines.replace("\n", "\n\n"))
-    assert [r.policy_id for r in extract_related(doc, secs)[0]] == ids
+    assert [r.policy_id for r in extract_related(doc, secs, "61")[0]] == ids
 
 
 def test_related_title_from_labelled_line():
@@ -93,3 +96,9 @@ def test_a_policy_heading_after_the_related_list_ends_it():
             "Kneelo may be considered investigational for all other indications.\n\nPrior-Approval Requirements\n\n"
             "Age\t18 or older")
     assert [r.title for r in extract_related(*doc_from_text(text))[0]] == ["Anklex", "Gaitra"]
+
+
+def test_related_title_after_its_label_and_number():
+    doc, secs = doc_from_text("RELATED POLICIES\n\nPolicy No. 45 Ankle Braces for Adults")
+    r = extract_related(doc, secs)[0][0]
+    assert (r.policy_id, r.title) == ("45", "Ankle Braces for Adults")

@@ -154,3 +154,28 @@ _MCD_MENU_LINES = "Home\n\nSearch\n\nReports\n\nDownloads\n\nHelp\n\nExpand All\
 def test_medicare_coverage_database_titles_and_ids(text, pid, title):
     m = meta(text)
     assert (m["policy_id"], m["title"]) == (pid, title)
+
+
+@pytest.mark.parametrize("text, pid, title", [
+    # a manual's running line that ends with the number is not the title when a title line exists
+    ("Zenith Medical Policy Manual Knee Braces, Policy No. 61\n\nTitle: Knee Braces for Adults\n\n"
+     "Effective Date: 01/01/2030\n\nPolicy\n\nText.", "61", "Knee Braces for Adults"),
+    ("Zenith Medical Policy Manual Knee Braces, Policy #61\n\nKNEE BRACES\n\nEffective: 01/01/2030\n\nPolicy\n\nText.",
+     "61", "KNEE BRACES"),
+    # ... and gives the subject when nothing else does (the manual's name is not part of it)
+    ("Zenith Health Medical Policy Manual Knee Braces, Policy No. 61\n\nEffective Date: 01/01/2030\n\nPolicy\n\nText.",
+     "61", "Knee Braces"),
+])
+def test_a_running_line_that_ends_with_the_number(text, pid, title):
+    m = meta(text)
+    assert (m["policy_id"], m["title"]) == (pid, title)
+
+
+def test_the_number_only_in_a_running_header_removed_from_every_page():
+    bodies = ["Knee braces are medically necessary for an unstable knee after an injury.\nA brace is fitted by staff.",
+              "Braces for sports use are not covered.\nReplacement is allowed every two years.",
+              "Coding\nL9990 Knee orthosis, elastic\nL9991 Knee orthosis, hinged"]
+    pages = [f"Zenith Medical Policy Manual Knee Braces, Policy No. 61\n{'KNEE BRACES FOR ADULTS' + chr(10) if n == 1 else ''}"
+             f"{body}\nZB61 | {n}\nPage {n} of 3" for n, body in enumerate(bodies, 1)]
+    m = meta("\f".join(pages))
+    assert (m["policy_id"], m["title"]) == ("61", "KNEE BRACES FOR ADULTS")
