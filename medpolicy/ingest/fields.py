@@ -55,6 +55,33 @@ _MONTH_START = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _SEP = (r"(?P<sep>[ ]*[:：][ \t]*|[ ]*\t[ ]*|[ ]+[-–—][ ]+|[ ]*$"
         rf"|[ ]+(?=[#(]?\d|(?:{_MONTH_START})[a-z]*\.?\s)|(?<=#)(?=\w))")  # ...or nothing after '#': "Policy #61"
 _STRONG_BEFORE = re.compile(r"(?:^|\t|\s{2,}|[|•]\s*|[\d)\]]\s+|\S:\s+)$")  # ...or after "Title: "
+# a committee's abbreviation before a date label at the start of a line: "P&T Approval:", "MCO
+# Approval:", "QIC Reviewed:" (not a regulator's: "FDA Approval: 2019" is the drug's)
+_COMMITTEE = re.compile(r"^[A-Z][A-Z&/]{1,6}[ ]+$")
+
+
+def _committee(before: str, keys: tuple[str, ...]) -> bool:
+    return (bool(_COMMITTEE.match(before)) and any(k in _DATE_KEYS for k in keys)
+            and before.strip().lower() not in _not_committees())
+
+
+_LAST_WORD = re.compile(r"(\S+)[ ]+$")
+
+
+def _regulator(before: str, keys: tuple[str, ...]) -> bool:
+    m = _LAST_WORD.search(before[-40:])
+    return bool(m) and any(k in _DATE_KEYS for k in keys) and m.group(1).lower() in _not_committees()
+
+
+@lru_cache(maxsize=1)
+def _not_committees() -> frozenset[str]:
+    from .vocab import payer_rules  # noqa: PLC0415
+
+    return frozenset(n.lower() for n in payer_rules().never_payers)
+
+
+_DATE_KEYS = frozenset({"effective", "original_effective", "last_revised", "last_review", "next_review", "published",
+                        "issued", "approved", "review_either"})
 
 
 @dataclass(frozen=True)
@@ -122,7 +149,9 @@ def _accept(text: str, m: re.Match, vocab: _Vocab) -> _Hit | None:
     colon = ":" in sep or "：" in sep
     cell = "\t" in sep or (not sep.strip() and m.end() == len(text))
     before = text[: m.start()]
-    strong = bool(_STRONG_BEFORE.search(before))
+    if _regulator(before, keys):
+        return None  # "FDA Approval: 2019", "the FDA approved: ...": the drug's, not the policy's
+    strong = bool(_STRONG_BEFORE.search(before)) or _committee(before, keys)
     dash = bool(re.search(r"[-–—]", sep))
     # "MEDICAL POLICY – 8.01.01", "Medical Policy 9.99.001": a document type and its number alone
     numbered = strong and bool(keys) and keys[0] in ("policy_id", "type") and not before.strip() and \
@@ -135,6 +164,8 @@ def _accept(text: str, m: re.Match, vocab: _Vocab) -> _Hit | None:
         # "<Manual name> <Subject>, Policy No. 61": a running header that ends with the number
         return _Hit(keys, m.group("label"), m.start(), m.end(), True, colon)
     if not strong:
+        if label in vocab.weak and before[-1:].isspace():
+            return None  # a plain word before a colon inside a line ("Last State Approval: ...")
         if not colon or re.search(r"[;,]\s*$", before):
             return None  # no colon; or inside a clause ("Bethesda, MD: NLM; updated: May 2, 2019")
         prev = before[-1]
@@ -193,7 +224,8 @@ def read_fields(lines: list[Line]) -> list[Field]:
         if assigning:
             waiting, grid, assigning = [], False, False  # the labels left waiting had no value
         empty = []
-        lead = not ln.text[: hits[0].start].strip()
+        before = ln.text[: hits[0].start]
+        lead = not before.strip() or _committee(before, hits[0].keys)
         for n, hit in enumerate(hits):
             value = _value(ln.text, hit.end, hits[n + 1].start if n + 1 < len(hits) else len(ln.text))
             if value:

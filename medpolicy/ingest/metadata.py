@@ -65,6 +65,7 @@ class Scopes:
         # below the head, a label counts on a line of fields, not quoted inside a sentence
         self.body = [f for f in self.fields if id(f.line) not in excluded and (f.lead or id(f.line) in head)]
         self.excluded = [f for f in self.fields if id(f.line) in excluded and f.lead]
+        self.history = {id(ln) for s in sections if s.kind == "history" for ln in s.lines}
 
 
 def header_lines(doc: Document, sections: list[SectionSpan]) -> list[Line]:
@@ -96,16 +97,23 @@ def _date_value(value: str) -> str | None:
     return found[0].iso
 
 
-def _only_dates(field: Field) -> bool:
-    """A field line inside a history or reference section that is a header field, not a row: it
-    starts with its label and gives a date, alone or with a colon after a label of two words."""
+# a note after a date: "Revised: 03/2025 (criteria clarified)"
+_NOTE = re.compile(r"^\s*\([^()]*\)\s*$")
+
+
+def _only_dates(field: Field, in_history: bool) -> bool:
+    """A field line inside a history or reference section (a block of dated labels printed after
+    the references) that is a header field, not a row: it starts with its label and gives a date,
+    alone or with a note in brackets after it (not in a revision history, whose rows say what
+    changed), or with a colon after a label of two words."""
     if field.line.is_row:
         return False
     value = _SPACED_NUMERIC.sub(r"\1/\2/\3", field.value)
     d = find_date(value)
     if d is None or d.start > 2:
         return False
-    if not value[d.end:].strip(" .,;*()"):
+    rest = value[d.end:]
+    if not rest.strip(" .,;*()") or (field.colon and not in_history and _NOTE.match(rest)):
         return True
     return field.explicit and len(field.label.split()) > 1
 
@@ -118,7 +126,7 @@ def extract_dates(doc: Document, scopes: Scopes) -> PolicyDates:
     first, then anywhere outside history, references and evidence, then from label-and-date lines
     inside them."""
     found: dict[str, str] = {}
-    tail = [f for f in scopes.excluded if _only_dates(f)]
+    tail = [f for f in scopes.excluded if _only_dates(f, id(f.line) in scopes.history)]
     for scope in (scopes.head, scopes.body, tail):
         for f in scope:
             for key in f.keys:

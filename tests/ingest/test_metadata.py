@@ -53,3 +53,29 @@ def test_label_vocabulary_view_for_the_loaders():
     r = rules()
     assert "document #" in r.id_labels and "most recent review date" in r.date_labels["last_review"]
     assert "subject" in r.title_labels and "medical policy" in r.not_titles  # a document type is never a title
+
+
+_BODY = ("Sleep Studies\n\nPolicy Number: ZZ-1\n\nPolicy\n\nSleep studies are medically necessary when criteria are met.\n\n"
+         "Policy History\n\nDate\tAction\n01/2021\tNew policy. Approval: 01/2021 by the committee.\n\n"
+         "References\n\n1. Doe J. Sleep. J Sleep. 2020;1:1-2.\n\n2. Roe K. Apnea. J Sleep. 2021;2:3-4.\n\n")
+
+
+@pytest.mark.parametrize("block, expected", [
+    # a block of dated labels printed at the end of the document, after the references; labels
+    # not known before, values with a note after them, approvals labelled by a committee's abbreviation
+    ("This policy will be revised as necessary and reviewed no less than annually.\n\nDevised: 09/2023\n\n"
+     "Revised: 03/2025 (criteria reworded; codes added)\n\nReviewed: 03/2025\n\nMCO Approval: 04/2025",
+     {"original_effective": "2023-09", "last_revised": "2025-03", "last_review": "2025-03", "approved": "2025-04"}),
+    ("Devised: 09/2023\n\nP&T Approval: 05/2025\n\nQIC Approval: 06/2025",
+     {"original_effective": "2023-09", "approved": "2025-05"}),
+    # a regulator's approval is the drug's, not the policy's; an approval inside a sentence is no field
+    ("FDA Approval: 12/2019\n\nThe device was approved by the FDA: 2019 (first indication).", {"approved": None}),
+])
+def test_dates_in_a_block_after_the_references(block, expected):
+    dates = meta(_BODY + block)["dates"]
+    assert {k: getattr(dates, k) for k in expected} == expected
+
+
+def test_a_note_after_a_date_in_a_history_row_is_no_header_date():
+    m = meta("Sleep Studies\n\nPolicy Number: ZZ-1\n\nPolicy History\n\nRevised: 03/2025 (criteria reworded)")
+    assert m["dates"].last_revised is None
