@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from .dates import find_dates
+from .document import Line
 from .vocab import reference_rules
 
 # "12. ", "12) ", "[12] ", "(12) ", and "12.Smith" (no space, as PDF text often has it)
@@ -118,6 +119,52 @@ def opens_next_section(text: str) -> bool:
 
 def is_note(text: str) -> bool:
     return any(p.search(text.strip()) for p in _notes())
+
+
+@lru_cache(maxsize=1)
+def _list_end() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in reference_rules().list_end), re.I)
+
+
+_DATE_KEYS = frozenset({"effective", "original_effective", "last_revised", "last_review", "next_review", "published",
+                        "issued", "approved", "review_either"})
+
+
+@lru_cache(maxsize=1)
+def _list_end_inside() -> re.Pattern:
+    return re.compile(r"(?<=[.)\]])\s+(?=(?:" + "|".join(f"(?:{p})" for p in reference_rules().list_end) + "))", re.I)
+
+
+def trailer_start(text: str) -> int | None:
+    """Where a line that closes the list starts inside an entry it was run into (one-line web
+    text: "... 2021;2:3-4. This policy will be revised as necessary ..."), after a sentence end."""
+    m = _list_end_inside().search(text)
+    return m.start() if m else None
+
+
+def dated_label(line: Line) -> str | None:
+    """The label of a line that is a header date field ("Devised: 09/2023", "MCO Approval: 04/2025",
+    "Last updated 06/2025"), or None."""
+    from .fields import read_fields  # noqa: PLC0415 (fields reads the heading rules: sections)
+
+    if not re.search(r"\d", line.text) or len(line.text.split()) > reference_rules().trailer_max_words + 4:
+        return None  # every field of the block gives a date, on a short line
+    for f in read_fields([line])[:1]:
+        if f.lead and _DATE_KEYS.intersection(f.keys):
+            d = find_dates(f.value[:40])
+            if d and d[0].start <= 2:
+                return f.label
+    return None
+
+
+def ends_list(line: Line) -> bool:
+    """A line that closes a reference list and starts what follows it: the policy's maintenance
+    sentence, a signature, a dated label that no citation's tail starts with ("Devised:",
+    "Revised:", "MCO Approval:"; not "Accessed", "Updated", "Published")."""
+    if _list_end().match(line.text.strip()):
+        return True
+    label = dated_label(line)
+    return label is not None and label.split()[0].lower() not in reference_rules().tail_words
 
 
 def is_empty_entry(text: str) -> bool:

@@ -27,7 +27,7 @@ from ..models.reference import DOI_PATTERN, PMID_PATTERNS, URL_PATTERN
 from .document import Document, Line
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .reference_lines import (BULLET, FINISHED, LONE_MARK, OPEN_END, author_start, authors_only, citation_like,
-                              citations,
+                              citations, dated_label, ends_list, trailer_start,
                               group_head, is_empty_entry, opens_next_section, split_at_heads,
                               is_note, is_subheading, is_tail, is_trailer, marker, split_run_together, split_numbered,
                               starts_like_citation, starts_lower_name, starts_with_tail_word, trailing_label)
@@ -324,7 +324,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
     # citations ("https://www.uptodate.com. Updated August 2023.") repeats only inside them
     repeated = Repeated(doc, {ln.start for lines in lists for ln in lines})
     for raw in lists:
-        lines = [ln for ln in raw if ln.text.strip() and not _stray(ln.text, repeated)]
+        lines = _before_trailer([ln for ln in raw if ln.text.strip() and not _stray(ln.text, repeated)])
         entries: list[_Entry] = []
         if _numbered(lines):
             _walk_numbered(lines, entries)
@@ -333,12 +333,33 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             entries = [part for e in entries for part in _split_run_together(e)]
             entries = _drop_trailing_prose(_before_next_section(_split_at_list_heads(entries)))
         # else: a table (a change log under a heading taken for references), not a list
-        references.extend(_reference(e) for e in entries if _is_entry(e.text))
+        references.extend(_reference(e) for e in _before_run_in_trailer(entries) if _is_entry(e.text))
     spans = [s for s in sections if s.kind == "references"]
     readable = [ln for s in spans for ln in s.lines if not ln.is_row and not is_empty_entry(ln.text)]
     if not references and readable:
         warnings.append("references: a references section was found but no entries could be read from it")
     return references, warnings
+
+
+def _before_trailer(lines: list[Line]) -> list[Line]:
+    """The list's lines before what a page prints after it: from a line that closes it (the
+    policy's maintenance sentence, a signature, a dated label such as "Devised: 09/2023"), and a
+    run of dated label lines at its end ("Reviewed: 03/2025", "Last updated 06/2025")."""
+    end = next((i for i, ln in enumerate(lines) if ends_list(ln)), len(lines))
+    while end and not lines[end - 1].is_row and dated_label(lines[end - 1]) is not None:
+        end -= 1
+    return lines[:end]
+
+
+def _before_run_in_trailer(entries: list[_Entry]) -> list[_Entry]:
+    """The entries before a closing line run into one of them (one-line web text), that entry cut
+    where the closing line starts."""
+    for i, e in enumerate(entries):
+        cut = trailer_start(e.text)
+        if cut is not None:
+            e.parts = [e.text[:cut]]
+            return entries[:i + 1]
+    return entries
 
 
 def _split_at_list_heads(entries: list[_Entry]) -> list[_Entry]:

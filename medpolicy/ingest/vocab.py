@@ -232,6 +232,7 @@ class ReferenceRules(_Part):
     trailer_max_words: int
     group_author_words: frozenset[str]
     after_list: tuple[str, ...]
+    list_end: tuple[str, ...] = ()
 
 
 class ListRules(_Rules):
@@ -244,7 +245,7 @@ class ListRules(_Rules):
 def list_rules() -> ListRules:
     rules = ListRules.model_validate(_load("lists.json"))
     for pat in (*rules.furniture, *rules.references.note_lines, rules.references.empty_entry,
-                *rules.references.after_list):
+                *rules.references.after_list, *rules.references.list_end):
         re.compile(pat)  # a broken pattern fails here, at load time
     return rules
 

@@ -433,3 +433,38 @@ def test_a_list_ends_where_the_next_section_was_run_into_it():
                 "2020;3:4. Websites for Additional Information Example Society. Available at: https://example.org. "
                 "Accessed on May 1, 2024. Index Test A Test B"])
     assert [r.text[:6] for r in got] == ["Able A", "Cole C"]
+
+
+_NUMBERED = ["1. Doe J, Roe R. A trial of braces. J Test. 2020;1(2):3-4.", "2. Poe E. Another trial. J Test. 2021;2(1):5-6."]
+_UNNUMBERED = ["Doe J, Roe R. A trial of braces. J Test. 2020;1(2):3-4.", "Poe E, Loe F. Another trial. J Test. 2021;2(1):5-6."]
+
+
+@pytest.mark.parametrize("trailer", [
+    # the policy's maintenance sentence, then a block of dated labels
+    ["This policy will be revised as necessary and reviewed no less than annually.", "Devised: 09/2023",
+     "Revised: 03/2025 (criteria reworded)", "Reviewed: 03/2025", "MCO Approval: 04/2025"],
+    # the dated block alone, its first label one that a citation's tail never starts with
+    ["Devised: 09/2023", "Reviewed: 03/2025"],
+    ["P&T Approval: 05/2025", "Last updated 06/2025"],
+    # dated labels that a citation's tail could start with, at the end of the list
+    ["Reviewed: 03/2025", "Last updated 06/2025"],
+    # a signature
+    ["Signature: Medical Director", "/s/ Pat Doe, MD"],
+    ["The medical policy is reviewed at least annually by the committee."],
+])
+@pytest.mark.parametrize("entries", [_NUMBERED, _UNNUMBERED])
+def test_trailer_lines_after_the_list_are_not_references(entries, trailer):
+    got = refs(entries + trailer)
+    assert [r.text for r in got] == [e.split(". ", 1)[1] if e[0].isdigit() else e for e in entries]
+
+
+def test_a_maintenance_sentence_run_into_the_last_entry_is_cut_off():
+    got = refs(["1. Doe J. A trial. J Test. 2020;1(2):3-4. 2. Poe E. Another trial. J Test. 2021;2(1):5-6. "
+                "This policy will be revised as necessary and reviewed no less than annually. Devised: 09/2023"])
+    assert [r.text for r in got] == ["Doe J. A trial. J Test. 2020;1(2):3-4.", "Poe E. Another trial. J Test. 2021;2(1):5-6."]
+
+
+def test_an_updated_date_in_a_citation_stays_in_it():
+    got = refs(["1. Doe J. Knee braces. UpToDate. https://www.uptodate.com.", "Updated August 2023.",
+                "2. Poe E. Another trial. J Test. 2021;2(1):5-6."])
+    assert got[0].text.endswith("Updated August 2023.") and len(got) == 2
