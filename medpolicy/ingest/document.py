@@ -103,6 +103,7 @@ class Line:
     start: int
     end: int
     kind: BlockKind = BlockKind.PARAGRAPH
+    level: int = 0  # a heading's level as the loader knew it (1 biggest: an HTML <h1>; 0 unknown)
 
     @property
     def cells(self) -> list[str]:
@@ -129,14 +130,16 @@ class Document:
 
     @classmethod
     def from_lines(cls, source: SourceDocument,
-                   items: list[tuple[str, int | None] | tuple[str, int | None, BlockKind]]) -> "Document":
+                   items: list[tuple[str, int | None] | tuple[str, int | None, BlockKind]
+                               | tuple[str, int | None, BlockKind, int]]) -> "Document":
         lines: list[Line] = []
         parts: list[str] = []
         pos = 0
         for item in items:
             text, page = item[0], item[1]
             kind = item[2] if len(item) > 2 else (BlockKind.ROW if "\t" in text else BlockKind.PARAGRAPH)
-            lines.append(Line(text, page, pos, pos + len(text), kind))
+            level = item[3] if len(item) > 3 and kind is BlockKind.HEADING else 0
+            lines.append(Line(text, page, pos, pos + len(text), kind, level))
             parts.append(text)
             pos += len(text) + 1
         return cls(source=source, lines=lines, text="\n".join(parts), warnings=list(source.warnings))

@@ -11,8 +11,8 @@ HTML lets authors omit closed for them), then rendered into typed blocks:
   and short a heading block of level 0 (the page only says it stands out);
 - list items become item blocks at their nesting depth, led by "-" (or their number, "1." /
   "a." / "I.", in an ordered list) unless the text already starts with a marker;
-- script, style, navigation, form controls, the document head and hidden elements are
-  dropped; entities are decoded; links and emphasis keep only their text; images are dropped.
+- script, style, navigation (a breadcrumb trail too), form controls, the document head and
+  hidden elements are dropped; entities are decoded; links and emphasis keep only their text; images are dropped.
 """
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})
 BOLD = frozenset({"b", "strong"})
 HIDDEN_CLASSES = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "hidden", "d-none"})
 HIDDEN_ROLES = frozenset({"navigation"})
+# a breadcrumb trail is navigation whatever element carries it (<ol class="breadcrumb">,
+# <div aria-label="Breadcrumb">): its last link repeats the title, its first ones are the site
+NAV_MARKS = ("breadcrumb",)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # start tag -> (tags it closes when open, tags that stop the search): the end tags HTML lets
@@ -89,6 +92,9 @@ class _Node:
         if "hidden" in a or a.get("aria-hidden", "").lower() == "true":
             return True
         if a.get("role", "").lower() in HIDDEN_ROLES:
+            return True
+        marks = " ".join((a.get("class", ""), a.get("id", ""), a.get("aria-label", ""))).lower()
+        if any(m in marks for m in NAV_MARKS):
             return True
         if _HIDDEN_STYLE.search(a.get("style", "")):
             return True

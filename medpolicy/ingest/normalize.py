@@ -107,6 +107,7 @@ class _Raw:
     kind: BlockKind
     blank_before: int  # number of blank lines (or a page break) before this line
     furniture_before: bool = False
+    level: int = 0  # a heading's level from the loader (HTML h1-h6), 0 when unknown
 
     @property
     def heading(self) -> bool:
@@ -234,7 +235,8 @@ def _raw_lines(source: SourceDocument) -> list[_Raw]:
                 kind = BlockKind.ROW
         if not text.strip("\t "):
             continue
-        items.append(_Raw(text, block.page, kind, block.gap))
+        level = block.level if kind is BlockKind.HEADING and block.kind is BlockKind.HEADING else 0
+        items.append(_Raw(text, block.page, kind, block.gap, level=level))
     return items
 
 
@@ -260,7 +262,7 @@ def build_document(source: SourceDocument) -> Document:
             _assign_pages(items)
         items = remove_furniture(items, source.furniture)
     items = join_broken_blocks(items)
-    return Document.from_lines(source, [(it.text, it.page, it.kind) for it in items])
+    return Document.from_lines(source, [(it.text, it.page, it.kind, it.level) for it in items])
 
 
 __all__ = ["build_document", "join_broken_blocks", "remove_furniture", "strip_markup", "unify_characters",

@@ -55,6 +55,37 @@ _NCD = re.compile(r"\bnational coverage determinations?\b|\bNCD\s+\d", re.I)
 _ORG_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Health Partners|Health"
               r"|Insurance(?: Company)?|Blue\s?Cross(?: (?:and |& )?Blue\s?Shield)?|Blue\s?Shield|Assurance|Mutual|HMO|Medical Group)")
 _LETTERHEAD_ORG = re.compile(rf"(?:[A-Z][\w&'.-]*\s){{1,5}}{_ORG_WORDS}(?:(?:,)? (?:Inc\.?|LLC|of [A-Z][a-z]+(?: [A-Z][a-z]+)?))?")
+# a site's name after a page title ("X | Blue Cross and Blue Shield of Wyoming", "X - Zenith Health
+# Plan"): words that name an insurer, not a topic ("Behavioral Health" is one)
+_INSURER_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Insurance(?: Company)?"
+                  r"|Blue\s?Cross(?: (?:and |& )?Blue\s?Shield)?|Blue\s?Shield|BCBS|Assurance|Mutual|HMO)")
+_SITE_ORG = re.compile(rf"(?:[A-Z][\w&'.-]*\s+){{0,5}}{_INSURER_WORDS}(?:\s+(?:of|in)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}})?"
+                       rf"(?:,?\s+(?:Inc|LLC)\.?)?[®™]?")
+_SITE_SEPARATOR = re.compile(r"\s+(?:\||[-–—])\s+")
+
+
+def site_suffix(text: str) -> tuple[str, str] | None:
+    """(the page title, the organisation) when `text` is a page title followed by the site's name
+    after a bar or a dash ("Knee Braces | Blue Cross Blue Shield of Wyoming", "Knee Braces |
+    Members | Humana"): the name of a known organisation, or one shaped like an insurer's."""
+    text = text.strip()
+    seps = list(_SITE_SEPARATOR.finditer(text))
+    for k, m in enumerate(seps):
+        part = text[m.end(): seps[k + 1].start() if k + 1 < len(seps) else len(text)].strip(" .,")
+        found = names_in(part)
+        known = bool(found) and found[0][0].start() == 0 and len(found[0][0].group(0)) >= len(part.rstrip("®™ ")) - 1
+        if m.start() and (known or _SITE_ORG.fullmatch(part)):
+            return text[: m.start()], part
+    return None
+    for k in range(1, len(parts)):
+        tail = " ".join(parts[k:]) if k == len(parts) - 1 else parts[k]
+        found = names_in(tail)
+        known = found and found[0][0].start() == 0 and len(found[0][0].group(0)) >= len(tail.strip(" .,®™")) - 1
+        if known or _SITE_ORG.fullmatch(tail.strip()):
+            head = _SITE_SEPARATOR.split(text.strip(), maxsplit=k)
+            title = text.strip()[: len(text.strip()) - len(head[-1])].rstrip(" |-–—") if len(head) > k else ""
+            return (title, tail.strip()) if title else None
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -233,6 +264,9 @@ def _unknown_organisation(doc: Document) -> str | None:
         m = _LETTERHEAD_ORG.fullmatch(ln.text.strip().rstrip("®™ "))
         if m and m.group(0).lower() not in never:
             return m.group(0)
+        site = site_suffix(ln.text) if len(ln.text) <= 200 else None
+        if site and site[1].lower() not in never:
+            return site[1].rstrip("®™ ")
     for ln in doc.lines:
         for pat in (_LICENSEE, _COPYRIGHT):
             m = pat.search(ln.text)

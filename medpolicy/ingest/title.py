@@ -1,9 +1,11 @@
 """The policy's title (vocabulary in rules/metadata.json).
 
 In order: a labelled title ("Subject: X", "Medical Policy Title" over its value, a document-type
-prefix used as a label: "Clinical Policy: X", "Appropriate Use Criteria: X"); else the first line
-of the document's head that is not page chrome; else the title that a running header or footer
-prints (a title may be printed only there).
+prefix used as a label: "Clinical Policy: X", "Appropriate Use Criteria: X"); else the line of the
+head that the page marks as its title (an HTML <h1> that is not chrome, whatever comes before it:
+a site's header, a sidebar); else the first line of the document's head that is not page chrome
+(one printed again first); else the title that a running header or footer prints (a title may be
+printed only there); else the subject a running header prints before the number that ends it.
 
 Page chrome is never a title: a document-type line ("Medical Policy", "Lab Management
 Guidelines V1.0.2026"), a status banner ("Retired Policy"), the plan's name or a line that
@@ -30,7 +32,7 @@ from .document import Document, Line
 from .fields import Field, labels_in
 from .furniture import is_chrome_line, is_menu_line, is_menu_term
 from .normalize import PAGE_MARKER
-from .payer import names_in
+from .payer import names_in, site_suffix
 from .sections import SectionSpan, match_heading
 from .vocab import metadata_rules
 
@@ -133,6 +135,8 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
         title, pid, last = _choose_span(ctx, i, text, True)
         skip_to = last
         if title:
+            if doc.lines[i].is_heading and doc.lines[i].level == 1:
+                return title, pid  # the page marks its own title: an HTML <h1>
             candidates.append((title, pid, pid is not None or ctx.printed_again(title) or _anchored(ctx, i, last)))
     confirmed = next((c for c in candidates if c[2]), None)
     if confirmed:
@@ -208,8 +212,13 @@ def _joined_furniture(ctx: _Ctx) -> list[str]:
 
 
 def _page_title(ctx: _Ctx, text: str) -> str:
-    """A web page's title line without the site's chrome after it: "Title | Section | Site"
-    (the rest may run on with the site's menus)."""
+    """A web page's title line without the site's chrome after it: "Title | Section | Site",
+    "Title - Site" (the rest may run on with the site's menus)."""
+    if " | " not in text and " - " not in text and " – " not in text:
+        return text
+    site = site_suffix(text) if len(text) <= MAX_TITLE_CHARS + 40 else None
+    if site:
+        text = site[0]  # "Title | Blue Cross Blue Shield of X", "Title - Zenith Health Plan": the site's name
     if " | " not in text:
         return text
     parts = [p.strip() for p in text.split(" | ")]
@@ -267,8 +276,8 @@ def _choose_span(ctx: _Ctx, i: int, text: str, wraps: bool) -> tuple[str | None,
         j = i + 1
         while j < len(lines) and j - i < MAX_TITLE_LINES and j < TITLE_LINES + MAX_TITLE_LINES:
             prev, nxt = joins[-1][0], lines[j].text.strip()
-            if not _may_continue(ctx, prev, lines[j - 1].text, lines[j]):
-                break
+            if not _may_continue(ctx, prev, lines[j - 1].text, lines[j]) or (lines[j].level == 1) != (lines[j - 1].level == 1):
+                break  # an <h1> is a title of its own: it neither goes on nor is gone on
             strict = strict and _wraps(prev, lines[j - 1].text, nxt)
             joins.append((prev + " " + nxt, j, strict))
             j += 1

@@ -56,6 +56,9 @@ CASES = [
     ("<head><title>T</title><style>p{color:red}</style></head><body><p>body</p></body>", ["body"]),
     ("<script>document.write('<p>no</p>')</script><p>yes</p>", ["yes"]),
     ("<nav><ul><li>Home</li></ul></nav><div role='navigation'>Menu</div><p>content</p>", ["content"]),
+    # a breadcrumb trail is navigation, whatever element carries it
+    ("<ol class='breadcrumb'><li>Home</li><li>Policies</li></ol><div aria-label='Breadcrumb'>Home / X</div>"
+     "<p id='breadcrumbs'>Home &gt; X</p><p>content</p>", ["content"]),
     ("<p>a<span style='display: none'>hidden</span><span hidden>gone</span></p>", ["a"]),
     ("<p>visit<span class='sr-only'> (opens in a new window)</span></p>", ["visit"]),
     ("<p>x<img src='logo.png' alt='Logo'>y</p><noscript>enable JS</noscript>", ["xy"]),
@@ -157,6 +160,39 @@ def test_headings_reach_the_document_as_heading_lines():
     doc = build_document(SourceDocument("x.html", "0" * 64, "html", blocks))
     assert [ln.text for ln in doc.lines] == ["Coding", "Policy", "Plain & text", "CPT\t1"]
     assert [ln.kind for ln in doc.lines] == [BlockKind.HEADING, BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.ROW]
+
+
+def test_heading_levels_reach_the_document():
+    from medpolicy.ingest.normalize import build_document
+
+    blocks = html_to_blocks("<h1>Knee Braces</h1><h2>Coding</h2><p><b>Policy</b></p><p>Text</p>")
+    doc = build_document(SourceDocument("x.html", "0" * 64, "html", blocks))
+    assert [(ln.text, ln.level) for ln in doc.lines] == [("Knee Braces", 1), ("Coding", 2), ("Policy", 0), ("Text", 0)]
+
+
+def _page(head: str, h1: str = "<h1>Knee Braces for Adults</h1>") -> str:
+    return (f"<html><head><title>Knee Braces for Adults | Zenith Health Plan</title></head><body>{head}{h1}"
+            "<p>Policy Number: KB-100</p><p>Effective Date: 01/01/2030</p><h2>Policy</h2>"
+            "<p>Knee braces are medically necessary when criteria are met.</p></body></html>")
+
+
+@pytest.mark.parametrize("page, title", [
+    # a plan's page: the site's header, a breadcrumb, then the title in <h1>
+    (_page("<div class='site-header'><p>Zenith Health Plan</p><p>Provider Tools</p><p>Claims and Payments</p></div>"
+           "<ol class='breadcrumb'><li>Home</li><li>Medical Policy</li><li>Knee Braces</li></ol>"),
+     "Knee Braces for Adults"),
+    # the <h1> carries the site's name after a bar or a dash
+    (_page("", "<h1>Knee Braces for Adults | Blue Cross and Blue Shield of Wyoming</h1>"), "Knee Braces for Adults"),
+    (_page("", "<h1>Knee Braces for Adults - Zenith Health Plan</h1>"), "Knee Braces for Adults"),
+    # an <h1> that is the site's name or a document type is not the title
+    (_page("<h1>Zenith Health Plan</h1>", "<h2>Medical Policy</h2><p>Knee Braces for Adults</p>"), "Knee Braces for Adults"),
+])
+def test_a_web_page_title_is_its_h1_without_the_site_name(tmp_path, page, title):
+    from medpolicy.ingest.pipeline import run_pipeline
+
+    path = tmp_path / "policy.html"
+    path.write_text(page, encoding="utf-8")
+    assert run_pipeline(path).title == title
 
 
 def test_errors_name_the_file():

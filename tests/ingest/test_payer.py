@@ -97,3 +97,12 @@ def test_a_local_coverage_determination_names_its_contractor():
 
 def test_every_numbered_series_is_issued_by_a_known_payer():
     assert all(find_payer(s.payer) for s in metadata_rules().numbered_series)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Knee Braces | Blue Cross and Blue Shield of Wyoming\n\nPolicy\n\nKnee braces are covered.",
+     "Blue Cross and Blue Shield of Wyoming"),
+    ("Knee Braces - Zenith Health Plan\n\nPolicy\n\nKnee braces are covered.", "Zenith Health Plan"),
+])
+def test_an_unknown_organisation_named_after_the_page_title(text, name):
+    assert payer(text) == name

@@ -179,3 +179,18 @@ def test_the_number_only_in_a_running_header_removed_from_every_page():
              f"{body}\nZB61 | {n}\nPage {n} of 3" for n, body in enumerate(bodies, 1)]
     m = meta("\f".join(pages))
     assert (m["policy_id"], m["title"]) == ("61", "KNEE BRACES FOR ADULTS")
+
+
+@pytest.mark.parametrize("text, title", [
+    # a web page's title line with the site's name after a bar or a dash, a known payer or not
+    ("Knee Braces for Adults | Blue Cross Blue Shield of Wyoming\n\nHome > Providers > Knee Braces for Adults\n\n"
+     "Knee Braces for Adults\n\nPolicy Number: KB-100", "Knee Braces for Adults"),
+    ("Knee Braces for Adults - Blue Cross and Blue Shield of Wyoming\n\nMedical Policy\n\nPolicy Number: KB-100",
+     "Knee Braces for Adults"),
+    ("Knee Braces for Adults | Members | Humana\n\nPolicy Number: KB-100", "Knee Braces for Adults"),
+    # a dash inside a title is not a site's name
+    ("Applied Behavior Analysis - Behavioral Health\n\nPolicy Number: KB-100", "Applied Behavior Analysis - Behavioral Health"),
+    ("Genetic Testing - Chromosomal Microarray\n\nPolicy Number: KB-100", "Genetic Testing - Chromosomal Microarray"),
+])
+def test_a_site_name_after_the_page_title(text, title):
+    assert meta(text)["title"] == title
