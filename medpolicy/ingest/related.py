@@ -40,7 +40,7 @@ _BULLET = re.compile(r"^\s*(?:[•▪●◦·]\s*|[-*−–o]\s+)")
 # ("GENE.00049", "CG-GENE-14", "AHS-M2178", "2.04.53", "02-61000-35") or a Medicare document's
 _ID_IN_TEXT = re.compile(
     r"(?<![\w./-])(?:[A-Z][A-Za-z]{0,11}(?:[._-][A-Z][A-Za-z]{0,11})*[._-][A-Z]?\d{2,}(?:[._-][A-Z0-9]+)*"
-    r"|\d{1,3}(?:\.\d{1,3}){2,}[A-Z]?|\d{2}-\d{5}-\d{2}|[LA]\d{5})(?![\w-]|\.\d)")
+    r"|\d{1,3}(?:\.\d{1,3}){2,}[A-Z]?|\d{2}-\d{5}-\d{2}|[LA]\d{5})(?!\w|-(?![A-Z][a-z])|\.\d)")  # "AHS-M2178-Microsatellite": glued to its title
 # codes and gene names that the shapes above would take: CPT/PLA, HCPCS, ICD-10
 _CODE = re.compile(r"^(?:ICD-?\d+(?:-[A-Z]+)?|\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?|\d{1,2}|(?:19|20)\d\d)$")
 _MEDICARE = re.compile(r"\b(?:LCD|L)\s*#?\s*:?\s*(?P<lcd>L\d{5})\b|\b(?P<art>A\d{5})\b|\bNCD\s*#?\s*:?\s*(?P<ncd>\d{1,3}(?:\.\d{1,2})+)\b")
@@ -341,7 +341,10 @@ def _ids_in(text: str) -> list[str]:
 
 def id_shape(policy_id: str | None) -> re.Pattern | None:
     """A pattern for ids numbered like `policy_id`: its first segment literal, then the same kinds
-    of segments. Plain numbers ("338") have no telling shape."""
+    of segments ("CAM 273": "CAM" and a number). Plain numbers ("338") have no telling shape."""
+    if policy_id and re.fullmatch(r"[A-Z]{2,6} \d{2,}", policy_id):
+        # a series abbreviation and a number ("CAM 273"): "CAM 342", not "CAM" alone
+        return re.compile(r"(?<![\w.\-])" + re.escape(policy_id.split()[0]) + r" \d{2,}(?![\w\-]|\.\d)")
     if not policy_id or not re.search(r"[A-Za-z.\-]", policy_id) or " " in policy_id:
         return None
     parts = re.findall(r"[A-Za-z]+|\d+|[.\-]", policy_id)

@@ -102,3 +102,14 @@ def test_related_title_after_its_label_and_number():
     doc, secs = doc_from_text("RELATED POLICIES\n\nPolicy No. 45 Ankle Braces for Adults")
     r = extract_related(doc, secs)[0][0]
     assert (r.policy_id, r.title) == ("45", "Ankle Braces for Adults")
+
+
+@pytest.mark.parametrize("text, own, ids", [
+    # a number shaped like the policy's own, a series abbreviation and a space ("CAM 273")
+    ("Description\n\nFor other tumors, please refer to QQA 342 Tumor Burden Testing policy.", "QQA 273", ["QQA 342"]),
+    # a number glued to the title after it by a hyphen
+    ("Description\n\nFor tumor burden, please refer to QQS-M2178-Microsatellite Instability Testing policy.", None,
+     ["QQS-M2178"]),
+])
+def test_numbers_of_other_policies_in_the_text(text, own, ids):
+    assert related(text, own) == ids
