@@ -176,8 +176,8 @@ def is_subheading(text: str, following: str = "") -> bool:
     as "CYP2D6 Testing and Dementia"): short, title case, with no mark of a citation (no period
     or comma, no year, no identifier), and a citation after it."""
     s = text.strip()
-    if s.endswith(":") and len(s.split()) <= 12:
-        return True
+    if s.endswith(":") and len(s.split()) <= 12 and not _YEAR.search(s):
+        return True  # "Other Publications:"; not a citation's part ending "... 2024 Dec 10]. Available from:"
     words = s.split()
     if not words or len(words) > SUBHEADING_MAX_WORDS or re.search(r"[.,;:]", s) or _YEAR.search(s) or _IDENT.search(s):
         return False

@@ -332,6 +332,7 @@ def extract_references(doc: Document, sections: list[SectionSpan]) -> tuple[list
             _walk_unnumbered(lines, entries)
             entries = [part for e in entries for part in _split_run_together(e)]
             entries = _drop_trailing_prose(_before_next_section(_split_at_list_heads(entries)))
+            entries = _join_shared_heads(entries)
         # else: a table (a change log under a heading taken for references), not a list
         references.extend(_reference(e) for e in _before_run_in_trailer(entries) if _is_entry(e.text))
     spans = [s for s in sections if s.kind == "references"]
@@ -360,6 +361,23 @@ def _before_run_in_trailer(entries: list[_Entry]) -> list[_Entry]:
             e.parts = [e.text[:cut]]
             return entries[:i + 1]
     return entries
+
+
+def _join_shared_heads(entries: list[_Entry]) -> list[_Entry]:
+    """An entry that is only the start other entries share ("National Cancer Network [Internet].
+    Clinical practice guidelines in oncology.") was cut from its own title on the next line
+    ("Melanoma: Cutaneous. V.3.2024 ..."): a citation is never the start of another one."""
+    texts = sorted(e.text for e in entries)
+    heads = {a for a, b in zip(texts, texts[1:]) if b.startswith(a) and len(b) > len(a)}
+    if not heads:
+        return entries
+    out: list[_Entry] = []
+    for e in entries:
+        if out and out[-1].text in heads and not author_start(e.text):
+            _join(out[-1], e.text, e.last)
+            continue
+        out.append(e)
+    return out
 
 
 def _split_at_list_heads(entries: list[_Entry]) -> list[_Entry]:

@@ -468,3 +468,23 @@ def test_an_updated_date_in_a_citation_stays_in_it():
     got = refs(["1. Doe J. Knee braces. UpToDate. https://www.uptodate.com.", "Updated August 2023.",
                 "2. Poe E. Another trial. J Test. 2021;2(1):5-6."])
     assert got[0].text.endswith("Updated August 2023.") and len(got) == 2
+
+
+def test_a_group_head_cut_from_its_own_title_takes_it_back():
+    # a text layer broke the entry where its title looks like a label ("Melanoma: Skin.")
+    got = refs(["Zenith Cancer Network (ZCN) [Internet]. Practice guidelines in oncology. Breast Cancer. V.1.2030. "
+                "2030 Jan 2 [accessed 2030 Feb 3]. Available from: https://www.zcn.example/breast.pdf",
+                "Zenith Cancer Network (ZCN) [Internet]. Practice guidelines in oncology.",
+                "Melanoma: Skin. V.2.2030. 2030 Jan 5 [accessed 2030 Feb 3]. Available from: https://www.zcn.example/mel.pdf",
+                "Doe J, Roe R. A trial. J Test. 2020;1(2):3-4."])
+    assert [r.text[:60] for r in got] == [
+        "Zenith Cancer Network (ZCN) [Internet]. Practice guidelines ",
+        "Zenith Cancer Network (ZCN) [Internet]. Practice guidelines ",
+        "Doe J, Roe R. A trial. J Test. 2020;1(2):3-4."]
+    assert "Melanoma: Skin. V.2.2030." in got[1].text
+
+
+def test_a_citation_part_ending_with_a_colon_is_not_a_sub_list_label():
+    got = refs(["Doe J. Practice guidelines in oncology.", "Melanoma: Skin. V.2.2030. 2030 Jan 5 [accessed 2030 Feb 3]. Available from:",
+                "https://www.zcn.example/mel.pdf", "Roe R. A trial. J Test. 2020;1(2):3-4."])
+    assert any("V.2.2030" in r.text for r in got)
