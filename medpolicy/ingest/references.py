@@ -285,6 +285,31 @@ def _list_shaped(lines: list[Line]) -> bool:
     return sum(len(t.split()) for t in texts) >= LIST_MIN_WORDS_PER_LINE * len(texts)
 
 
+# A table's header cell taken for a references heading ("Reference" over "Standard") is followed
+# by more cells this short; its lines are numbered this rarely (footnotes "1. Health outcomes not
+# assessed" under the table), where a list numbers most of its lines.
+HEADER_CELL_MAX_WORDS, NUMBERED_MIN_SHARE = 3, 0.5
+# ... and most of its lines are such cells, few carry a year (a list's citations mostly do)
+CELL_MIN_SHARE, DATED_MAX_SHARE = 0.4, 0.2
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _header_cells(span: SectionSpan) -> bool:
+    """A table printed one cell per line under a header cell that reads like a references
+    heading ("Reference" / "Standard" / "Threshold for Positive" ...): its first line is a short
+    cell, and so are many of its lines; few are numbered or dated."""
+    texts = [ln.text.strip() for ln in span.lines if ln.text.strip()]
+    if not texts:
+        return False
+    first = texts[0]
+    if len(first.split()) > HEADER_CELL_MAX_WORDS or re.search(r"[\d.,:;]", first) or not first[:1].isupper():
+        return False
+    numbered = sum(1 for t in texts if marker(t)) >= NUMBERED_MIN_SHARE * len(texts)
+    short = sum(1 for t in texts if len(t.split()) <= HEADER_CELL_MAX_WORDS)
+    dated = sum(1 for t in texts if _YEAR.search(t))
+    return not numbered and short >= CELL_MIN_SHARE * len(texts) and dated < DATED_MAX_SHARE * len(texts)
+
+
 def _lists(sections: list[SectionSpan], repeated: Repeated) -> list[list[Line]]:
     """The lines of each reference list: a references section, with the sections that carry it
     on after a false heading or page furniture. A sub-section that only inherited the kind (an
@@ -304,8 +329,8 @@ def _lists(sections: list[SectionSpan], repeated: Repeated) -> list[list[Line]]:
             continue
         rule = match_heading(heading) if heading else None
         texts = [ln.text for ln in span.lines]
-        if not _list_shaped(span.lines) or (heading and (rule is None or rule.kind != "references")
-                                            and not (_numbered(span.lines) or citations(texts))):
+        if not _list_shaped(span.lines) or _header_cells(span) or (
+                heading and (rule is None or rule.kind != "references") and not (_numbered(span.lines) or citations(texts))):
             # "Documentation for Clinical Review", "Index", a table's "Reference Standard" header
             # cells printed one per line: not a list of citations
             current = None

@@ -488,3 +488,13 @@ def test_a_citation_part_ending_with_a_colon_is_not_a_sub_list_label():
     got = refs(["Doe J. Practice guidelines in oncology.", "Melanoma: Skin. V.2.2030. 2030 Jan 5 [accessed 2030 Feb 3]. Available from:",
                 "https://www.zcn.example/mel.pdf", "Roe R. A trial. J Test. 2020;1(2):3-4."])
     assert any("V.2.2030" in r.text for r in got)
+
+
+def test_a_table_header_cell_that_reads_like_a_references_heading_is_no_list():
+    # an evidence table printed one cell per line: "Reference" / "Standard" is a column's header,
+    # the numbered lines under the table are its footnotes
+    doc, secs = build(("Reference", "references", [
+        "Standard", "Threshold for Positive", "Index Test", "Doe et al (2030)", "Imaging", "12 months of follow-up after surgery",
+        "1. Health outcomes not assessed in the study population", "Yes", "No"]),
+        ("References", "references", ["1. Doe J, Roe R. A trial. J Test. 2030;1(2):3-4.", "2. Poe E. Another. J Test. 2031;2:5-6."]))
+    assert [r.text[:6] for r in extract_references(doc, secs)[0]] == ["Doe J,", "Poe E."]
