@@ -361,7 +361,29 @@ def split_run_together(text: str) -> list[str]:
                     cuts.add(m.start())
         if len(cuts) == before:
             break
+    cuts |= _after_pages(text)
     return _cut(text, _prune(text, cuts))
+
+
+# The end of a journal citation beyond doubt: volume, issue and pages ("2022 Jul;208(1):26-33.",
+# "2021;16:1647-1662."), then a capitalised word: whatever follows starts another citation
+# ("... 26-33. ECRI. Clinical Evidence Assessment. ...", "... 607-614. US Preventive Services Task
+# Force; Davidson KW, ..."), unless it is the tail of this one ("Epub", "PMID", "Erratum in").
+_PAGES_END = re.compile(r";\s?\d+(?:\s?\([\w\s-]{1,12}\))?:\s?[A-Za-z]?\d+(?:[-\u2013][A-Za-z]?\d+)?\.\s+(?=[A-Z\u00c0-\u00de])")
+
+
+def _after_pages(text: str) -> set[int]:
+    """Where another citation starts after a journal citation's pages, each piece after such a
+    start a whole citation itself."""
+    starts = [m.end() for m in _PAGES_END.finditer(text)]
+    tails = reference_rules().tail_words
+    out: set[int] = set()
+    for k, pos in enumerate(starts):
+        word = re.match(r"[A-Za-z]+", text[pos:])
+        end = starts[k + 1] if k + 1 < len(starts) else len(text)
+        if word and word.group().lower() not in tails and _complete(text[pos:end]):
+            out.add(pos)
+    return out
 
 
 def group_head(text: str) -> str | None:

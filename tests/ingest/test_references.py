@@ -498,3 +498,17 @@ def test_a_table_header_cell_that_reads_like_a_references_heading_is_no_list():
         "1. Health outcomes not assessed in the study population", "Yes", "No"]),
         ("References", "references", ["1. Doe J, Roe R. A trial. J Test. 2030;1(2):3-4.", "2. Poe E. Another. J Test. 2031;2:5-6."]))
     assert [r.text[:6] for r in extract_references(doc, secs)[0]] == ["Doe J,", "Poe E."]
+
+
+@pytest.mark.parametrize("line, starts", [
+    # a journal citation's pages end it beyond doubt: what follows is another citation, whoever wrote it
+    ("Doe J, Roe R. A trial of braces. J Test. 2030 Jul;208(1):26-33. ZCRI. Clinical Evidence Assessment. "
+     "Brace Assay for knees. March 16, 2031.", ["Doe J,", "ZCRI. "]),
+    ("Doe J, Roe R. A trial of braces. J Test. 2030;23(4):607-614. US Brace Task Force; Poe KW, Loe MJ, et al. "
+     "Screening for knee injury. JAMA. 2031 May 18;325(19):1965-1977.", ["Doe J,", "US Bra"]),
+    # ... unless its own tail follows
+    ("Doe J, Roe R. A trial of braces. J Test. 2030;23(4):607-614. Epub 2030 Jan 2. Erratum in: J Test. 2031;1:2.",
+     ["Doe J,"]),
+])
+def test_a_citation_after_another_ends_at_its_pages(line, starts):
+    assert [r.text[:6] for r in refs([line, "Moe K, Noe L. A third trial. J Test. 2032;1(1):1-2."])] == [*starts, "Moe K,"]
