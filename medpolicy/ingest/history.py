@@ -223,6 +223,7 @@ class _Walk:
         if header_words_only(text) and not self.rows_waiting_for_text():
             self.header_buf.append((text, line))
             return
+        text = self._last_header_cell(text, line)
         self.flush_header()
         head = self._header_run_into_row(text)
         if head is not None:
@@ -244,6 +245,20 @@ class _Walk:
             else:
                 self._date_first_piece(piece, line)
             self.prev = piece
+
+    def _last_header_cell(self, text: str, line: Line) -> str:
+        """A header repeated after a page break, a cell per line, whose last cell the text layer
+        ran into the row's text going on below it ("Date to align with ..."): that cell ends the
+        header, the rest is text."""
+        first, _, rest = text.partition(" ")
+        if not self.header_buf or not rest or not self.cols.roles or not header_words_only(first):
+            return text
+        cells = [t for t, _ in self.header_buf]
+        alone, cols = text_columns(" ".join(cells)), text_columns(" ".join([*cells, first]))
+        if cols is None or cols.roles != self.cols.roles or (alone is not None and alone.roles == cols.roles):
+            return text  # not the table's header, or one already whole without that word
+        self.header_buf.append((first, line))
+        return rest
 
     def _chronology(self) -> Chronology:
         order = Chronology()
@@ -365,8 +380,15 @@ class _Walk:
     def _date_last_piece(self, text: str, line: Line) -> None:
         got = trailing_dates(text)
         if got is None:
-            if self.after_break and self.rows and (BULLET.match(text) or text[:1].islower()):
-                self.rows[-1].add(part(text), line)  # the row above went on after the page break
+            last = self.rows[-1].parts[-1] if self.rows and self.rows[-1].parts else ""
+            broke = self.after_break or (bool(self.rows) and not self.text_buf and line.page is not None
+                                         and line.page != self.rows[-1].last_line.page)
+            if broke and self.rows and (BULLET.match(text) or text[:1].islower()
+                                        or (last and not SENTENCE_END.search(last))):
+                # the row above went on after the page break: its text had not ended ("... under
+                # AR-V7" / its date / the break / "Androgen Receptor ...")
+                self.rows[-1].add(part(text), line)
+                self.after_break = True  # ... until its text ends
                 return
             self.after_break = False
             if self.closes:
@@ -456,7 +478,7 @@ def _orientation(group: list[SectionSpan]) -> tuple[bool, bool]:
         found = find_dates(s)
         if not found:
             continue
-        whole = whole_date(s)
+        whole = whole_date(s) or _date_cells_only(s, found)
         if whole:
             alone += 1
         elif found[0].start == 0:
@@ -464,6 +486,14 @@ def _orientation(group: list[SectionSpan]) -> tuple[bool, bool]:
         elif trailing_dates(s):
             ends += 1
     return ends > starts and ends >= 2, alone > 0
+
+
+def _date_cells_only(text: str, found) -> bool:
+    """A line of a row's date cells and nothing else ("10/23 10/23": revision and approval dates)."""
+    rest = text
+    for d in reversed(found):
+        rest = rest[:d.start] + rest[d.end:]
+    return len(found) <= 3 and not rest.strip()
 
 
 def _is_history_header(text: str) -> bool:
@@ -495,6 +525,23 @@ def _heading_of(span: SectionSpan) -> tuple[str, Line] | None:
     return span.heading_line.text, span.heading_line
 
 
+def _heading_names_a_column(heading: str, span: SectionSpan) -> bool:
+    """The heading is the first cell of a header whose other cells follow one per line: the
+    cells below name no summary column, the heading with them does."""
+    cells = []
+    for ln in span.lines:
+        t = ln.text.strip()
+        if "\t" in t or not header_words_only(t):
+            break
+        cells.append(t)
+    if not cells or not header_words_only(heading):
+        return False
+    below = text_columns(" ".join(cells))
+    joined = text_columns(split_glued(" ".join([heading, *cells])))
+    return (below is None or "summary" not in below.roles) and joined is not None and \
+        {"date", "summary"} <= set(joined.roles)
+
+
 def _walk_group(group: list[SectionSpan], repeated: Repeated) -> _Walk:
     date_last, alone = _orientation(group)
     walk = _Walk(date_last_hint=date_last, closes=alone)
@@ -506,13 +553,17 @@ def _walk_group(group: list[SectionSpan], repeated: Repeated) -> _Walk:
             if text_columns(split_glued(text)) is None and rule is not None and rule.kind == "history":
                 walk.flush()
                 walk.boundary()
+                if _heading_names_a_column(text, span):
+                    # "Reviews, Revisions, and Approvals Revision" over "Date" / "Approval" / "Date":
+                    # the heading is the first of the header's cells printed one per line
+                    walk.header_buf.append((text, line))
             else:
                 # a header taken for a heading, or a sub-heading inside the table ("Template Update")
                 walk.plain_line(text, line)
         for line in span.lines:
             text = line.text
-            if is_furniture(text.strip()) or text.strip() in repeated:
-                continue
+            if is_furniture(text.strip()) or text.strip() in repeated or re.fullmatch(r"\s*[^\W\d_]\s*", text):
+                continue  # furniture; a letter alone on its line is a stray glyph of the text layer
             cells = cells_of(text)
             if cells is not None:
                 walk.table_row(cells, line)

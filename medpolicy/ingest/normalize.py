@@ -114,6 +114,9 @@ class _Raw:
         return self.kind is BlockKind.HEADING
 
 
+_N_OF_M = re.compile(r"^\s*(\d{1,4})\s*/\s*(\d{1,4})\s*$")
+
+
 def _mask(text: str) -> str:
     """Compare short lines modulo numbers (dates, page numbers); longer ones exactly."""
     s = text.strip().lower()
@@ -124,6 +127,9 @@ def remove_furniture(items: list[_Raw], removed: list[str] | None = None) -> lis
     """Drop page markers and the short lines that repeat beside them on most pages (appended,
     once each, to `removed` when given)."""
     marker_idx = [i for i, it in enumerate(items) if "\t" not in it.text and PAGE_MARKER.match(it.text)]
+    # "3/36" counts pages only as one of a run that shares its total: a lone "11/23" is a date
+    totals = Counter(_N_OF_M.match(items[i].text).group(2) for i in marker_idx if _N_OF_M.match(items[i].text))
+    marker_idx = [i for i in marker_idx if not (m := _N_OF_M.match(items[i].text)) or totals[m.group(2)] >= 2]
     if not marker_idx:
         return items
     total: Counter[str] = Counter(_mask(it.text) for it in items if "\t" not in it.text)

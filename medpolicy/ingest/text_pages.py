@@ -21,7 +21,7 @@ import math
 import re
 from collections import defaultdict
 
-from .furniture import BARE_NUMBER, is_edge_notice, is_page_marker, signature
+from .furniture import BARE_NUMBER, N_OF_M, is_edge_notice, is_page_marker, signature
 
 # A page of a text layer holds dozens of lines; a hand-written text has a blank line every
 # few lines. Fewer content lines than this per empty line: the empty lines are paragraph breaks.
@@ -33,6 +33,9 @@ EDGE_ZONE = 24
 # licence statement: "CPT codes, descriptions and other data only are copyright ... Fee schedules
 # ..."), which the PDF loader keeps as well.
 NOTICE_MAX_CHARS = 150
+# A page counter "n/m" names the page it stands on and the number of pages, within this many
+# (a cover page, a text layer's page separators missed or doubled).
+PAGE_SLACK = 2
 # A running header on page 1 that states a labelled field ("Date of Last Revision: 11/2024",
 # "Policy Number: 2.02.56") is the document's own header there: kept on page 1 only.
 _LABELLED = re.compile(r"^[A-Z][\w ./&#()'-]{1,40}:\s*\S*\d")
@@ -61,10 +64,15 @@ def _empty_line_separated(lines: list[str]) -> bool:
     return breaks >= 1 and content / (breaks + 1) >= MIN_LINES_PER_PAGE
 
 
-def _plausible_marker(text: str, n_pages: int) -> bool:
+def _plausible_marker(text: str, n_pages: int, page_no: int) -> bool:
     m = BARE_NUMBER.match(text)
     if m:  # a bare number is a page number only if the document has that many pages
         return int(m.group(1)) <= n_pages + 2
+    m = N_OF_M.match(text)
+    if m:
+        # "3/36" counts the pages where it stands; "11/23" on page 18 is a date (a month and a year)
+        n, total = (int(x) for x in text.split("/"))
+        return abs(n - page_no) <= PAGE_SLACK and abs(total - n_pages) <= PAGE_SLACK
     return is_page_marker(text)
 
 
@@ -104,7 +112,7 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
         for edge, walk in (("head", idx[:EDGE_ZONE]), ("tail", list(reversed(idx[-EDGE_ZONE:])))):
             for k in walk:
                 text = page[k].strip()
-                if _plausible_marker(text, n) or (is_edge_notice(text) and len(text) <= NOTICE_MAX_CHARS):
+                if _plausible_marker(text, n, i + 1) or (is_edge_notice(text) and len(text) <= NOTICE_MAX_CHARS):
                     drop.add(k)
                 elif len(seen.get((edge, signature(text)), ())) >= need:
                     if not (i == first and _LABELLED.match(text)):

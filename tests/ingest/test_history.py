@@ -490,3 +490,40 @@ def test_a_header_run_on_after_the_approval_dates_and_rows_run_together_in_a_cel
                 "Date\tAction", "10/23/2017\tAnnual review. 07/01/2016 New policy."])
     assert [(d, s) for d, _, s in got] == [("2021-11-18", "Annual review."), ("2017-10-23", "Annual review."),
                                            ("2016-07-01", "New policy.")]
+
+
+def test_a_history_heading_that_is_the_first_cell_of_its_header():
+    # "Reviews, Revisions, and Approvals Revision" / "Date" / "Approval" / "Date": the summary column
+    # is named by the heading, its dates printed after the summary, a long summary wrapped above them
+    got = rows(["Date", "Approval", "Date", "Policy developed. 02/30 02/30", "Annual review. Codes and references",
+                "updated.", "10/30 10/30"], heading="Reviews, Revisions, and Approvals Revision")
+    assert got == [("2030-02", "02/30", "Policy developed."),
+                   ("2030-10", "10/30", "Annual review. Codes and references updated.")]
+
+
+def test_a_date_last_row_cut_by_a_page_break_goes_on_after_the_repeated_header():
+    got = rows([
+        ("Date", 3), ("Approval", 3), ("Date", 3),
+        ("Policy developed. 03/30 03/30", 3),
+        ("Semi-annual review. Title updated; under Knee", 3),
+        ("10/30 10/30", 3),
+        # the next page: the header again, its last cell run into the row's text going on
+        ("Reviews, Revisions, and Approvals Revision", 4), ("Date", 4), ("Approval", 4),
+        ("Date Braces: criteria reworded.", 4),
+        ("e", 4),  # a stray glyph of the text layer
+        ("Added codes L9990 and L9991.", 4),
+        ("11/30", 4),
+        ("Semi-annual review. Hip braces: criteria", 4),
+        ("12/30 12/30", 4),
+        ("added for adults.", 5),  # no header on this page: the row above goes on
+    ], heading="Reviews, Revisions, and Approvals Revision")
+    assert got == [("2030-03", "03/30", "Policy developed."),
+                   ("2030-10", "10/30", "Semi-annual review. Title updated; under Knee Braces: criteria reworded."),
+                   ("2030-11", "11/30", "Added codes L9990 and L9991."),
+                   ("2030-12", "12/30", "Semi-annual review. Hip braces: criteria added for adults.")]
+
+
+def test_a_heading_of_header_words_over_a_whole_header_is_no_cell():
+    got = rows(["Type of Revision Summary of Changes Date", "Annual Review • Criteria revised.", "11/9/2030"],
+               heading="Revision Details")
+    assert got == [("2030-11-09", "11/9/2030", "Annual Review • Criteria revised.")]

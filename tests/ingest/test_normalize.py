@@ -46,3 +46,9 @@ def test_offsets_index_document_text():
     doc, _ = doc_from_text("First line.\n\nSecond\tcell\n")
     for ln in doc.lines:
         assert doc.text[ln.start:ln.end] == ln.text
+
+
+def test_a_lone_month_and_year_is_no_page_counter():
+    # page counters "n/m" run with one total; a date cell "11/30" on its own is text
+    doc, _ = doc_from_text("Policy\n\nText one.\n\n1/2\n\nRow summary.\n\n11/30\n\nText two.\n\n2/2")
+    assert [ln.text for ln in doc.lines] == ["Policy", "Text one.", "Row summary.", "11/30", "Text two."]

@@ -98,3 +98,11 @@ def test_a_criterion_the_text_repeats_on_many_pages_is_not_a_running_header():
     pages = [[crit] + _body(n)[:6] + [crit] + _body(n)[6:] for n in range(1, 7)]
     kept, _ = strip_page_furniture(split_pages(_layer(pages)))
     assert sum(ln == crit for p in kept for ln in p) == 12
+
+
+def test_a_month_and_year_at_a_page_edge_is_no_page_counter():
+    # "11/30" at the foot of page 3 of 3 is a date cell of a table, not "page 11 of 30"; "3/3" is
+    pages = [_page(n, 3, _body(n) + (["11/30 ", "3/3 "] if n == 3 else [])) for n in (1, 2, 3)]
+    out, _removed = strip_page_furniture(split_pages(_layer(pages)))
+    kept = [ln.strip() for ln in out[2]]
+    assert "11/30" in kept and "3/3" not in kept
