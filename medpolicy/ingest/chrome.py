@@ -63,22 +63,29 @@ def _footer_runs(texts: list[str]) -> set[int]:
     return out
 
 
+# a list marker or a separator left before a menu entry ("- Home" from an HTML list, "| Print")
+_ENTRY_LEAD = re.compile(r"^\s*(?:[-•·|]\s*)+")
+
+
 def _menu_runs(texts: list[str]) -> set[int]:
     """Lines of a site's menu: a line of several entries, and a run of lines of one entry each
     (control texts among them) holding two entries or more."""
+    entries = [_ENTRY_LEAD.sub("", t) if t[:3].lstrip()[:1] in ("-", "•", "·", "|") else t for t in texts]
+    term = [is_menu_term(t) or is_chrome_line(t) for t in entries]
+    line = [is_menu_line(t) for t in entries]
     out: set[int] = set()
     k = 0
     while k < len(texts):
-        if not (is_menu_term(texts[k]) or is_menu_line(texts[k])):
+        if not (term[k] or line[k]):
             k += 1
             continue
         j = k
-        while j < len(texts) and (is_menu_term(texts[j]) or is_menu_line(texts[j]) or is_chrome_line(texts[j])):
+        while j < len(texts) and (term[j] or line[j]):
             j += 1
         run = range(k, j)
-        if sum(1 for i in run if is_menu_term(texts[i]) or is_chrome_line(texts[i])) >= 2:
+        if sum(1 for i in run if term[i]) >= 2:
             out.update(run)
-        out.update(i for i in run if is_menu_line(texts[i]))
+        out.update(i for i in run if line[i])
         k = j
     return out
 

@@ -18,7 +18,7 @@ from .document import Document, Line
 from .fields import Field, read_fields
 from .payer import extract_payer
 from .sections import SectionSpan
-from .title import extract_title, series_payer
+from .title import extract_title, series_number_alone, series_payer
 from .vocab import metadata_rules
 
 # sections whose dates belong to other documents or to past editions
@@ -216,10 +216,14 @@ def extract_policy_id(doc: Document, sections: list[SectionSpan], scopes: Scopes
         pid = clean_id(f.value)
         if pid:
             return pid
-    for ln in header_lines(doc, sections)[:BARE_ID_LINES]:
+    head = header_lines(doc, sections)[:BARE_ID_LINES]
+    for ln in head:
         pid = bare_id(_VERSION_TAIL.sub("", ln.text))  # "MOL.TS.194.A v1.0.2026"
         if pid:
             return pid
+    pid = series_number_alone([ln.text for ln in head])
+    if pid:
+        return pid
     # a running header removed from every page may be the only line that prints the number
     # ("Medical Policy Manual Knee Braces, Policy No. 61")
     running = read_fields([Line(t, None, 0, len(t)) for t in doc.source.furniture])

@@ -123,7 +123,7 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
         if found[0]:
             return found
     head = _head(doc, sections)
-    candidates: list[tuple[str, str | None, bool]] = []
+    candidates: list[tuple[str, str | None, bool, bool]] = []
     skip_to = -1
     for i in head:
         text = doc.lines[i].text
@@ -137,8 +137,11 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
         if title:
             if doc.lines[i].is_heading and doc.lines[i].level == 1:
                 return title, pid  # the page marks its own title: an HTML <h1>
-            candidates.append((title, pid, pid is not None or ctx.printed_again(title) or _anchored(ctx, i, last)))
-    confirmed = next((c for c in candidates if c[2]), None)
+            candidates.append((title, pid, pid is not None or ctx.printed_again(title) or _anchored(ctx, i, last),
+                               doc.lines[i].is_heading))
+    # of the confirmed ones, a line the loader marks as a heading (a page's <h2> under its
+    # document type) before a plain one (a site's logo text above that type line)
+    confirmed = next((c for c in candidates if c[2] and c[3]), None) or next((c for c in candidates if c[2]), None)
     if confirmed:
         return confirmed[0], confirmed[1]
     for title, pid in _running_titles(ctx):
@@ -477,6 +480,22 @@ def series_title_end(text: str) -> int | None:
         m = pattern.match(text, 0, MAX_TITLE_CHARS) if closes else None
         if m and (m.end() == len(text) or text[m.end()].isspace()):
             return m.end()
+    return None
+
+
+def series_number_alone(texts: list[str]) -> str | None:
+    """The id of a series' document whose head prints the series' name on a line of its own
+    and the number alone on another ("National Coverage Determination (NCD)" ... "160.99")."""
+    for series in metadata_rules().numbered_series:
+        names = {" ".join(n.split()) for n in series.names}
+        if not any(" ".join(t.lower().split()).strip(" :") in names for t in texts):
+            continue
+        pre = rf"(?:{re.escape(series.prefix)}\s?)?" if series.prefix else ""
+        number = re.compile(rf"\(?{pre}(?P<num>{series.number})\)?", re.I)
+        for t in texts:
+            m = number.fullmatch(t.strip())
+            if m:
+                return f"{series.prefix} {m.group('num')}".strip().upper()
     return None
 
 

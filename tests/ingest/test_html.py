@@ -296,3 +296,23 @@ def test_seeds_as_html_score_like_text(seeds_dir, shared_tools_dir, tmp_path):
     as_text, as_html = _scores(tool, seeds_dir), _scores(tool, tmp_path)
     assert len(as_text) == len(list(seeds_dir.glob("*.txt")))
     assert as_html == as_text
+
+
+def test_a_national_coverage_determination_page(tmp_path):
+    from medpolicy.ingest.pipeline import run_pipeline
+
+    page = ("<html><head><title>NCD - Knee Orthoses (280.99)</title></head><body><header><a>Agency</a>"
+            "<ul><li><a>Home</a></li><li><a>Search</a></li><li><a>Reports</a></li><li><a>Downloads</a></li>"
+            "<li><a>Help</a></li></ul></header><div><button>Expand All</button> | <a>Collapse All</a> <a>Print</a></div>"
+            "<h1>National Coverage Determination (NCD)</h1><h2>Knee Orthoses</h2><p>280.99</p>"
+            "<div><a>Expand All</a> | <a>Collapse All</a></div><h3>Tracking Information</h3><table>"
+            "<tr><th>Publication Number</th><td>100-3</td></tr><tr><th>Effective Date of this Version</th><td>03/04/2031</td></tr>"
+            "</table><h3>Indications and Limitations of Coverage</h3><p>Knee orthoses are reasonable and necessary for "
+            "adults with an unstable knee.</p></body></html>")
+    path = tmp_path / "ncd.html"
+    path.write_text(page, encoding="utf-8")
+    policy = run_pipeline(path)
+    assert (policy.policy_id, policy.title, policy.dates.effective) == ("NCD 280.99", "Knee Orthoses", "2031-03-04")
+    assert policy.payer.startswith("Medicare")
+    text = " ".join(s.text + " " + (s.heading or "") for s in policy.sections)
+    assert not any(w in text for w in ("Home", "Downloads", "Expand All", "Collapse All", "Print"))
