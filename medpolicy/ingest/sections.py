@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .document import Document, Line
+from .lexicon import bullet_prefix
 
 # Section kinds: what role a heading gives the text under it.
 KINDS = ("metadata", "toc", "policy", "guidelines", "coding", "history", "references", "related",
@@ -57,7 +58,7 @@ def heading_rules() -> tuple[HeadingRule, ...]:
 
 
 _ENUM = re.compile(r"^\s*(?:(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)[.)]\s+|section\s+\d+[.:]?\s+)", re.I)
-_BULLET = re.compile(r"^\s*[-•▪●◦·*]\s")
+_BULLET = bullet_prefix()
 _LABEL_VALUE = re.compile(r"^[A-Za-z][\w/&(). '-]{0,40}:\s*\S")
 _DATEISH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Rules(BaseModel):
@@ -178,12 +178,101 @@ def furniture_rules() -> FurnitureRules:
     return rules
 
 
-# -- lists: revision-history tables and reference lists -------------------------------------------
-
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     doc: str = Field("", alias="_doc")
+
+
+# -- the text's own marks: bullets, enumerators, empty values ------------------------------------
+
+def _one_char(marks: tuple[str, ...], what: str, ok) -> tuple[str, ...]:
+    bad = [m for m in marks if len(m) != 1 or not ok(m)]
+    if bad:
+        raise ValueError(f"{what} must be single characters: {bad}")
+    return marks
+
+
+class BulletMarks(_Part):
+    glyphs: tuple[str, ...]
+    glued: tuple[str, ...]
+    letters: tuple[str, ...]
+    private_use: dict[str, str]
+
+    @field_validator("glyphs", "glued")
+    @classmethod
+    def _signs(cls, marks: tuple[str, ...]) -> tuple[str, ...]:
+        return _one_char(marks, "bullet glyphs", lambda c: not c.isalnum() and not c.isspace())
+
+    @field_validator("letters")
+    @classmethod
+    def _letters(cls, marks: tuple[str, ...]) -> tuple[str, ...]:
+        return _one_char(marks, "bullet letters", str.isalpha)
+
+    @field_validator("private_use")
+    @classmethod
+    def _code_points(cls, marks: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in marks if not re.fullmatch(r"[0-9A-F]{4}", k) or not 0xE000 <= int(k, 16) <= 0xF8FF]
+        if bad:
+            raise ValueError(f"private-use bullets must be code points U+E000..U+F8FF in hex: {bad}")
+        return marks
+
+    @model_validator(mode="after")
+    def _marks_are_glyphs(self) -> BulletMarks:
+        for what, marks in (("glued bullets", self.glued), ("private-use bullets", self.private_use.values())):
+            if not set(marks) <= set(self.glyphs):
+                raise ValueError(f"{what} that are no glyph: {sorted(set(marks) - set(self.glyphs))}")
+        return self
+
+    def private_use_for(self, glyphs: tuple[str, ...]) -> tuple[str, ...]:
+        """The private-use characters that stand for one of `glyphs`."""
+        return tuple(chr(int(k, 16)) for k, v in self.private_use.items() if v in glyphs)
+
+
+class EnumeratorMarks(_Part):
+    opening: tuple[str, ...]
+    closing: tuple[str, ...]
+    max_digits: int = Field(gt=0)
+    roman_digits: str = Field(pattern=r"^[a-z]+$")
+    max_roman: int = Field(gt=1)
+
+    @field_validator("opening", "closing")
+    @classmethod
+    def _signs(cls, marks: tuple[str, ...]) -> tuple[str, ...]:
+        return _one_char(marks, "enumerator punctuation", lambda c: not c.isalnum() and not c.isspace())
+
+
+class EmptyValues(_Part):
+    words: frozenset[str]
+
+    @field_validator("words")
+    @classmethod
+    def _compared_form(cls, words: frozenset[str]) -> frozenset[str]:
+        bad = [w for w in words if w != empty_value_key(w) or not w]
+        if bad:  # written as they are compared, or they would never match
+            raise ValueError(f"empty values must be lower case, single-spaced, without end punctuation: {bad}")
+        return words
+
+
+def empty_value_key(text: str) -> str:
+    """The form a printed value is compared in against the empty values."""
+    return " ".join(text.lower().split()).strip(" .,;:")
+
+
+class LexiconRules(_Rules):
+    """rules/lexicon.json: the marks every reader of the text shares (see lexicon.py)."""
+
+    bullets: BulletMarks
+    enumerators: EnumeratorMarks
+    empty_values: EmptyValues
+
+
+@lru_cache(maxsize=1)
+def lexicon_rules() -> LexiconRules:
+    return LexiconRules.model_validate(_load("lexicon.json"))
+
+
+# -- lists: revision-history tables and reference lists -------------------------------------------
 
 
 class HistoryColumns(BaseModel):
@@ -315,7 +404,6 @@ class PositionRules(_Rules):
     continuation_words: frozenset[str]
     abbreviations: frozenset[str]
     marks: tuple[str, ...]
-    bullets: tuple[str, ...]
     connectors: frozenset[str]
     criteria_references: tuple[str, ...]
     appendix_headings: tuple[str, ...]
