@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models import HistoryEntry, Provenance
+from ..models import HistoryEntry, Provenance, SectionKind
 from .dates import find_dates
 from .document import Document, Line
 from .history_columns import Columns, cell_columns, header_words_only, split_glued, text_columns, vocab_only
@@ -483,7 +483,7 @@ def _table_without_heading(span: SectionSpan) -> SectionSpan | None:
         cols = text_columns(split_glued(line.text.strip())) or Columns()
         nxt = unglue_dates(lines[i + 1].text.strip())
         if row_start(nxt, cols, "") is not None or whole_date(nxt):
-            return SectionSpan(None, "history", 1, None, lines[i:])
+            return SectionSpan(None, SectionKind.HISTORY, 1, None, lines[i:])
     return None
 
 

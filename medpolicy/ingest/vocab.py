@@ -2,8 +2,9 @@
 by a pydantic model that rejects unknown keys, so a typo in a rules file fails loudly at load
 time instead of silently matching nothing.
 
-This module imports only pydantic and the standard library: the store and the CLI use the payer
-names (identity across letterhead changes) without loading the parsing stack.
+This module imports only pydantic, the standard library and the record models (a heading rule
+names a `SectionKind`): the store and the CLI use the payer names (identity across letterhead
+changes) without loading the parsing stack.
 """
 from __future__ import annotations
 
@@ -11,15 +12,28 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..models.section import SectionKind
 
 
 class _Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     doc: str = Field("", alias="_doc")
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_regex)]  # a pattern checked to compile when the rules load
 
 
 def _load(name: str) -> dict:
@@ -182,6 +196,27 @@ class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     doc: str = Field("", alias="_doc")
+
+
+# -- section headings ------------------------------------------------------------------------------
+
+class HeadingRuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: SectionKind  # a kind the model does not know is rejected here, at load time
+    level: int = Field(ge=1)
+    patterns: tuple[Regex, ...] = Field(min_length=1)
+
+
+class SectionRules(_Rules):
+    """rules/headings.json: which headings name which kind of section (see sections.py)."""
+
+    rules: tuple[HeadingRuleSpec, ...]
+
+
+@lru_cache(maxsize=1)
+def section_rules() -> SectionRules:
+    return SectionRules.model_validate(_load("headings.json"))
 
 
 # -- the text's own marks: bullets, enumerators, empty values ------------------------------------
