@@ -32,10 +32,11 @@ def _chars(marks: tuple[str, ...] | str) -> str:
 @lru_cache(maxsize=1)
 def _bullet() -> str:
     """One bullet, without the space after it: a glyph before a space, a glued glyph before
-    anything else, a letter before a space and more text."""
+    anything (its word, or the line's end: a mark the text layer put on a line of its own), a
+    letter before a space and more text."""
     b = lexicon_rules().bullets
     glyphs, glued = b.glyphs + b.private_use_for(b.glyphs), b.glued + b.private_use_for(b.glued)
-    return rf"(?:{_chars(glyphs)}(?=\s)|{_chars(glued)}(?=\S)|{_chars(b.letters)}(?=\s+\S))"
+    return rf"(?:{_chars(glyphs)}(?=\s)|{_chars(glued)}|{_chars(b.letters)}(?=\s+\S))"
 
 
 def private_use_bullets() -> dict[int, str]:

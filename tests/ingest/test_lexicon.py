@@ -30,6 +30,8 @@ from medpolicy.ingest.vocab import LexiconRules
     ("\u25aaPrior treatment failed", "\u25aa", "Prior treatment failed"),
     ("\uf0b7 Prior treatment failed", "\uf0b7", "Prior treatment failed"),  # Symbol font, not normalised
     ("\uf0b7Prior treatment failed", "\uf0b7", "Prior treatment failed"),
+    ("\u2022", "\u2022", ""),  # alone: the text layer put the item's text on the next line
+    ("\u25aa ", "\u25aa", ""),
 ])
 def test_bullet_forms(line, mark, rest):
     m = bullet_prefix().match(line)
@@ -46,7 +48,7 @@ def test_bullet_forms(line, mark, rest):
     "*Not covered for members under 18",  # a footnote mark glued to its note
     "-Level 2 evidence",  # a dash glued to a word
     "Prior treatment failed \u2022 second",  # a bullet inside a line
-    "\u2022",  # a bullet with no text is a lone mark, not an item prefix
+    "-",  # a dash alone is an empty value ('Related policies: -'); lone_bullet() says when it is a lost mark
 ])
 def test_not_bullets(line):
     assert not bullet_prefix().match(line)

@@ -9,6 +9,9 @@ from tests.helpers import doc_from_text
     ("Administrative Policy\nAP-29 Cellular Therapy\nPharmacy Policy\nPharmacy-103 CAR-T", ["AP-29", "Pharmacy-103"]),
     ("Investigational Services, Medicine, Policy No. M-149\nStem Cell Transplants, Transplant, Policy No. M-45", ["M-149", "M-45"]),
     ("None", []),
+    ("N/A", []), ("None applicable.", []), ("-", []), ("\u2014", []),
+    # the list's first bullet on a line of its own, its entry on the next
+    ("\u2022\n\u2022 8.01.53 Cellular Immunotherapy\n\u2022 8.01.520 Transplantation", ["8.01.53", "8.01.520"]),
 ])
 def test_related_ids(lines, ids):
     doc, secs = doc_from_text("Some Policy Title\n\nRELATED POLICIES\n\n" + lines.replace("\n", "\n\n"))
