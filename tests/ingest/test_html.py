@@ -260,3 +260,13 @@ def test_seeds_as_html_score_like_text(seeds_dir, shared_tools_dir, tmp_path):
     as_text, as_html = _scores(tool, seeds_dir), _scores(tool, tmp_path)
     assert len(as_text) == len(list(seeds_dir.glob("*.txt")))
     assert as_html == as_text
+
+
+@pytest.mark.parametrize("item, text", [
+    ("<li>o Second-level entry</li>", "o Second-level entry"),  # prints its own bullet: kept, none added
+    ("<li>\u25cb Second-level entry</li>", "\u25cb Second-level entry"),
+    ("<li>iv) Fourth entry</li>", "iv) Fourth entry"),
+])
+def test_a_list_item_that_prints_its_own_mark_gets_no_second_one(item, text):
+    blocks = html_to_blocks(f"<html><body><ul>{item}</ul></body></html>")
+    assert [b.text for b in blocks if b.kind is BlockKind.ITEM] == [text]
