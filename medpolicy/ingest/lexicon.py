@@ -10,7 +10,9 @@ marks:
 - `continuation_bullet()`: a bullet before a word in lower case (a sentence cut at a page break
   and picked up under a bullet);
 - `enumerator_prefix()`: '1. ', '(a) ', 'iv) ', 'B. ' at a line's start; a decimal ('1.5') is no
-  enumerator, as the mark needs a space after it;
+  enumerator, as the mark needs a space after it; `enumerator_mark()` reads a marker's parts
+  (paragraphs.py tells lists apart by them), numbers a level down ('2.3.') included;
+  `inline_enumerator()` finds one inside a line after a colon;
 - `item_prefix()`: either of the two: the line starts a list item;
 - `is_empty_value()`: 'N/A', 'None', '-' and the like.
 
@@ -45,13 +47,24 @@ def private_use_bullets() -> dict[int, str]:
     return {int(k, 16): v for k, v in lexicon_rules().bullets.private_use.items()}
 
 
-@lru_cache(maxsize=1)
-def _enumerator() -> str:
-    """One enumerator with its punctuation, without the space after it."""
+# A roman numeral of two letters or more (one letter is a letter enumerator), 2 to 89, spelled as
+# numerals are: "xxviii", "xli", never "ill" or "vix". Grammar rather than a set of letters, as
+# lists number their items far down ("XXXVIII. ...") and short words are made of the same letters.
+_ROMAN = r"(?=[ivxl]{2})(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+
+
+@lru_cache(maxsize=2)
+def _enumerator(marker: bool = False) -> str:
+    """One enumerator with its punctuation, without the space after it. The `marker` variant names
+    its parts (`open`, `tok`, `close`) and takes numbers a level down ("2.3."): it reads the
+    marker of what is known to start an item; at a raw line's start a wrapped decimal ("99.9) and
+    ...", "0.75. The ...") is as likely, so there a number is a single one."""
     e = lexicon_rules().enumerators
-    roman = f"{{2,{e.max_roman}}}"  # one letter is a letter enumerator already
-    return (rf"{_chars(e.opening)}?(?:\d{{1,{e.max_digits}}}|[A-Za-z]|{_chars(e.roman_digits)}{roman}"
-            rf"|{_chars(e.roman_digits.upper())}{roman}){_chars(e.closing)}")
+    digits = f"{{1,{e.max_digits}}}"
+    number = rf"\d{digits}(?:\.\d{digits})*" if marker else rf"\d{digits}"
+    tok = rf"{number}|[A-Za-z]|{_ROMAN}|{_ROMAN.upper()}"
+    open_, tok_, close = ("?P<open>", "?P<tok>", "?P<close>") if marker else ("?:", "?:", "?:")
+    return rf"({open_}{_chars(e.opening)})?({tok_}{tok})({close}{_chars(e.closing)})"
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +94,20 @@ def enumerator_prefix() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def enumerator_mark() -> re.Pattern[str]:
+    """An enumerator before its text or alone on its line, its parts in groups `open`, `tok`
+    (the number, letter or numeral) and `close`."""
+    return re.compile(rf"^\s*{_enumerator(True)}(?=\s|$)")
+
+
+@lru_cache(maxsize=1)
+def inline_enumerator() -> re.Pattern[str]:
+    """The space before a list that starts inside a line, right after its lead's colon
+    (': A. The', ': 1) Age', ': ii. Prior')."""
+    return re.compile(rf"(?<=:)\s+(?={_enumerator()}\s+\S)")
+
+
+@lru_cache(maxsize=1)
 def item_prefix() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{_bullet()}\s*|{_enumerator()}\s+)")
 
@@ -96,5 +123,5 @@ def is_empty_value(text: str) -> bool:
     return empty_value_key(text) in _empty_values()
 
 
-__all__ = ["bullet_prefix", "bullet_run", "continuation_bullet", "enumerator_prefix", "is_empty_value",
-           "item_prefix", "lone_bullet", "private_use_bullets"]
+__all__ = ["bullet_prefix", "bullet_run", "continuation_bullet", "enumerator_mark", "enumerator_prefix",
+           "inline_enumerator", "is_empty_value", "item_prefix", "lone_bullet", "private_use_bullets"]

@@ -19,13 +19,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .document import BlockKind, Document, Line
-from .lexicon import bullet_prefix
+from .lexicon import bullet_prefix, enumerator_mark, inline_enumerator
 from .sections import SectionSpan
 from .text import is_hard_wrapped
 from .vocab import position_keywords, position_rules
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
-_ENUM = re.compile(r"^\s*(?P<open>\()?(?P<tok>[ivxlIVXL]{1,6}|[A-Za-z]|\d{1,2}(?:\.\d{1,2})*)(?P<close>[.)])(?=\s|$)")
+_ENUM = enumerator_mark()
 _BULLET = bullet_prefix()
 _TERMINAL = (".", ":", ";", "!", "?")
 _LONE_NUMBER = re.compile(r"^\d{1,3}$")  # a page number left between two halves of a sentence
@@ -172,7 +172,7 @@ class _Builder:
 
 
 # a list that starts inside a line, right after its lead's colon: ": A. The", ": 1) Age", ": i. Prior"
-_INLINE_LIST = re.compile(r"(?<=:)\s+(?=(?:\(?(?:[A-Za-z]|\d{1,2}|[ivx]{1,4}|[IVX]{1,4})[.)])\s+\S)")
+_INLINE_LIST = inline_enumerator()
 
 
 _ROMAN_DIGITS = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))

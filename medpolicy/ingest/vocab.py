@@ -268,8 +268,6 @@ class EnumeratorMarks(_Part):
     opening: tuple[str, ...]
     closing: tuple[str, ...]
     max_digits: int = Field(gt=0)
-    roman_digits: str = Field(pattern=r"^[a-z]+$")
-    max_roman: int = Field(gt=1)
 
     @field_validator("opening", "closing")
     @classmethod

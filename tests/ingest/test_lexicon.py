@@ -6,8 +6,9 @@ from importlib import resources
 import pytest
 from pydantic import ValidationError
 
-from medpolicy.ingest.lexicon import (bullet_prefix, bullet_run, continuation_bullet, enumerator_prefix,
-                                      is_empty_value, item_prefix, lone_bullet, private_use_bullets)
+from medpolicy.ingest.lexicon import (bullet_prefix, bullet_run, continuation_bullet, enumerator_mark,
+                                      enumerator_prefix, inline_enumerator, is_empty_value, item_prefix,
+                                      lone_bullet, private_use_bullets)
 from medpolicy.ingest.vocab import LexiconRules
 
 
@@ -64,6 +65,9 @@ def test_not_bullets(line):
     ("iv) Age 18 or older", "Age 18 or older"),
     ("(xii) Age 18 or older", "Age 18 or older"),
     ("VIII. Age 18 or older", "Age 18 or older"),
+    ("XXVIII. Age 18 or older", "Age 18 or older"),  # numbered far down
+    ("XLI) Age 18 or older", "Age 18 or older"),
+    ("xxxviii. Age 18 or older", "Age 18 or older"),
     ("  2.  Age 18 or older", "Age 18 or older"),
 ])
 def test_enumerator_forms(line, rest):
@@ -76,10 +80,14 @@ def test_enumerator_forms(line, rest):
     "1.5 mg per kilogram",  # a decimal
     "2024. The committee",  # a year closes a sentence: more digits than an enumerator has
     "1.2.3 Scope",  # multi-level numbering is a heading's, not a list item's
+    "99.9) and the validation set",  # a wrapped decimal at a line's start
+    "0.75. The addition of",
     "Dr. Smith reviewed",  # a word, not one letter
     "e.g. in adults",
     "Mixed) case",
-    "ivxivx) too long",
+    "ivxivx) no numeral",
+    "ill. patients are",  # made of a numeral's letters, but no numeral
+    "Iv. mixed case",
     "1.",  # nothing after it
     "(a)b",
 ])
@@ -161,9 +169,31 @@ def test_lexicon_rules_reject_unknown_keys(change):
     lambda d: {**d, "bullets": {**d["bullets"], "private_use": {"0041": "\u2022"}}},  # not a private-use point
     lambda d: {**d, "bullets": {**d["bullets"], "private_use": {"F0B7": "\u2192"}}},  # stands for no glyph
     lambda d: {**d, "enumerators": {**d["enumerators"], "closing": ["a"]}},
+    lambda d: {**d, "enumerators": {**d["enumerators"], "max_digits": 0}},
     lambda d: {**d, "empty_values": {"words": ["N/A"]}},  # never matches: values are compared in lower case
     lambda d: {**d, "empty_values": {"words": ["none."]}},
 ])
 def test_lexicon_rules_reject_bad_marks(change):
     with pytest.raises(ValidationError):
         LexiconRules.model_validate(change(_lexicon()))
+
+
+@pytest.mark.parametrize("marker, parts", [
+    ("(a) Age", ("(", "a", ")")),
+    ("2.3. Age", (None, "2.3", ".")),  # a marker a level down
+    ("XXVIII.", (None, "XXVIII", ".")),  # alone on its line
+    ("iv) Age", (None, "iv", ")")),
+])
+def test_enumerator_mark_parts(marker, parts):
+    m = enumerator_mark().match(marker)
+    assert m is not None and (m.group("open"), m.group("tok"), m.group("close")) == parts
+
+
+@pytest.mark.parametrize("line, starts", [
+    ("Coverage requires all of the following: A. The member is an adult", True),
+    ("The member has any of: (1) a prior test", True),
+    ("Results were reported as: 1.5 mg", False),
+    ("Note: e.g. adults", False),
+])
+def test_inline_enumerator(line, starts):
+    assert bool(inline_enumerator().search(line)) is starts
