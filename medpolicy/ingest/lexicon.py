@@ -12,7 +12,8 @@ marks:
 - `enumerator_prefix()`: '1. ', '(a) ', 'iv) ', 'B. ' at a line's start; a decimal ('1.5') is no
   enumerator, as the mark needs a space after it; `enumerator_mark()` reads a marker's parts
   (paragraphs.py tells lists apart by them), numbers a level down ('2.3.') included;
-  `inline_enumerator()` finds one inside a line after a colon;
+  `inline_enumerator()` finds one inside a line after a colon; `heading_number()` is a
+  heading's numbering ('IV. ', 'Section 4: ');
 - `item_prefix()`: either of the two: the line starts a list item;
 - `is_empty_value()`: 'N/A', 'None', '-' and the like.
 
@@ -108,6 +109,14 @@ def inline_enumerator() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def heading_number() -> re.Pattern[str]:
+    """The numbering printed before a heading, with the space after it: an enumerator ('IV. ',
+    'B) ', '2.3. ') or a numbering word and its number ('Section 4: '); in any case."""
+    words = "|".join(re.escape(w) for w in lexicon_rules().enumerators.heading_words)
+    return re.compile(rf"^\s*(?:{_enumerator(True)}\s+|(?:{words})\s+\d+[.:]?\s+)", re.I)
+
+
+@lru_cache(maxsize=1)
 def item_prefix() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{_bullet()}\s*|{_enumerator()}\s+)")
 
@@ -124,4 +133,4 @@ def is_empty_value(text: str) -> bool:
 
 
 __all__ = ["bullet_prefix", "bullet_run", "continuation_bullet", "enumerator_mark", "enumerator_prefix",
-           "inline_enumerator", "is_empty_value", "item_prefix", "lone_bullet", "private_use_bullets"]
+           "heading_number", "inline_enumerator", "is_empty_value", "item_prefix", "lone_bullet", "private_use_bullets"]

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..models.section import SectionKind
 from .document import Document, Line
-from .lexicon import bullet_prefix
+from .lexicon import bullet_prefix, heading_number
 from .vocab import section_rules
 
 _CONNECTORS = {"and", "or", "and/or", "not", "and or", "either", "plus"}
@@ -49,7 +49,7 @@ def heading_rules() -> tuple[HeadingRule, ...]:
                  for rule in section_rules().rules for pat in rule.patterns)
 
 
-_ENUM = re.compile(r"^\s*(?:(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)[.)]\s+|section\s+\d+[.:]?\s+)", re.I)
+_ENUM = heading_number()
 _BULLET = bullet_prefix()
 _LABEL_VALUE = re.compile(r"^[A-Za-z][\w/&(). '-]{0,40}:\s*\S")
 _DATEISH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")

@@ -268,6 +268,7 @@ class EnumeratorMarks(_Part):
     opening: tuple[str, ...]
     closing: tuple[str, ...]
     max_digits: int = Field(gt=0)
+    heading_words: tuple[str, ...]
 
     @field_validator("opening", "closing")
     @classmethod

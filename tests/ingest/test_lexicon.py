@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from medpolicy.ingest.lexicon import (bullet_prefix, bullet_run, continuation_bullet, enumerator_mark,
-                                      enumerator_prefix, inline_enumerator, is_empty_value, item_prefix,
+                                      enumerator_prefix, heading_number, inline_enumerator, is_empty_value, item_prefix,
                                       lone_bullet, private_use_bullets)
 from medpolicy.ingest.vocab import LexiconRules
 
@@ -197,3 +197,18 @@ def test_enumerator_mark_parts(marker, parts):
 ])
 def test_inline_enumerator(line, starts):
     assert bool(inline_enumerator().search(line)) is starts
+
+
+@pytest.mark.parametrize("heading, rest", [
+    ("IV. Coverage Criteria", "Coverage Criteria"),
+    ("B) Coverage Criteria", "Coverage Criteria"),
+    ("2.3. Coverage Criteria", "Coverage Criteria"),
+    ("Section 4: Coverage Criteria", "Coverage Criteria"),
+    ("SECTION 2 Coverage Criteria", "Coverage Criteria"),
+    ("xii. Coverage Criteria", "Coverage Criteria"),
+    ("Coverage Criteria", "Coverage Criteria"),
+    ("Ill. Patients", "Ill. Patients"),  # a word, not a numeral
+    ("1.5 Coverage", "1.5 Coverage"),
+])
+def test_heading_number(heading, rest):
+    assert heading_number().sub("", heading) == rest
