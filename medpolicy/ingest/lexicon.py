@@ -133,4 +133,5 @@ def is_empty_value(text: str) -> bool:
 
 
 __all__ = ["bullet_prefix", "bullet_run", "continuation_bullet", "enumerator_mark", "enumerator_prefix",
-           "heading_number", "inline_enumerator", "is_empty_value", "item_prefix", "lone_bullet", "private_use_bullets"]
+           "heading_number", "inline_enumerator", "is_empty_value", "item_prefix", "lone_bullet",
+           "private_use_bullets"]

@@ -221,28 +221,27 @@ def section_rules() -> SectionRules:
 
 # -- the text's own marks: bullets, enumerators, empty values ------------------------------------
 
-def _one_char(marks: tuple[str, ...], what: str, ok) -> tuple[str, ...]:
-    bad = [m for m in marks if len(m) != 1 or not ok(m)]
-    if bad:
-        raise ValueError(f"{what} must be single characters: {bad}")
-    return marks
+def _sign(mark: str) -> str:
+    if len(mark) != 1 or mark.isalnum() or mark.isspace():
+        raise ValueError(f"{mark!r}: a sign is one character, not a letter, digit or space")
+    return mark
+
+
+def _letter(mark: str) -> str:
+    if len(mark) != 1 or not mark.isalpha():
+        raise ValueError(f"{mark!r}: a letter is one letter")
+    return mark
+
+
+Sign = Annotated[str, AfterValidator(_sign)]  # one printed sign: '•', '-', '('
+Letter = Annotated[str, AfterValidator(_letter)]
 
 
 class BulletMarks(_Part):
-    glyphs: tuple[str, ...]
-    glued: tuple[str, ...]
-    letters: tuple[str, ...]
-    private_use: dict[str, str]
-
-    @field_validator("glyphs", "glued")
-    @classmethod
-    def _signs(cls, marks: tuple[str, ...]) -> tuple[str, ...]:
-        return _one_char(marks, "bullet glyphs", lambda c: not c.isalnum() and not c.isspace())
-
-    @field_validator("letters")
-    @classmethod
-    def _letters(cls, marks: tuple[str, ...]) -> tuple[str, ...]:
-        return _one_char(marks, "bullet letters", str.isalpha)
+    glyphs: tuple[Sign, ...]
+    glued: tuple[Sign, ...]
+    letters: tuple[Letter, ...]
+    private_use: dict[str, Sign]
 
     @field_validator("private_use")
     @classmethod
@@ -265,15 +264,10 @@ class BulletMarks(_Part):
 
 
 class EnumeratorMarks(_Part):
-    opening: tuple[str, ...]
-    closing: tuple[str, ...]
+    opening: tuple[Sign, ...]
+    closing: tuple[Sign, ...]
     max_digits: int = Field(gt=0)
     heading_words: tuple[str, ...]
-
-    @field_validator("opening", "closing")
-    @classmethod
-    def _signs(cls, marks: tuple[str, ...]) -> tuple[str, ...]:
-        return _one_char(marks, "enumerator punctuation", lambda c: not c.isalnum() and not c.isspace())
 
 
 class EmptyValues(_Part):
