@@ -72,7 +72,8 @@ def document_vocabulary(text: str) -> tuple[set[str], set[str]]:
     a whole document, and the same words for this purpose.)"""
     words: set[str] = set()
     compounds: set[str] = set()
-    for token in _AROUND.sub(" ", text).lower().replace("/", " ").split():
+    # each distinct token once: a document repeats most of its words many times
+    for token in set(_AROUND.sub(" ", text).lower().replace("/", " ").split()):
         token = token.strip(_PUNCT)
         if not token:
             continue
