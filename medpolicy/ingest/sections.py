@@ -236,9 +236,11 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
     for n in range(min(5, len(words) - 2), 1, -1):
         head = " ".join(words[:n])
         rest = " ".join(words[n:])
+        # the shape first: most lines of running text fail it before any heading rule is tried
+        if not (rest[:1].isupper() and head[:1].isupper() and len(rest.split()) >= 5 and not head.endswith(":")):
+            continue
         rule = match_heading(head)
-        if rule and rule.kind in _PREFIX_KINDS and rest[:1].isupper() and head[:1].isupper() \
-                and len(rest.split()) >= 5 and not head.endswith(":"):
+        if rule and rule.kind in _PREFIX_KINDS:
             h = Line(head, line.page, line.start, line.start + len(head))
             b = Line(rest, line.page, line.start + len(head) + 1, line.end)
             return h, b, rule
