@@ -75,3 +75,16 @@ def test_with_no_other_evidence_the_plan_its_own_history_names():
     text = ("Knee Braces\n\nPolicy\n\nKnee braces are covered.\n\nHistory\n\n"
             "01/01/2020\tPre-merger Excellus policy reviewed; no changes.\n\nReferences\n\n1. Aetna. Braces. 2019.")
     assert payer(text) == "Excellus BlueCross BlueShield"
+
+
+@pytest.mark.parametrize("line, holder", [
+    ("Copyright 2031 Lakeshore Health Plan, Inc. All rights reserved.", "Lakeshore Health Plan"),
+    ("\u00a9 2031 Lakeshore Health Plan", "Lakeshore Health Plan"),
+    ("Copyright \u00a9 Lakeshore Health Plan. All rights reserved.", "Lakeshore Health Plan"),
+    # the word "copyright" naming a statement or a law, no holder after a year or the sign
+    ("Dental Codes Copyright Statement", None),
+    ("Use of this material is subject to copyright law.", None),
+])
+def test_a_copyright_line_names_its_holder_after_a_year_or_the_sign(line, holder):
+    text = f"Knee Bracing\n\nPolicy\n\nKnee braces are medically necessary when criteria are met.\n\n{line}"
+    assert payer(text) == holder
