@@ -12,29 +12,19 @@ import json
 import re
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Annotated, Iterable
+from typing import Iterable
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ..errors import MedpolicyError
-from ..models import Policy
+from ..ingest.vocab import Regex
+from ..models import Policy, SectionKind
 from ..textnorm import clean_markup, text_key, unify_characters
 from .match import WordCoder
 from .model import Paragraph, TextChange
 
 RECORD_KINDS = ("statements", "codes", "metadata", "history", "references", "related_policies")
-
-
-def _regex(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
-    return pattern
-
-
-Regex = Annotated[str, AfterValidator(_regex)]  # a pattern checked to compile when the rules load
 
 
 class _Strict(BaseModel):
@@ -55,7 +45,7 @@ class HeadingRule(_Strict):
 
 class SectionRules(_Strict):
     headings: list[HeadingRule]
-    kinds: dict[str, str]
+    kinds: dict[SectionKind, str]  # a section kind the models do not know is rejected at load
     default: str
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..codesystems import CM, CPT, HCPCS, LABELLED_SHAPES, PCS, SHAPES
+from .lexicon import bullet_prefix, is_empty_value
 from .vocab import code_rules
 
 ICD10 = "ICD-10"  # a label that does not say CM or PCS: decided by shape
@@ -49,7 +50,7 @@ _GLUED_LEFT = re.compile(r"(?<=[a-z)\]])(?P<a>\d{4}[0-9FTUM])(?=\s)")
 _GLUED_NUMBER_END = re.compile(r"(?<=\s\d)(?P<a>\d{4}[0-9FTUM])\s*$|(?<=\s\d\d)(?P<b>\d{4}[0-9FTUM])\s*$")
 # CPT books mark add-on codes with "+" ("+99354"); the mark is not part of the code.
 _ADD_ON = re.compile(r"(^|[\s,;(])\+(?=\d{4}[0-9FTUM]\b)")
-_BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7o\u27a2\u2013]\s+)")
+_BULLET = bullet_prefix()
 _LIST_GAP = re.compile(r"\s*(?:(?:[,;&/]|\band\b|\bor\b)\s*)*", re.I)
 # "Franklin, TN 37067": a street address, not a code.
 _ADDRESS = re.compile(r",\s+[A-Z]{2}\s*$")
@@ -243,7 +244,8 @@ def is_history_header(text: str) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """'No code(s) identified', 'N/A', 'Not Applicable': a list that says it has no codes."""
-    return bool(vocab().no_code.match(clean(text).strip(" -:;")))
+    s = clean(text).strip(" -:;")
+    return is_empty_value(s) or bool(vocab().no_code.match(s))
 
 
 def is_status(text: str) -> bool:

@@ -20,18 +20,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models import HistoryEntry, Provenance
+from ..models import HistoryEntry, Provenance, SectionKind
 from .dates import find_dates
 from .document import Document, Line
 from .history_columns import Columns, cell_columns, header_words_only, split_glued, text_columns, vocab_only
 from .history_lines import (BULLET, LEAD_SEP, PLACEHOLDER_DATE, SENTENCE_END, Chronology, cells_of, clean,
                             date_list, is_empty_cell, is_short, part, row_start, skip_cells,
                             split_inline, takes_date, trailing_dates, unglue_dates, whole_date)
+from .lexicon import is_empty_value
 from .list_sections import Repeated, is_furniture, repeated_lines
 from .sections import SectionSpan, match_heading
-
-# What a history section prints when it has no rows.
-_EMPTY = re.compile(r"^(?:n/?a|none|not\s+applicable)\.?$", re.I)
 
 
 @dataclass
@@ -515,7 +513,7 @@ def _table_without_heading(span: SectionSpan) -> SectionSpan | None:
         cols = text_columns(split_glued(line.text.strip())) or Columns()
         nxt = unglue_dates(lines[i + 1].text.strip())
         if row_start(nxt, cols, "") is not None or whole_date(nxt):
-            return SectionSpan(None, "history", 1, None, lines[i:])
+            return SectionSpan(None, SectionKind.HISTORY, 1, None, lines[i:])
     return None
 
 
@@ -586,6 +584,6 @@ def extract_history(doc: Document, sections: list[SectionSpan]) -> tuple[list[Hi
         walk = _walk_group(group, repeated)
         entries.extend(_entry(r) for r in walk.rows)
         warnings.extend(walk.warnings)
-    if not entries and any(not _EMPTY.match(ln.text.strip()) for g in groups for s in g for ln in s.lines):
+    if not entries and any(not is_empty_value(ln.text) for g in groups for s in g for ln in s.lines):
         warnings.append("history: a history section was found but no dated rows could be read from it")
     return entries, warnings

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from .dates import DateMatch, find_dates, parse_date
 from .history_columns import Columns, header_words_only
+from .lexicon import bullet_run, is_empty_value
 from .vocab import history_rules
 
 # A date not filled in on a template ("MM/DD/YYYY", "__/__/__"): a row with no date.
 PLACEHOLDER_DATE = re.compile(r"^(?:[M_X]{1,2}|mm|xx)[/.\-](?:[D_X]{1,2}|dd|xx)[/.\-](?:[Y_X]{2,4}|yy|yyyy|xx|xxxx)$"
                               r"|^(?:[M_X]{1,2}|mm)[/.\-](?:[Y_X]{2,4}|yy|yyyy)$")
-BULLET = re.compile(r"^(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013\uf0b7o]\s+|[\u2022\u25aa\u25cf\uf0b7](?=\S))+")
+BULLET = bullet_run()
 _PIPE_ROW = re.compile(r"^\s*\|?(.+?\|.+?)\|?\s*$")
 _PIPE_RULE = re.compile(r"^[\s|:\-]+$")
 LEAD_SEP = re.compile(r"^[\s:;|\-\u2013\u2014]+")
@@ -71,7 +72,7 @@ def whole_date(cell: str) -> tuple[str, str | None] | None:
 
 
 def is_empty_cell(token: str) -> bool:
-    return token.lower().strip(" .,;:") in history_rules().empty_cells
+    return is_empty_value(token) or token.lower().strip(" .,;:") in history_rules().empty_cells
 
 
 def _strip_empty_cells(text: str) -> str:

@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 
 from ..errors import DocumentError
 from .document import Block, BlockKind
+from .lexicon import item_prefix
 
 # -- rules kept as data -----------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ STRUCTURE = SKIP | LIST | TABLE_PARTS | BOLD | VOID | frozenset(
 BREAKS = BLOCK | frozenset({"tr", "td", "th", "li", "dt", "dd"})
 BOLD_HEADING_MAX = 120
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
-_MARKER = re.compile(r"^(?:[-*•▪●◦·§]\s|\(?(?:[0-9]{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]\s)")
+_MARKER = item_prefix()  # a list item's text that prints its own bullet or number keeps it
 # "<![foo[" marked sections make html.parser raise; browsers read them as bogus comments
 _MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)[^>]*>?")
 

@@ -52,6 +52,17 @@ def _env_number(name: str, kind: type, default: float | int) -> Any:
     return value
 
 
+def resolve_limits(timeout: float | None, memory_mb: int | None) -> tuple[float, int]:
+    """The limits a job runs under: None means the default (environment, else 60 s / 2048 MB)."""
+    if timeout is None:
+        timeout = default_timeout()
+    if memory_mb is None:
+        memory_mb = default_memory_mb()
+    if timeout < 0 or memory_mb < 0:
+        raise UsageError("time and memory limits must not be negative")
+    return timeout, memory_mb
+
+
 def run_limited(fn: Callable[..., Any], *args: Any, timeout: float | None = None, memory_mb: int | None = None,
                 path_for_errors: str) -> Any:
     """Return `fn(*args)` computed in a child process; the result must be picklable.
@@ -65,13 +76,7 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float | None = None
     anything else that goes wrong in the child; a `DocumentError` raised by `fn` keeps its
     message.
     """
-    if timeout is None:
-        timeout = default_timeout()
-    if memory_mb is None:
-        memory_mb = default_memory_mb()
-    if timeout < 0 or memory_mb < 0:
-        raise UsageError("time and memory limits must not be negative")
-
+    timeout, memory_mb = resolve_limits(timeout, memory_mb)
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     reader, writer = ctx.Pipe(duplex=False)
     # not a daemon: daemonic processes may not start children, and a job may call run_limited
@@ -104,34 +109,35 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float | None = None
         proc.close()
 
     if payload is None:
-        raise _death_error(exitcode, memory_mb, path_for_errors)
-    return _outcome(pickle.loads(payload), memory_mb, path_for_errors)
+        raise death_error(exitcode, memory_mb, path_for_errors)
+    return outcome(pickle.loads(payload), memory_mb, path_for_errors)
 
 
-def _outcome(outcome: tuple, memory_mb: int, path: str) -> Any:
-    kind = outcome[0]
+def outcome(result: tuple, memory_mb: int, path: str) -> Any:
+    """The job's value, or its failure raised as one MedpolicyError."""
+    kind = result[0]
     if kind == "ok":
-        return outcome[1]
+        return result[1]
     if kind == "memory":
         return _raise(LimitExceeded(f"needed more than {memory_mb} MB of memory", path=path))
     if kind == "recursion":
         return _raise(DocumentError("damaged PDF: cross-reference loop", path=path))
     if kind == "document":
-        cls, reason, own_path = outcome[1], outcome[2], outcome[3]
+        cls, reason, own_path = result[1], result[2], result[3]
         try:
             exc = cls(reason, path=own_path or path)
         except TypeError:  # a subclass with its own constructor: keep the message, lose the type
             exc = DocumentError(reason, path=own_path or path)
         return _raise(exc)
     # "crash": any other exception in the reader
-    return _raise(DocumentError(f"unreadable PDF: {outcome[1]}: {outcome[2]}", path=path))
+    return _raise(DocumentError(f"unreadable PDF: {result[1]}: {result[2]}", path=path))
 
 
 def _raise(exc: Exception) -> Any:
     raise exc
 
 
-def _death_error(exitcode: int | None, memory_mb: int, path: str) -> DocumentError:
+def death_error(exitcode: int | None, memory_mb: int, path: str) -> DocumentError:
     if exitcode is not None and exitcode < 0:
         sig = -exitcode
         if sig == signal.SIGKILL:
@@ -175,7 +181,7 @@ def _limit_memory(memory_mb: int) -> None:
         import resource
     except ImportError:  # Windows: no rlimits; the time limit still applies
         return
-    limit = (_current_address_space() + memory_mb) << 20
+    limit = (current_address_space() + memory_mb) << 20
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
@@ -185,10 +191,11 @@ def _limit_memory(memory_mb: int) -> None:
         pass
 
 
-def _current_address_space() -> int:
-    """Megabytes of address space this process holds now (0 where /proc is unavailable)."""
+def current_address_space(status: str = "/proc/self/status") -> int:
+    """Megabytes of address space a process holds now, read from its /proc status file (0
+    where /proc is unavailable)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
+        with open(status, encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("VmSize:"):
                     return int(line.split()[1]) >> 10
@@ -197,9 +204,17 @@ def _current_address_space() -> int:
     return 0
 
 
-def _child_main(conn, fn: Callable[..., Any], args: tuple, memory_mb: int, parent: int) -> None:
+def prepare_child(memory_mb: int, parent: int) -> None:
+    """First steps of every sandbox child: die with the parent, leave Ctrl-C to it, no crash
+    dumps, the memory cap."""
+    import gc
+
     from ..lifeline import die_with_parent
 
+    # The parent's objects (spaCy, pydantic, the library) are inherited and never freed here:
+    # keep the collector off them, or its first full pass writes to every one of them and the
+    # kernel copies the parent's heap into this process (see gc.freeze in Python's docs).
+    gc.freeze()
     die_with_parent(parent)  # a reader looping on a hostile PDF must not outlive a killed parent
     # Ctrl-C reaches the whole process group; the parent cleans up and kills us instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -211,28 +226,41 @@ def _child_main(conn, fn: Callable[..., Any], args: tuple, memory_mb: int, paren
         pass
     if memory_mb:
         _limit_memory(memory_mb)
+
+
+def run_job(fn: Callable[..., Any], args: tuple) -> bytes:
+    """`fn(*args)` as the pickled outcome the parent's `outcome()` reads."""
     try:
-        outcome: tuple = ("ok", fn(*args))
+        result: tuple = ("ok", fn(*args))
     except MemoryError:
-        outcome = ("memory",)
+        result = ("memory",)
     except RecursionError:
-        outcome = ("recursion",)
+        result = ("recursion",)
     except DocumentError as exc:
-        outcome = ("document", type(exc), " ".join(exc.reason.split()), exc.path)
+        result = ("document", type(exc), " ".join(exc.reason.split()), exc.path)
     except Exception as exc:  # noqa: BLE001 - the one broad catch: whatever a PDF library raises
         # on a hostile file must become one DocumentError for that file, never a traceback.
-        outcome = _classify(exc)
+        result = _classify(exc)
     try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        data = _MEMORY_OUTCOME
+        return _MEMORY_OUTCOME
     except Exception as exc:  # noqa: BLE001 - an unpicklable result is a bug, reported as one line
-        data = pickle.dumps(("crash", type(exc).__name__, _short(exc)))
-    outcome = None  # free the result before sending: the copy in `data` is all we need
+        return pickle.dumps(("crash", type(exc).__name__, _short(exc)))
+
+
+def send_outcome(conn, data: bytes) -> None:
     try:
         conn.send_bytes(data)
     except MemoryError:
         conn.send_bytes(_MEMORY_OUTCOME)
+
+
+def _child_main(conn, fn: Callable[..., Any], args: tuple, memory_mb: int, parent: int) -> None:
+    prepare_child(memory_mb, parent)
+    data = run_job(fn, args)
+    try:
+        send_outcome(conn, data)
     except BrokenPipeError:  # the parent gave up on us
         pass
     finally:

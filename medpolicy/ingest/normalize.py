@@ -21,6 +21,7 @@ from ..textnorm import MD_LINK as _MD_LINK
 from ..textnorm import CHAR_MAP, PAGE_MARKER
 from ..textnorm import TAG as _TAG
 from .document import Block, BlockKind, Document, Line, SourceDocument
+from .lexicon import continuation_bullet, enumerator_prefix, private_use_bullets
 
 # -- 1. characters -------------------------------------------------------------------------
 # The character map, markup patterns and page-marker pattern are shared with the diff and the
@@ -29,8 +30,7 @@ from .document import Block, BlockKind, Document, Line, SourceDocument
 # ingested with it, so the two still agree):
 # symbol-font bullets in the Private Use Area (Symbol F0B7, Wingdings F0A7/F0D8/F076/F0FC...);
 # the rest of the Private Use Area is glyph noise (icons); ligatures; the minus sign.
-PUA_BULLETS = {0xF0B7: "•", 0xF0A7: "▪", 0xF0D8: "•", 0xF076: "•", 0xF0FC: "✓", 0xF0A8: "•",
-               0xF06E: "▪", 0xF071: "•", 0xF0E0: "•", 0xF09F: "•", 0xF0BE: "–", 0xF02D: "-"}
+PUA_BULLETS = private_use_bullets()  # rules/lexicon.json
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
              "\ufb05": "st", "\ufb06": "st"}
 _CHAR_MAP = dict(CHAR_MAP)
@@ -187,8 +187,8 @@ def _assign_pages(items: list[_Raw]) -> None:
 # -- 4. joins across breaks ----------------------------------------------------------------
 
 _TERMINAL = (".", ":", ";", "?", "!", ")", "]", '"', "'")
-_CONT_BULLET = re.compile(r"^[-•▪·]\s+(?=[a-z])")
-_ENUMERATOR = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
+_CONT_BULLET = continuation_bullet()
+_ENUMERATOR = enumerator_prefix()  # read only where the line starts in lower case
 
 
 def _joinable(prev: str, nxt: str, broke_page: bool) -> str | None:

@@ -17,15 +17,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .document import BlockKind, Document, Line
+from .lexicon import bullet_prefix, enumerator_mark, inline_enumerator
 from .sections import SectionSpan
 from .text import is_hard_wrapped
 from .vocab import position_keywords, position_rules
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
-_ENUM = re.compile(r"^\s*(?P<open>\()?(?P<tok>[ivxlIVXL]{1,6}|[A-Za-z]|\d{1,2}(?:\.\d{1,2})*)(?P<close>[.)])(?=\s|$)")
+_ENUM = enumerator_mark()
+_BULLET = bullet_prefix()
 _TERMINAL = (".", ":", ";", "!", "?")
 _LONE_NUMBER = re.compile(r"^\d{1,3}$")  # a page number left between two halves of a sentence
 
@@ -54,13 +55,6 @@ def _roman_value(tok: str) -> int | None:
     return total if 0 < total < 90 else None
 
 
-@lru_cache(maxsize=1)
-def _bullet_pattern() -> re.Pattern:
-    chars = sorted(position_rules().bullets, key=len, reverse=True)
-    # a letter used as a bullet ("o") must be followed by a space and a word, not be a word itself
-    return re.compile(r"^\s*(" + "|".join(re.escape(c) for c in chars) + r")\s+(?=\S)")
-
-
 def list_marker(text: str) -> Marker | None:
     """The marker a line starts with, or None for an unmarked line."""
     m = _ENUM.match(text)
@@ -78,12 +72,12 @@ def list_marker(text: str) -> Marker | None:
                 readings.append((("upper" if tok.isupper() else "lower") + style, ord(tok.lower()) - 96))
         if readings:
             return Marker(m.group(0).strip(), tuple(readings))
-    b = _bullet_pattern().match(text)
+    b = _BULLET.match(text)
     if b:
         inner = list_marker(text[b.end():]) if _ENUM.match(text[b.end():]) else None
         if inner is not None:  # "- A. Individual ...": markdown's bullet before the printed letter
             return Marker(inner.text, inner.readings, text[:b.end()])
-        return Marker(b.group(1), ((f"bullet{b.group(1)}", 0),))
+        return Marker(b.group("mark"), ((f"bullet{b.group('mark')}", 0),))
     return None
 
 
@@ -178,7 +172,7 @@ class _Builder:
 
 
 # a list that starts inside a line, right after its lead's colon: ": A. The", ": 1) Age", ": i. Prior"
-_INLINE_LIST = re.compile(r"(?<=:)\s+(?=(?:\(?(?:[A-Za-z]|\d{1,2}|[ivx]{1,4}|[IVX]{1,4})[.)])\s+\S)")
+_INLINE_LIST = inline_enumerator()
 
 
 _ROMAN_DIGITS = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))

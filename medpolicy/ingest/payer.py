@@ -44,7 +44,10 @@ _NOT_SCANNED = {"references", "evidence", "history", "archive"}
 
 _APPROVED = re.compile(r"approved by (?:the )?(?P<org>[^.\n]{2,160}?(?:committee|council|board|team))", re.I)
 _LICENSEE = re.compile(r"(?P<org>[A-Z][\w&.' -]{3,80}?),? (?:is )?an independent licensee", re.I)
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<org>[A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
+# The holder follows a year or the sign: "Copyright 2025 X", "© X"; the word alone names a
+# statement or a law ("Copyright Statement", "subject to copyright law"), not a holder.
+_COPYRIGHT = re.compile(r"(?:(?:©|\(c\)|copyright)\s*(?:©\s*)?\d{4}(?:\s*[-–]\s*\d{4})?,?\s*|(?:©|\(c\))\s*)"
+                        r"(?P<org>[A-Z][\w&.' -]{1,60}?)\s*(?:,|\.|all rights|$)", re.I)
 _SELF_STATEMENTS = ((_APPROVED, ("approved by",)), (_LICENSEE, ("licensee",)), (_COPYRIGHT, ("©", "(c)", "copyright")))
 _SUBJECT_VERB = r"\s+(?:considers?|covers?|does not|do not|will|may|requires?|reserves?|defines?|uses?|has determined)\b"
 _DOCUMENT_NOUN = re.compile(r"(?:'s)?\s+(?:(?:medical|clinical|coverage|reimbursement|payment|pharmacy|um)\s+)*"

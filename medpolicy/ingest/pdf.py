@@ -358,7 +358,8 @@ def extract_pdf_pages(path: str, layout: PdfLayout = LAYOUT) -> tuple[list[str],
 
 def load_pdf(path: str, *, timeout: float | None, memory_mb: int | None,
              layout: PdfLayout = LAYOUT) -> tuple[list[TypedBlock], int, list[str]]:
-    """`extract_pdf_blocks` in a child process under a time and memory limit (ingest.limits)."""
-    from .limits import run_limited
+    """`extract_pdf_blocks` in a child process under a time and memory limit: the warm reader
+    (ingest.reader), one process serving document after document."""
+    from .reader import run_warm
 
-    return run_limited(extract_pdf_blocks, path, layout, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)
+    return run_warm(extract_pdf_blocks, path, layout, timeout=timeout, memory_mb=memory_mb, path_for_errors=path)

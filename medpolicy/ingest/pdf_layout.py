@@ -138,7 +138,11 @@ class Geometry:
         pitch = {}
         for size, c in counts.items():
             if sum(c.values()) >= layout.pitch_min_samples:
-                pitch[size] = c.most_common(1)[0][0]
+                # the tightest well-attested spacing: a paragraph's lines sit closer than list
+                # entries or one-line paragraphs with space after them, however many those are
+                floor = max(layout.pitch_min_samples, layout.pitch_share_fraction * c.most_common(1)[0][1])
+                attested = [p for p, n in c.items() if n >= floor]
+                pitch[size] = min(attested) if attested else c.most_common(1)[0][0]
         return cls(pitch, layout)
 
     def line_pitch(self, size: float) -> float:

@@ -49,6 +49,11 @@ class PdfLayout(BaseModel):
     pitch_min_samples: Count = 3
     """A font size's line pitch is learnt from at least this many pairs of lines; with fewer the
     default pitch applies."""
+    pitch_share_fraction: Fraction = 0.25
+    """A font size's line pitch is the tightest spacing seen in at least this share of the most
+    frequent one (and in `pitch_min_samples` pairs): the lines of a paragraph sit closer than
+    list items or one-line paragraphs with space after them, which can outnumber them in a
+    document of short entries."""
     pitch_size_match_pt: Points = 1.0
     """A font size with no pitch of its own borrows the pitch learnt for a size within this many
     points (a few 9 pt lines use the 10 pt body text's pitch)."""

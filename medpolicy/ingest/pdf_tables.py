@@ -23,6 +23,8 @@ TABLE_SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizonta
 # Form XObjects nested deeper than this are not entered: a guard against hostile nesting, not a
 # layout threshold, so it is not one of the PdfLayout settings.
 _FORM_DEPTH = 4
+_TEXT, _PATH, _IMAGE, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE,
+                               pdfium_c.FPDF_PAGEOBJ_FORM)
 
 
 @dataclass
@@ -85,22 +87,28 @@ class _Reader:
         self._m = pdfium_c.FS_MATRIX()
 
     def walk_page(self, page) -> None:
-        for i in range(pdfium_c.FPDFPage_CountObjects(page)):
-            self._visit(pdfium_c.FPDFPage_GetObject(page, i), None, 0)
+        self._walk(page, pdfium_c.FPDFPage_CountObjects(page), pdfium_c.FPDFPage_GetObject, None, 0)
 
-    def _visit(self, obj, ctm, depth: int) -> None:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            self._path(obj, ctm)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            self.images += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH:
-            pdfium_c.FPDFPageObj_GetMatrix(obj, self._m)
-            m = self._m
-            own = (m.a, m.b, m.c, m.d, m.e, m.f)
-            inner = own if ctm is None else _compose(own, ctm)
-            for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                self._visit(pdfium_c.FPDFFormObj_GetObject(obj, i), inner, depth + 1)
+    def _walk(self, parent, count: int, get_object, ctm, depth: int) -> None:
+        # Most objects on a page are text: one loop with the calls bound to locals, rather than
+        # a method call per object, since a page can hold thousands of objects.
+        get_type = pdfium_c.FPDFPageObj_GetType
+        for i in range(count):
+            obj = get_object(parent, i)
+            kind = get_type(obj)
+            if kind == _TEXT:
+                continue
+            if kind == _PATH:
+                self._path(obj, ctm)
+            elif kind == _IMAGE:
+                self.images += 1
+            elif kind == _FORM and depth < _FORM_DEPTH:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, self._m)
+                m = self._m
+                own = (m.a, m.b, m.c, m.d, m.e, m.f)
+                inner = own if ctm is None else _compose(own, ctm)
+                self._walk(obj, pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, inner,
+                           depth + 1)
 
     def _to_page(self, x: float, y: float, ctm) -> tuple[float, float]:
         if ctm is not None:

@@ -72,7 +72,15 @@ def document_vocabulary(text: str) -> tuple[set[str], set[str]]:
     a whole document, and the same words for this purpose.)"""
     words: set[str] = set()
     compounds: set[str] = set()
-    for token in _AROUND.sub(" ", text).lower().replace("/", " ").split():
+    # each distinct token once (a document repeats most of its words many times); the split
+    # words around a mark are dropped token by token, as they never cross a space or a slash
+    tokens: set[str] = set()
+    for token in set(text.replace("/", " ").split()):
+        if HYPHEN_MARK in token:
+            tokens.update(_AROUND.sub(" ", token).lower().split())
+        else:
+            tokens.add(token.lower())
+    for token in tokens:
         token = token.strip(_PUNCT)
         if not token:
             continue

@@ -33,7 +33,7 @@ class PhraseIndex:
         """Every match of a phrase at a word start, left to right (they may overlap: the caller
         keeps the ones it accepts)."""
         by_first = self.by_first
-        if by_first.keys().isdisjoint(w.lower() for w in WORD.findall(text)):
+        if by_first.keys().isdisjoint(map(str.lower, WORD.findall(text))):
             return  # no word of the text starts a phrase (most lines): one pass in C
         for w in WORD.finditer(text):
             pat = by_first.get(w.group().lower())

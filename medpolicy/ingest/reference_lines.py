@@ -9,14 +9,15 @@ from functools import lru_cache
 
 from .dates import find_dates
 from .document import Line
+from .lexicon import bullet_run, is_empty_value, lone_bullet
 from .vocab import reference_rules
 
 # "12. ", "12) ", "[12] ", "(12) ", and "12.Smith" (no space, as PDF text often has it)
 _MARKER = re.compile(r"^\s*(?:\[(?P<b>\d{1,3})\]|\((?P<p>\d{1,3})\)|(?P<n>\d{1,3})[.)])"
                      r"(?:\s+(?P<rest>\S.*)|(?P<glued>[A-Z\u00c0-\u00de][^\s.].*)|\s*$)")
-BULLET = re.compile(r"^\s*(?:[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013\uf0b7\uf0d8o]\s+|[\u2022\u25aa\u25cf\uf0b7\uf0d8](?=\S))+")
+BULLET = bullet_run()
 # A bullet with nothing after it (a list marker the text layer put on a line of its own).
-LONE_MARK = re.compile(r"^\s*[-\u2022\u25aa\u25cf\u25e6\u00b7\u2013\uf0b7\uf0d8o*]\s*$")
+LONE_MARK = lone_bullet()
 # A surname (hyphenated, with apostrophes) and its initials: "Haslam A", "Collins RH", "Lê QH".
 _NAME = r"[A-Z\u00c0-\u00de][\w'\u2019\-]+(?:\s+[A-Z\u00c0-\u00de][\w'\u2019\-]+){0,2}"
 _INITIALS = r"[A-Z]{1,4}"
@@ -168,7 +169,7 @@ def ends_list(line: Line) -> bool:
 
 
 def is_empty_entry(text: str) -> bool:
-    return bool(re.match(reference_rules().empty_entry, text.strip(), re.I))
+    return is_empty_value(text) or bool(re.match(reference_rules().empty_entry, text.strip(), re.I))
 
 
 def is_subheading(text: str, following: str = "") -> bool:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from ..models import Provenance, RelatedPolicy
 from .dates import find_date
 from .document import Document, Line
+from .lexicon import bullet_prefix, bullet_run, is_empty_value
 from .sections import SectionSpan, match_heading
 from .title import is_type_line
 from .vocab import metadata_rules
@@ -34,8 +35,7 @@ _PREFIXED = re.compile(r"^([A-Z]{2,6})\s+(\d[\dA-Z]*(?:[.\-]\d+)*)\b\s*[-–—:
 # "Endovascular Procedures ..., 02-61000-35" / "Title (MP-104)" / "Title, #336"
 _TRAILING = re.compile(r"(?:[,(]\s*|\s#\s?)([A-Za-z]{0,6}[-.]?\d+(?:[.\-]\d+)*[A-Za-z]?)\)?\.?$")
 _HASH = re.compile(r"^(?P<title>.+?),?\s+#\s?(?P<id>\d{2,}[\w.\-]*)\b")
-_NONE = re.compile(r"^(?:none|n/a|not applicable|none applicable|-)\.?$", re.I)
-_BULLET = re.compile(r"^\s*(?:[•▪●◦·]\s*|[-*−–o]\s+)")
+_BULLET = bullet_prefix()
 # a number inside text that is shaped like a policy's: letters and digits with separators
 # ("GENE.00049", "CG-GENE-14", "AHS-M2178", "2.04.53", "02-61000-35") or a Medicare document's
 _ID_IN_TEXT = re.compile(
@@ -182,7 +182,7 @@ def _entries(lines: list[Line], policy_id: str | None):
     last = ""  # the last line read
     for t, ln in texts:
         rule = match_heading(t)
-        if _NONE.match(t) and not entries:
+        if is_empty_value(t) and not entries:
             return  # "Related Policies: None"
         if (rule is not None and rule.kind != "related" and not _names_products(t)) or (
                 entries and ((t.isupper() and len(t.split()) <= 4) or t.endswith(":"))):
@@ -205,8 +205,8 @@ def _entries(lines: list[Line], policy_id: str | None):
     numbered: list[tuple[str, str, Line]] = []
     titled: list[tuple[None, str, Line]] = []
     for text, ln, heading in entries:
-        text = _BULLET.sub("", _BULLET.sub("", text)).strip()
-        if _NONE.match(text):
+        text = bullet_run().sub("", text).strip()
+        if is_empty_value(text):
             continue
         pid, title = _parse_line(text, policy_id)
         if pid:

@@ -1,20 +1,18 @@
 """Split a Document into sections by heading rules kept as data (rules/headings.json)."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from ..models.section import SectionKind
 from .document import Document, Line
+from .lexicon import bullet_prefix, heading_number
+from .vocab import section_rules
 
-# Section kinds: what role a heading gives the text under it.
-KINDS = ("metadata", "toc", "policy", "guidelines", "coding", "history", "references", "related",
-         "description", "evidence", "background", "boilerplate", "other", "archive")
-# a table whose header row names the section: "Reviews, Revisions, and Approvals | Date | Approval"
 _CONNECTORS = {"and", "or", "and/or", "not", "and or", "either", "plus"}
-_ROW_HEADING_KINDS = {"history", "coding"}
+# a table whose header row names the section: "Reviews, Revisions, and Approvals | Date | Approval"
+_ROW_HEADING_KINDS = {SectionKind.HISTORY, SectionKind.CODING}
 
 
 @dataclass
@@ -26,7 +24,7 @@ class SectionSpan:
     the heading."""
 
     heading: str | None
-    kind: str
+    kind: SectionKind
     level: int
     heading_line: Line | None
     lines: list[Line] = field(default_factory=list)
@@ -38,26 +36,21 @@ class SectionSpan:
 
 @dataclass(frozen=True)
 class HeadingRule:
-    kind: str
+    kind: SectionKind
     level: int
     pattern: re.Pattern
 
 
 @lru_cache(maxsize=1)
 def heading_rules() -> tuple[HeadingRule, ...]:
-    """Load and validate the heading rules once."""
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/headings.json").read_text("utf-8"))
-    rules = []
-    for rule in data["rules"]:
-        if rule["kind"] not in KINDS:
-            raise ValueError(f"headings.json: unknown kind {rule['kind']!r}")
-        for pat in rule["patterns"]:
-            rules.append(HeadingRule(rule["kind"], int(rule["level"]), re.compile(rf"(?:{pat})", re.I)))
-    return tuple(rules)
+    """The heading rules, one per pattern (vocab.SectionRules validates them: a rule naming a
+    kind that is no SectionKind fails at load)."""
+    return tuple(HeadingRule(rule.kind, rule.level, re.compile(rf"(?:{pat})", re.I))
+                 for rule in section_rules().rules for pat in rule.patterns)
 
 
-_ENUM = re.compile(r"^\s*(?:(?:[IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)[.)]\s+|section\s+\d+[.:]?\s+)", re.I)
-_BULLET = re.compile(r"^\s*[-•▪●◦·*]\s")
+_ENUM = heading_number()
+_BULLET = bullet_prefix()
 _LABEL_VALUE = re.compile(r"^[A-Za-z][\w/&(). '-]{0,40}:\s*\S")
 _DATEISH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")
 
@@ -74,9 +67,8 @@ def heading_key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _rule_groups() -> tuple[HeadingRule, ...]:
     """The rules of each kind joined into one pattern, in file order (first match wins)."""
-    data = json.loads(resources.files("medpolicy.ingest").joinpath("rules/headings.json").read_text("utf-8"))
-    return tuple(HeadingRule(r["kind"], int(r["level"]), re.compile("|".join(f"(?:{p})" for p in r["patterns"]), re.I))
-                 for r in data["rules"])
+    return tuple(HeadingRule(r.kind, r.level, re.compile("|".join(f"(?:{p})" for p in r.patterns), re.I))
+                 for r in section_rules().rules)
 
 
 @lru_cache(maxsize=8192)
@@ -131,17 +123,19 @@ def _shape_ok(text: str) -> bool:
 
 
 # inside a numbered list of references, a numbered line is an entry unless it opens one of these
-_AFTER_REFERENCES = {"history", "coding", "policy", "related", "archive"}
+_AFTER_REFERENCES = {SectionKind.HISTORY, SectionKind.CODING, SectionKind.POLICY, SectionKind.RELATED,
+                     SectionKind.ARCHIVE}
 
 
-def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int] | None:
-    """(kind or '', level) when line i is a heading; '' kind means: inherit."""
+def _heading_for(doc: Document, i: int,
+                 parent_kind: SectionKind | None = None) -> tuple[SectionKind | None, int] | None:
+    """(kind, level) when line i is a heading; kind None means: inherit."""
     line = doc.lines[i]
     text = line.text.strip()
     if not _shape_ok(text):
         return None
     rule = match_heading(text)
-    if parent_kind == "references" and _ENUM.match(text) and (not rule or rule.kind not in _AFTER_REFERENCES):
+    if parent_kind == SectionKind.REFERENCES and _ENUM.match(text) and (not rule or rule.kind not in _AFTER_REFERENCES):
         return None  # "2. Centers for Medicare and Medicaid Services (CMS)": an entry
     hinted = line.is_heading
     if _BULLET.match(text):
@@ -162,19 +156,19 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
     if hinted and text[:1] == "(" and i > 0 and not doc.lines[i - 1].text.rstrip().endswith(_CLAUSE_END):
         return None  # "... with supportive evidence" / "(if applicable):" in bold: the sentence goes on
     if hinted:
-        return "", 1 if _is_caps(text) else 2
+        return None, 1 if _is_caps(text) else 2
     if parent_kind in _LIST_KINDS and not line.is_row and not _after_table_note(doc, i, parent_kind):
         return None  # in a reference list, a revision history or a code table: an entry or a cell
     if _is_caps(text):
         if len(text.split()) <= 10 and _CAPS_HEADING.fullmatch(text):
             # an unknown heading in capitals: a section of its own, or a sub-heading of the
             # policy's criteria ("SINGLE GENE TESTS VIA CIRCULATING TUMOR DNA" under "CRITERIA")
-            return ("", 2) if parent_kind in _SUBHEADED_KINDS else ("other", 1)
+            return (None, 2) if parent_kind in _SUBHEADED_KINDS else (SectionKind.OTHER, 1)
         return None  # an acronym, a list of gene symbols, a code
     nxt = doc.lines[i + 1].text if i + 1 < len(doc.lines) else ""
     if (_is_titleish(text) and len(text.split()) <= 8 and len(nxt) > len(text) and not nxt[:1].islower()
             and _after_break(doc, i) and not _unbalanced(text)):
-        return "", 2
+        return None, 2
     return None
 
 
@@ -182,22 +176,22 @@ def _heading_for(doc: Document, i: int, parent_kind: str = "") -> tuple[str, int
 TABLE_NOTE_WORDS = 20
 _ANY_CODE_START = re.compile(r"\s*(?=[A-Z]*\d)[A-Z0-9]{3,7}(?:\.[A-Z0-9]{1,4})?\b")
 # Sections whose unknown lines are entries, rows or cells, never sub-headings
-_LIST_KINDS = {"references", "history", "coding"}
+_LIST_KINDS = {SectionKind.REFERENCES, SectionKind.HISTORY, SectionKind.CODING}
 # Sections whose unknown headings in capitals are sub-headings, not sections of their own
-_SUBHEADED_KINDS = {"policy", "related"}
+_SUBHEADED_KINDS = {SectionKind.POLICY, SectionKind.RELATED}
 # A heading in capitals is words of letters (no list of gene symbols "EGFR, KRAS", no code, no
 # vendor in brackets "(QIAGEN)"), at least five letters ("ATM", "CRC", "NCD" are acronyms)
 _CAPS_HEADING = re.compile(r"(?=(?:[^A-Za-z]*[A-Za-z]){5})[A-Z][A-Za-z&/'’ :-]*(?:\([A-Za-z &/-]+\))?[A-Za-z:)]?")
 _CLAUSE_END = (".", ":", ";", "?", "!", ")", '"', "'")
 
 
-def _after_table_note(doc: Document, i: int, parent_kind: str) -> bool:
+def _after_table_note(doc: Document, i: int, parent_kind: SectionKind | None) -> bool:
     """A line in capitals after the note that closes a code table (prose, not a row, not a
     code's description): the table is over, the line may head what follows ("This policy
     references CPT ... Inclusion of a code does not guarantee coverage." / "E/M GLOSSARY"). A code
     table that goes on under it is still read as one (codes.py continues a table across an
     unknown heading when code rows follow)."""
-    if parent_kind != "coding" or i == 0 or not _is_caps(doc.lines[i].text):
+    if parent_kind != SectionKind.CODING or i == 0 or not _is_caps(doc.lines[i].text):
         return False
     prev = doc.lines[i - 1]
     text = prev.text.strip()
@@ -220,9 +214,9 @@ def _unbalanced(text: str) -> bool:
     return text.count("(") != text.count(")")
 
 
-_PREFIX_KINDS = {"policy"}
+_PREFIX_KINDS = {SectionKind.POLICY}
 # "Disclaimer: This medical policy is a guide ...": boilerplate run into its text after a colon
-_PREFIX_COLON_KINDS = {"boilerplate"}
+_PREFIX_COLON_KINDS = {SectionKind.BOILERPLATE}
 
 
 def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
@@ -242,9 +236,11 @@ def _split_prefix_heading(line: Line) -> tuple[Line, Line, HeadingRule] | None:
     for n in range(min(5, len(words) - 2), 1, -1):
         head = " ".join(words[:n])
         rest = " ".join(words[n:])
+        # the shape first: most lines of running text fail it before any heading rule is tried
+        if not (rest[:1].isupper() and head[:1].isupper() and len(rest.split()) >= 5 and not head.endswith(":")):
+            continue
         rule = match_heading(head)
-        if rule and rule.kind in _PREFIX_KINDS and rest[:1].isupper() and head[:1].isupper() \
-                and len(rest.split()) >= 5 and not head.endswith(":"):
+        if rule and rule.kind in _PREFIX_KINDS:
             h = Line(head, line.page, line.start, line.start + len(head))
             b = Line(rest, line.page, line.start + len(head) + 1, line.end)
             return h, b, rule
@@ -299,18 +295,18 @@ def find_sections(doc: Document) -> list[SectionSpan]:
     """Sections in document order; the text before the first heading is a 'metadata' section.
     An older edition printed after the current one becomes 'archive' sections: kept as text,
     not read by the extractors."""
-    sections = [SectionSpan(None, "metadata", 0, None)]
-    parent_kind = "metadata"
+    sections = [SectionSpan(None, SectionKind.METADATA, 0, None)]
+    parent_kind = SectionKind.METADATA
     archive_from = later_edition_start(doc)
     seen: set[str] = set()  # the keys of the headings met so far
     for i, line in enumerate(doc.lines):
         if i == archive_from:
-            sections.append(SectionSpan("Earlier edition", "archive", 1, None))
-            parent_kind = "archive"
-        if parent_kind == "archive":  # an older edition printed after the current one: keep as text only
+            sections.append(SectionSpan("Earlier edition", SectionKind.ARCHIVE, 1, None))
+            parent_kind = SectionKind.ARCHIVE
+        if parent_kind == SectionKind.ARCHIVE:  # an older edition printed after the current one: keep as text only
             found = _heading_for(doc, i)
             if found:
-                sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), "archive", 2, line))
+                sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), SectionKind.ARCHIVE, 2, line))
             else:
                 sections[-1].lines.append(line)
             continue
@@ -320,7 +316,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             parent_kind = row_rule.kind
             continue
         found = _heading_for(doc, i, parent_kind)
-        if (found and parent_kind == "history" and not line.is_heading and heading_key(line.text) in seen
+        if (found and parent_kind == SectionKind.HISTORY and not line.is_heading and heading_key(line.text) in seen
                 and sections[-1].lines):
             # a revision row naming the section it changed ("Coverage Rationale" / "Added ..."); in a
             # history with no row yet (a table of contents' last entry) it is the next heading
@@ -336,7 +332,7 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             continue
         kind, level = found
         if level <= 1:
-            kind = kind or "other"
+            kind = kind or SectionKind.OTHER
             parent_kind = kind
         else:
             kind = kind or parent_kind

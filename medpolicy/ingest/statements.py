@@ -123,11 +123,52 @@ def _predicates(doc, matcher) -> list[tuple[str, int, bool]]:
     from spacy.util import filter_spans
 
     words = position_rules().attributive_words
-    found = matcher(doc)
+    found = _windowed(doc, matcher)
     labels = {(s, e): doc.vocab.strings[_id] for _id, s, e in found}
     kept = sorted(filter_spans([doc[s:e] for _id, s, e in found]), key=lambda sp: sp.start)
     return [(labels[(sp.start, sp.end)], sp.start_char,
              not (sp.start > 0 and doc[sp.start - 1].lower_ in words)) for sp in kept]
+
+
+def _windowed(doc, matcher) -> list[tuple[int, int, int]]:
+    """`matcher(doc)`, run only on the stretches around the position keywords. Every phrase
+    needs one of them (vocab.position_keywords) and is at most `_longest_phrase()` tokens long,
+    so no match lies outside these windows, and the result is the same; the Matcher costs
+    time on every token it is given, and most tokens of a long paragraph are far from any."""
+    import numpy
+    from spacy.attrs import LOWER
+
+    reach = _longest_phrase()
+    windows: list[list[int]] = []
+    # the keywords' positions in one vectorised pass over the tokens' lower-case hashes
+    for i in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _keyword_hashes())).tolist():
+        a, b = max(0, i - reach + 1), min(len(doc), i + reach)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    if len(windows) == 1 and windows[0] == [0, len(doc)]:
+        return matcher(doc)
+    return [(mid, a + s, a + e) for a, b in windows for mid, s, e in matcher(doc[a:b])]
+
+
+@lru_cache(maxsize=1)
+def _keyword_hashes():
+    """The keywords as spaCy's string hashes (what `doc.to_array(LOWER)` holds)."""
+    import numpy
+    from spacy.strings import hash_string
+
+    return numpy.array(sorted(hash_string(k.lower()) for k in position_keywords()), dtype=numpy.uint64)
+
+
+@lru_cache(maxsize=1)
+def _longest_phrase() -> int:
+    """Most tokens a match of any position phrase can span."""
+    longest = 0
+    for entry in position_rules().positions:
+        for phrase in entry.phrases:
+            longest = max(longest, sum(int(w[1:]) if re.fullmatch(r"~\d+", w) else 1 for w in phrase.split()))
+    return longest
 
 
 @dataclass

@@ -12,10 +12,11 @@ import re
 from .document import Block, BlockKind
 from .flat import flat_to_blocks, is_flattened
 from .furniture import is_chrome_line
+from .lexicon import item_prefix
 from .normalize import unify_characters
 from .text_pages import split_pages, strip_page_furniture
 
-_BULLET = re.compile(r"^\s*(?:[-*•▪●◦·o§–■□➢►✓]\s+|\(?[0-9]{1,3}[.)]\s+|\(?[A-Za-z][.)]\s+|\(?[ivxIVX]{1,5}[.)]\s+)")
+_ITEM_START = item_prefix()  # a bullet or an enumerator
 # a line that starts a new entry: a policy or code id first ("MP-1.120 Title", "C43.0-C43.9 ...")
 _LEADING_ID = re.compile(r"^\s*(?:[A-Z]{0,6}[-.]?\d+(?:[.\-]\d+)+[A-Z]?\s|[A-Z]{2,6}[-.]\d{3,}\s"
                          r"|(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d{2}(?:\.\d{1,4})?)\s+[A-Z])")
@@ -71,7 +72,7 @@ _LOST_BULLET = re.compile(r"^ (?=[A-Z(\"'\d])\S")
 def _block(raw: str, page: int | None, gap: int, *, layer: bool = False) -> Block:
     if "\t" in raw.strip(" "):
         return Block.row([c.strip(" ") for c in raw.strip(" ").split("\t")], page=page, gap=gap)
-    item = _BULLET.match(raw) or (layer and _LOST_BULLET.match(raw))
+    item = _ITEM_START.match(raw) or (layer and _LOST_BULLET.match(raw))
     kind = BlockKind.ITEM if item else BlockKind.PARAGRAPH
     return Block(kind, raw.rstrip(), page=page, gap=gap)
 
@@ -208,7 +209,7 @@ def unwrap(text: str, width: int | None = None) -> str:
             # "Position Statement": a known section heading never continues a sentence
             wrapped = False
         if (prev and "\t" not in prev and "\t" not in s and wrapped
-                and not _BULLET.match(s) and not _LEADING_ID.match(s) and not label and (url_next or not prev.endswith(":"))):
+                and not _ITEM_START.match(s) and not _LEADING_ID.match(s) and not label and (url_next or not prev.endswith(":"))):
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
                 out[-1] = prev + t  # keep the hyphen: hyphenated words stay hyphenated
             else:

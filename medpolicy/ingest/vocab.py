@@ -2,8 +2,9 @@
 by a pydantic model that rejects unknown keys, so a typo in a rules file fails loudly at load
 time instead of silently matching nothing.
 
-This module imports only pydantic and the standard library: the store and the CLI use the payer
-names (identity across letterhead changes) without loading the parsing stack.
+This module imports only pydantic, the standard library and the record models (a heading rule
+names a `SectionKind`): the store and the CLI use the payer names (identity across letterhead
+changes) without loading the parsing stack.
 """
 from __future__ import annotations
 
@@ -11,15 +12,28 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..models.section import SectionKind
 
 
 class _Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     doc: str = Field("", alias="_doc")
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_regex)]  # a pattern checked to compile when the rules load
 
 
 def _load(name: str) -> dict:
@@ -198,12 +212,115 @@ def furniture_rules() -> FurnitureRules:
     return rules
 
 
-# -- lists: revision-history tables and reference lists -------------------------------------------
-
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     doc: str = Field("", alias="_doc")
+
+
+# -- section headings ------------------------------------------------------------------------------
+
+class HeadingRuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: SectionKind  # a kind the model does not know is rejected here, at load time
+    level: int = Field(ge=1)
+    patterns: tuple[Regex, ...] = Field(min_length=1)
+
+
+class SectionRules(_Rules):
+    """rules/headings.json: which headings name which kind of section (see sections.py)."""
+
+    rules: tuple[HeadingRuleSpec, ...]
+
+
+@lru_cache(maxsize=1)
+def section_rules() -> SectionRules:
+    return SectionRules.model_validate(_load("headings.json"))
+
+
+# -- the text's own marks: bullets, enumerators, empty values ------------------------------------
+
+def _sign(mark: str) -> str:
+    if len(mark) != 1 or mark.isalnum() or mark.isspace():
+        raise ValueError(f"{mark!r}: a sign is one character, not a letter, digit or space")
+    return mark
+
+
+def _letter(mark: str) -> str:
+    if len(mark) != 1 or not mark.isalpha():
+        raise ValueError(f"{mark!r}: a letter is one letter")
+    return mark
+
+
+Sign = Annotated[str, AfterValidator(_sign)]  # one printed sign: '•', '-', '('
+Letter = Annotated[str, AfterValidator(_letter)]
+
+
+class BulletMarks(_Part):
+    glyphs: tuple[Sign, ...]
+    glued: tuple[Sign, ...]
+    letters: tuple[Letter, ...]
+    private_use: dict[str, Sign]
+
+    @field_validator("private_use")
+    @classmethod
+    def _code_points(cls, marks: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in marks if not re.fullmatch(r"[0-9A-F]{4}", k) or not 0xE000 <= int(k, 16) <= 0xF8FF]
+        if bad:
+            raise ValueError(f"private-use bullets must be code points U+E000..U+F8FF in hex: {bad}")
+        return marks
+
+    @model_validator(mode="after")
+    def _marks_are_glyphs(self) -> BulletMarks:
+        for what, marks in (("glued bullets", self.glued), ("private-use bullets", self.private_use.values())):
+            if not set(marks) <= set(self.glyphs):
+                raise ValueError(f"{what} that are no glyph: {sorted(set(marks) - set(self.glyphs))}")
+        return self
+
+    def private_use_for(self, glyphs: tuple[str, ...]) -> tuple[str, ...]:
+        """The private-use characters that stand for one of `glyphs`."""
+        return tuple(chr(int(k, 16)) for k, v in self.private_use.items() if v in glyphs)
+
+
+class EnumeratorMarks(_Part):
+    opening: tuple[Sign, ...]
+    closing: tuple[Sign, ...]
+    max_digits: int = Field(gt=0)
+    heading_words: tuple[str, ...]
+
+
+class EmptyValues(_Part):
+    words: frozenset[str]
+
+    @field_validator("words")
+    @classmethod
+    def _compared_form(cls, words: frozenset[str]) -> frozenset[str]:
+        bad = [w for w in words if w != empty_value_key(w) or not w]
+        if bad:  # written as they are compared, or they would never match
+            raise ValueError(f"empty values must be lower case, single-spaced, without end punctuation: {bad}")
+        return words
+
+
+def empty_value_key(text: str) -> str:
+    """The form a printed value is compared in against the empty values."""
+    return " ".join(text.lower().split()).strip(" .,;:")
+
+
+class LexiconRules(_Rules):
+    """rules/lexicon.json: the marks every reader of the text shares (see lexicon.py)."""
+
+    bullets: BulletMarks
+    enumerators: EnumeratorMarks
+    empty_values: EmptyValues
+
+
+@lru_cache(maxsize=1)
+def lexicon_rules() -> LexiconRules:
+    return LexiconRules.model_validate(_load("lexicon.json"))
+
+
+# -- lists: revision-history tables and reference lists -------------------------------------------
 
 
 class HistoryColumns(BaseModel):
@@ -336,7 +453,6 @@ class PositionRules(_Rules):
     continuation_words: frozenset[str]
     abbreviations: frozenset[str]
     marks: tuple[str, ...]
-    bullets: tuple[str, ...]
     connectors: frozenset[str]
     criteria_references: tuple[str, ...]
     appendix_headings: tuple[str, ...]

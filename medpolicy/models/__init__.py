@@ -5,11 +5,11 @@ from .history import HistoryEntry
 from .policy import DATE_KEYS, SCHEMA_VERSION, Policy, PolicyDates, SourceInfo
 from .reference import Reference
 from .related import RelatedPolicy
-from .section import Section
+from .section import Section, SectionKind
 from .statement import Position, Statement
 
 __all__ = [
     "Code", "CodeSystem", "DATE_KEYS", "HistoryEntry", "Policy", "PolicyDates", "Position",
-    "Provenance", "Record", "Reference", "RelatedPolicy", "SCHEMA_VERSION", "Section",
+    "Provenance", "Record", "Reference", "RelatedPolicy", "SCHEMA_VERSION", "Section", "SectionKind",
     "SourceInfo", "Statement",
 ]

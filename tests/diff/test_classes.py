@@ -207,3 +207,11 @@ def test_a_pattern_that_does_not_compile_is_refused_when_the_rules_load(model, d
 
     with pytest.raises(ValidationError, match="bad regular expression"):
         getattr(classes, model).model_validate(data)
+
+
+def test_a_section_kind_the_models_do_not_know_is_refused_when_the_rules_load():
+    from medpolicy.diff import classes
+
+    classes.SectionRules.model_validate({"headings": [], "kinds": {"policy": "coverage"}, "default": "evidence"})
+    with pytest.raises(ValidationError):
+        classes.SectionRules.model_validate({"headings": [], "kinds": {"appendix": "evidence"}, "default": "evidence"})

@@ -52,9 +52,15 @@ def test_history_header(text, expected):
     assert is_history_header(text) is expected
 
 
-@pytest.mark.parametrize("text", ["No code(s) identified", "Not Applicable", "n/a", "No specific codes"])
+@pytest.mark.parametrize("text", ["No code(s) identified", "Not Applicable", "n/a", "No specific codes", "N/A.",
+                                  "None", "None applicable", "- NA -"])
 def test_placeholders(text):
     assert is_placeholder(text)
+
+
+@pytest.mark.parametrize("text", ["Nonspecific code", "Unlisted molecular pathology procedure", "-"])
+def test_not_placeholders(text):
+    assert not is_placeholder(text)
 
 
 def rows(text, table=True, context=None):

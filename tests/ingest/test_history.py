@@ -259,8 +259,9 @@ def test_a_template_placeholder_date_is_a_row_without_a_date():
     assert warnings == []
 
 
-def test_a_section_that_says_none_gives_no_warning():
-    assert extract_history(*build(("Revision History Information", "history", ["N/A"]))) == ([], [])
+@pytest.mark.parametrize("empty", ["N/A", "None.", "Not applicable", "-"])
+def test_a_section_that_says_none_gives_no_warning(empty):
+    assert extract_history(*build(("Revision History Information", "history", [empty]))) == ([], [])
 
 
 def test_text_columns_after_the_date_are_read_in_printed_order():

@@ -316,3 +316,13 @@ def test_a_national_coverage_determination_page(tmp_path):
     assert policy.payer.startswith("Medicare")
     text = " ".join(s.text + " " + (s.heading or "") for s in policy.sections)
     assert not any(w in text for w in ("Home", "Downloads", "Expand All", "Collapse All", "Print"))
+
+
+@pytest.mark.parametrize("item, text", [
+    ("<li>o Second-level entry</li>", "o Second-level entry"),  # prints its own bullet: kept, none added
+    ("<li>\u25cb Second-level entry</li>", "\u25cb Second-level entry"),
+    ("<li>iv) Fourth entry</li>", "iv) Fourth entry"),
+])
+def test_a_list_item_that_prints_its_own_mark_gets_no_second_one(item, text):
+    blocks = html_to_blocks(f"<html><body><ul>{item}</ul></body></html>")
+    assert [b.text for b in blocks if b.kind is BlockKind.ITEM] == [text]

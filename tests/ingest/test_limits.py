@@ -8,7 +8,15 @@ import time
 import pytest
 
 from medpolicy.errors import DocumentError, LimitExceeded, NotAPolicyError, UsageError
+from medpolicy.ingest import reader
 from medpolicy.ingest.limits import run_limited
+
+
+@pytest.fixture(autouse=True)
+def no_warm_reader():
+    """These tests count this process's children; the warm reader (reader.py) that an earlier
+    test's PDF parse left running is a child on purpose, not one of run_limited's."""
+    reader._retire()
 
 # Job functions live at module level so that a spawn-based platform can pickle them too.
 

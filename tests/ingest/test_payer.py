@@ -106,3 +106,16 @@ def test_every_numbered_series_is_issued_by_a_known_payer():
 ])
 def test_an_unknown_organisation_named_after_the_page_title(text, name):
     assert payer(text) == name
+
+
+@pytest.mark.parametrize("line, holder", [
+    ("Copyright 2031 Lakeshore Health Plan, Inc. All rights reserved.", "Lakeshore Health Plan"),
+    ("\u00a9 2031 Lakeshore Health Plan", "Lakeshore Health Plan"),
+    ("Copyright \u00a9 Lakeshore Health Plan. All rights reserved.", "Lakeshore Health Plan"),
+    # the word "copyright" naming a statement or a law, no holder after a year or the sign
+    ("Dental Codes Copyright Statement", None),
+    ("Use of this material is subject to copyright law.", None),
+])
+def test_a_copyright_line_names_its_holder_after_a_year_or_the_sign(line, holder):
+    text = f"Knee Bracing\n\nPolicy\n\nKnee braces are medically necessary when criteria are met.\n\n{line}"
+    assert payer(text) == holder

@@ -610,3 +610,33 @@ def test_every_corpus_pdf_loads_with_one_text_per_page(pdf_dir, corpus_pages):
 def test_corpus_lines(corpus_pages, name, page, line):
     pages, _ = corpus_pages[name]
     assert line in lines(pages[page - 1])
+
+
+# --- paragraph spacing -----------------------------------------------------------------------
+
+def test_short_entries_with_space_after_do_not_teach_their_spacing_as_the_line_pitch(tmp_path):
+    """A document of one-line entries and labels, each with space after it, and only a few
+    wrapped paragraphs: the paragraphs' own line pitch (12.5) is rarer than the entries' spacing
+    (15), but a label 18.5 below a paragraph that ends a sentence at the margin is still a block
+    of its own, and so is the paragraph under it."""
+    ops: list = []
+    y = 80.0
+    for k in range(9):  # a numbered outline, 15 pt apart
+        ops.append(Text(LEFT, y, f"{'IVX'[k % 3]}{k}. Outline entry number {k}"))
+        y += 15
+    y += 3.5
+    bodies = []
+    for label, body in (("SUMMARY:", BODY_2), ("SCOPE:", BODY_3), ("FUNDING:", BODY_1)):
+        ops.append(Text(LEFT, y, label))
+        # three full lines, the last ending a sentence at the right margin
+        rows = wrap_text(body, WIDTH)[:3]
+        rows[-1] += "."
+        bodies.append(" ".join(rows))
+        ops += lines_of(LEFT, y + 18.5, rows)
+        y += 18.5 + 2 * 12.5 + 18.5  # the next label sits 18.5 below the paragraph's last line
+    text = extract(tmp_path, [ops])[0]
+    blocks = [flat(b) for b in text.split("\n\n") if b.strip()]
+    for label in ("SUMMARY:", "SCOPE:", "FUNDING:"):
+        assert label in blocks, blocks
+    for body in bodies:
+        assert flat(body) in blocks, blocks

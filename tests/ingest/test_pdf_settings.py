@@ -18,7 +18,7 @@ from tests.pdfgen import Text, draw_pdf, grid, lines_of, wrap_text
 DEFAULTS = {
     # line spacing and paragraphs
     "pitch_sample_min_em": 0.8, "pitch_sample_max_em": 1.7, "pitch_sample_align_em": 2.0,
-    "pitch_sample_size_pt": 0.5, "pitch_min_samples": 3, "pitch_size_match_pt": 1.0,
+    "pitch_sample_size_pt": 0.5, "pitch_min_samples": 3, "pitch_share_fraction": 0.25, "pitch_size_match_pt": 1.0,
     "default_pitch_em": 1.2, "paragraph_gap_ratio": 1.3, "paragraph_gap_slack_pt": 1.0,
     "same_line_em": 0.5, "baseline_tolerance_em": 0.3, "baseline_overlap": 0.5, "size_change_em": 0.12,
     # indentation and list items

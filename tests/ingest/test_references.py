@@ -164,10 +164,11 @@ def test_find_url(text, url):
     assert find_url(text) == url
 
 
-def test_only_reference_sections_are_read_and_empty_sections_warn():
+@pytest.mark.parametrize("empty", ["None.", "N/A", "Not applicable", "No references"])
+def test_only_reference_sections_are_read_and_empty_sections_warn(empty):
     got, warnings = extract_references(*build(
         ("Policy", "policy", ["1. Criteria one.", "2. Criteria two."]),
-        ("References", "references", ["None."]),
+        ("References", "references", [empty]),
     ))
     assert got == [] and warnings == []  # a list that says it is empty is not a failure
     got, warnings = extract_references(*build(("References", "references", ["Note: see the list online."])))

@@ -12,6 +12,9 @@ from tests.helpers import doc_from_text
     # a page number, a list counter and the document's own running line are no related policies
     ("Ankle Braces, Policy No. 45\n2\nZenith Medical Policy Manual Knee Braces, Policy No. 61\nPolicy No. 3 Hip Braces",
      ["45"]),
+    ("N/A", []), ("None applicable.", []), ("-", []), ("\u2014", []),
+    # the list's first bullet on a line of its own, its entry on the next
+    ("\u2022\n\u2022 8.01.53 Cellular Immunotherapy\n\u2022 8.01.520 Transplantation", ["8.01.53", "8.01.520"]),
 ])
 def test_related_ids(lines, ids):
     doc, secs = doc_from_text("Some Policy Title\n\nRELATED POLICIES\n\n" + lines.replace("\n", "\n\n"))

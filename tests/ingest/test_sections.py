@@ -1,6 +1,12 @@
+import json
+from importlib import resources
+
 import pytest
+from pydantic import ValidationError
 
 from medpolicy.ingest.sections import heading_rules, match_heading
+from medpolicy.ingest.vocab import SectionRules
+from medpolicy.models import SectionKind
 from tests.helpers import doc_from_text
 
 
@@ -25,6 +31,31 @@ def test_heading_rules(heading, kind):
 
 def test_rules_load_and_validate():
     assert len(heading_rules()) > 50
+    assert all(isinstance(rule.kind, SectionKind) for rule in heading_rules())
+
+
+def _heading_data() -> dict:
+    return json.loads(resources.files("medpolicy.ingest").joinpath("rules/headings.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("change", [
+    lambda rule: {**rule, "kind": "appendix"},  # a kind the model does not know
+    lambda rule: {**rule, "kind": "Policy"},  # kinds are lower case, as the JSON prints them
+    lambda rule: {**rule, "patterns": ["(unclosed"]},
+    lambda rule: {**rule, "patterns": []},
+    lambda rule: {**rule, "levl": 1},  # an unknown key
+])
+def test_heading_rules_reject_a_bad_rule(change):
+    data = _heading_data()
+    SectionRules.model_validate(data)
+    bad = {**data, "rules": [change(data["rules"][0]), *data["rules"][1:]]}
+    with pytest.raises(ValidationError):
+        SectionRules.model_validate(bad)
+
+
+def test_heading_rules_reject_unknown_keys():
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        SectionRules.model_validate({**_heading_data(), "rule": []})
 
 
 def test_sub_heading_inherits_kind_and_prefix_heading_splits():

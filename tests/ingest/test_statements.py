@@ -256,3 +256,20 @@ def test_a_list_item_that_only_names_an_experimental_therapy_is_no_statement():
     found = statements("Ear maps are covered for adults with hearing loss.\n\n"
                        "i. The member is not enrolled in a clinical trial of an experimental therapy for hearing loss")
     assert [s.position.value for s in found] == ["covered"]
+
+
+@pytest.mark.parametrize("text", [
+    "This service is considered investigational.",
+    "Investigational for all other indications; experimental when used alone.",
+    " ".join(["The plan reviews each request against the criteria listed below."] * 30)
+    + " Use for any other purpose is not medically necessary because it has not been proven safe and effective.",
+    "It is not medically necessary. " + "Filler words follow here. " * 40 + "It is experimental / investigational.",
+    "Not proven effective, not established, does not meet the definition of medical necessity.",
+    "Nothing here states a position at all, however long it runs on and on.",
+])
+def test_the_matcher_run_on_keyword_windows_finds_what_it_finds_on_the_whole_text(text):
+    from medpolicy.ingest.statements import _nlp, _windowed
+
+    nlp, matcher = _nlp()
+    doc = nlp(text)
+    assert sorted(_windowed(doc, matcher)) == sorted(matcher(doc))

@@ -128,3 +128,25 @@ def test_a_code_rows_name_runs_on_but_a_line_of_codes_is_a_cell_of_its_own():
     lines = unwrap(text, 80).split("\n")
     assert lines[:5] == ["0999U Acme Tumor Profile (Acme Laboratories)", "C18-C20, C24,", "C43",
                          "81999 Cell-Free DNA Panel Blood (Zenith Labs)", "Z19.2"]
+
+
+@pytest.mark.parametrize("mark", ["\u2022", "\u25cb", "\u25aa", "o", "-", "*", "1.", "(b)", "iv)"])
+def test_a_wrapped_text_keeps_every_kind_of_item_on_its_own_line(mark):
+    # the second item is as wide as the wrapped lines around it: only its mark keeps it apart
+    text = "\n".join([
+        "The assay is considered medically necessary when all of the following criteria are met by the member:",
+        f"{mark} The member has a confirmed diagnosis of the condition for which the assay was designed, OR",
+        f"{mark} The member has a progression of the disease documented by imaging or by a pathologist, OR",
+        "Filler sentence that runs on to the same width as every other line so that the text reads wrapped",
+        "and the loader knows it must join lines back into the paragraphs that the author wrote at first.",
+    ] * 3)
+    lines = unwrap(text).split("\n")
+    assert sum(1 for ln in lines if ln.startswith(f"{mark} The member has a progression")) == 3
+
+
+@pytest.mark.parametrize("line", ["-based assays were compared in the same trial of members",
+                                  "oral therapy was given to every member of the trial"])
+def test_a_hyphenated_tail_or_a_glued_letter_is_no_item(line):
+    text = "\n".join(["A first line of the paragraph that the tool wrapped at the same width as the next", line]
+                     + ["Filler sentence that runs on to the same width as every other line so that the text"] * 8)
+    assert not any(ln.startswith(line[:5]) for ln in unwrap(text).split("\n"))
