@@ -81,7 +81,6 @@ def match_heading(text: str, *, exact: bool = False) -> HeadingRule | None:
     candidates = [key]
     if not exact and re.search(r"[a-z]{3}[a-z0-9]$", key):  # "Coverage Criteriaa": a footnote mark glued on
         candidates.append(key[:-1])
-    heading_rules()  # validates the kinds
     for cand in candidates:
         for rule in _rule_groups():
             if rule.pattern.fullmatch(cand):
