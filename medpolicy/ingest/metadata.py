@@ -18,7 +18,7 @@ from .document import Document, Line
 from .fields import Field, read_fields
 from .payer import extract_payer
 from .sections import SectionSpan
-from .title import extract_title, series_number_alone, series_payer
+from .title import extract_title, series_number_alone, series_payer, series_record_id
 from .vocab import metadata_rules
 
 # sections whose dates belong to other documents or to past editions
@@ -243,7 +243,7 @@ def extract_metadata(doc: Document, sections: list[SectionSpan]) -> tuple[dict, 
     title, printed_id = extract_title(doc, sections, scopes.head, payer, policy_id)
     policy_id = policy_id or printed_id
     meta = {
-        "policy_id": policy_id,
+        "policy_id": series_record_id(policy_id),
         "title": title,
         # a national coverage determination is Medicare's whether or not its page names anyone
         "payer": payer or series_payer(policy_id),

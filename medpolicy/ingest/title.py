@@ -499,6 +499,19 @@ def series_number_alone(texts: list[str]) -> str | None:
     return None
 
 
+def series_record_id(policy_id: str | None) -> str | None:
+    """The id as the record keeps it: a series number without the prefix it was printed with,
+    unless the series keeps it ("NCD 90.2" -> "90.2")."""
+    if not policy_id:
+        return policy_id
+    for series in metadata_rules().numbered_series:
+        if series.prefix and not series.id_keeps_prefix:
+            m = re.fullmatch(rf"{re.escape(series.prefix)}\s?(?P<num>{series.number})", policy_id, re.I)
+            if m:
+                return m.group("num")
+    return policy_id
+
+
 def series_payer(policy_id: str | None) -> str | None:
     """The organisation that issues every document of the series `policy_id` belongs to."""
     if not policy_id:

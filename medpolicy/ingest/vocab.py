@@ -109,7 +109,10 @@ class NumberedSeries(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    prefix: str  # printed before the number in the id ("NCD"), or "" (the number says it all: "L35041")
+    prefix: str  # printed before the number ("NCD 90.2"), or "" (the number says it all: "L35041")
+    # whether the record's policy_id keeps the prefix: Medicare's coverage database lists an NCD
+    # by its manual section number alone ("90.2"), as it lists an LCD as "L35041"
+    id_keeps_prefix: bool = False
     names: tuple[str, ...]  # the series' document-type names, lower case
     number: str  # a regular expression of the number
     payer: str  # the organisation that issues the series, when a document names none

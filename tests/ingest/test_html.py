@@ -312,7 +312,7 @@ def test_a_national_coverage_determination_page(tmp_path):
     path = tmp_path / "ncd.html"
     path.write_text(page, encoding="utf-8")
     policy = run_pipeline(path)
-    assert (policy.policy_id, policy.title, policy.dates.effective) == ("NCD 280.99", "Knee Orthoses", "2031-03-04")
+    assert (policy.policy_id, policy.title, policy.dates.effective) == ("280.99", "Knee Orthoses", "2031-03-04")
     assert policy.payer.startswith("Medicare")
     text = " ".join(s.text + " " + (s.heading or "") for s in policy.sections)
     assert not any(w in text for w in ("Home", "Downloads", "Expand All", "Collapse All", "Print"))

@@ -131,16 +131,17 @@ _MCD_MENU_LINES = "Home\n\nSearch\n\nReports\n\nDownloads\n\nHelp\n\nExpand All\
 
 @pytest.mark.parametrize("text, pid, title", [
     # a national coverage determination's page: the site's menus and buttons, then its title in
-    # either printed form; the number in brackets is the NCD's id
+    # either printed form; the number is the NCD's id, kept as Medicare's coverage database lists
+    # it (the manual section number, without "NCD")
     (_MCD_MENU + "National Coverage Determination (NCD) for Knee Orthoses (280.99)\n\nTracking Information\n\n"
      "Publication Number\n\n100-3\n\nIndications and Limitations of Coverage\n\nKnee orthoses are covered.",
-     "NCD 280.99", "Knee Orthoses"),
+     "280.99", "Knee Orthoses"),
     (_MCD_MENU_LINES + "Knee Orthoses for Adults (NCD 280.99)\n\nExpand All | Collapse All\n\nTracking Information\n\n"
      "Effective Date of this Version\n\n03/04/2031\n\nIndications and Limitations of Coverage\n\nKnee orthoses are covered.",
-     "NCD 280.99", "Knee Orthoses for Adults"),
-    ("NCD 20.99: Cardiac Widgets\n\nItem/Service Description\n\nWidgets are covered.", "NCD 20.99", "Cardiac Widgets"),
+     "280.99", "Knee Orthoses for Adults"),
+    ("NCD 20.99: Cardiac Widgets\n\nItem/Service Description\n\nWidgets are covered.", "20.99", "Cardiac Widgets"),
     ("National Coverage Determination (NCD20.99): Cardiac Widgets (CW)\n\nItem/Service Description\n\nWidgets.",
-     "NCD 20.99", "Cardiac Widgets (CW)"),
+     "20.99", "Cardiac Widgets (CW)"),
     # a local coverage determination and a billing article, by the number after the title
     (_MCD_MENU + "Local Coverage Determination (LCD): Knee Orthoses (L99999)\n\nLCD Information\n\nText.",
      "L99999", "Knee Orthoses"),
