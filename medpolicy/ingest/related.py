@@ -21,7 +21,7 @@ from functools import lru_cache
 from ..models import Provenance, RelatedPolicy
 from .dates import find_date
 from .document import Document, Line
-from .lexicon import bullet_prefix, bullet_run, is_empty_value
+from .lexicon import bullet_prefix, bullet_run, enumerator_prefix, is_empty_value
 from .sections import SectionSpan, match_heading
 from .title import is_type_line
 from .vocab import metadata_rules
@@ -36,6 +36,7 @@ _PREFIXED = re.compile(r"^([A-Z]{2,6})\s+(\d[\dA-Z]*(?:[.\-]\d+)*)\b\s*[-–—:
 _TRAILING = re.compile(r"(?:[,(]\s*|\s#\s?)([A-Za-z]{0,6}[-.]?\d+(?:[.\-]\d+)*[A-Za-z]?)\)?\.?$")
 _HASH = re.compile(r"^(?P<title>.+?),?\s+#\s?(?P<id>\d{2,}[\w.\-]*)\b")
 _BULLET = bullet_prefix()
+_ENUMERATED = enumerator_prefix()
 # a number inside text that is shaped like a policy's: letters and digits with separators
 # ("GENE.00049", "CG-GENE-14", "AHS-M2178", "2.04.53", "02-61000-35") or a Medicare document's
 _ID_IN_TEXT = re.compile(
@@ -172,6 +173,8 @@ def _entries(lines: list[Line], policy_id: str | None):
                                                   or match_heading(t) or _names_products(t))), "")
     if _BULLET.match(first):
         marked = lambda t: bool(_BULLET.match(t))  # noqa: E731
+    elif _ENUMERATED.match(first) and not _leading_id(first):
+        marked = lambda t: bool(_ENUMERATED.match(t))  # noqa: E731  "1. Title, Policy No. 22"
     elif _leading_id(first):
         marked = lambda t: bool(_leading_id(t))  # noqa: E731
     else:
@@ -206,6 +209,8 @@ def _entries(lines: list[Line], policy_id: str | None):
     titled: list[tuple[None, str, Line]] = []
     for text, ln, heading in entries:
         text = bullet_run().sub("", text).strip()
+        if _ENUMERATED.match(text) and not _leading_id(text):
+            text = _ENUMERATED.sub("", text)  # "2. Title, Policy No. 2": the list's counter goes
         if is_empty_value(text):
             continue
         pid, title = _parse_line(text, policy_id)
@@ -278,7 +283,7 @@ def _is_id(pid: str) -> bool:
 
 def _parse_line(text: str, policy_id: str | None = None) -> tuple[str | None, str]:
     m = _LABELLED.search(text)
-    if m and len(m.group(1).rstrip(".,;")) > 1:  # "Policy No. 2": a counter or a page number, never a policy
+    if m:  # "Policy No. 2": the label makes any number a policy's, one digit too
         title = text[: m.start()].strip(" ,;:-–")
         parts = [p.strip() for p in title.split(",")]
         if len(parts) > 1 and len(parts[-1].split()) <= 2:  # ", Medicine," names the manual section

@@ -9,9 +9,10 @@ from tests.helpers import doc_from_text
     ("Administrative Policy\nAP-29 Cellular Therapy\nPharmacy Policy\nPharmacy-103 CAR-T", ["AP-29", "Pharmacy-103"]),
     ("Investigational Services, Medicine, Policy No. M-149\nStem Cell Transplants, Transplant, Policy No. M-45", ["M-149", "M-45"]),
     ("None", []),
-    # a page number, a list counter and the document's own running line are no related policies
+    # a bare page number or list counter and the document's own running line are no related
+    # policies; a number after a policy-number label is one, one digit or more
     ("Ankle Braces, Policy No. 45\n2\nZenith Medical Policy Manual Knee Braces, Policy No. 61\nPolicy No. 3 Hip Braces",
-     ["45"]),
+     ["45", "3"]),
     ("N/A", []), ("None applicable.", []), ("-", []), ("\u2014", []),
     # the list's first bullet on a line of its own, its entry on the next
     ("\u2022\n\u2022 8.01.53 Cellular Immunotherapy\n\u2022 8.01.520 Transplantation", ["8.01.53", "8.01.520"]),
@@ -116,3 +117,17 @@ def test_related_title_after_its_label_and_number():
 ])
 def test_numbers_of_other_policies_in_the_text(text, own, ids):
     assert related(text, own) == ids
+
+
+def test_a_numbered_list_of_labelled_policies_gives_every_entry_without_its_counter():
+    from tests.helpers import doc_from_text
+    from medpolicy.ingest.related import extract_related
+    from medpolicy.ingest.sections import find_sections
+
+    text = ("Knee Bracing, Policy No. 61\n\nPolicy\n\nKnee braces are covered.\n\nCross References\n\n"
+            "1. Genetic Testing for Knee Disorders Affecting Several Joints, Genetics, Policy No. 22\n"
+            "2. General Approach to Bracing, Orthotics, Policy No. 2\n\nBackground\n\nText.")
+    doc, _ = doc_from_text(text)
+    related, _w = extract_related(doc, find_sections(doc), "61")
+    assert [(r.policy_id, r.title) for r in related] == [
+        ("22", "Genetic Testing for Knee Disorders Affecting Several Joints"), ("2", "General Approach to Bracing")]
