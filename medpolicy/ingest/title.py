@@ -137,11 +137,15 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
         if title:
             if doc.lines[i].is_heading and doc.lines[i].level == 1:
                 return title, pid  # the page marks its own title: an HTML <h1>
-            candidates.append((title, pid, pid is not None or ctx.printed_again(title) or _anchored(ctx, i, last),
-                               doc.lines[i].is_heading))
+            # how many signs confirm it: its own number, printed again (a "Title" field, a
+            # running header), set right above or below the document-type line
+            signs = (pid is not None) + ctx.printed_again(title) + _anchored(ctx, i, last)
+            candidates.append((title, pid, signs, doc.lines[i].is_heading))
     # of the confirmed ones, a line the loader marks as a heading (a page's <h2> under its
-    # document type) before a plain one (a site's logo text above that type line)
-    confirmed = next((c for c in candidates if c[2] and c[3]), None) or next((c for c in candidates if c[2]), None)
+    # document type) before a plain one (a site's logo text above that type line), then the one
+    # most signs confirm (a site's name over the type line is anchored, never printed again)
+    confirmed = next((c for c in candidates if c[2] and c[3]), None) or max(
+        (c for c in candidates if c[2]), key=lambda c: c[2], default=None)
     if confirmed:
         return confirmed[0], confirmed[1]
     for title, pid in _running_titles(ctx):

@@ -195,3 +195,12 @@ def test_the_number_only_in_a_running_header_removed_from_every_page():
 ])
 def test_a_site_name_after_the_page_title(text, title):
     assert meta(text)["title"] == title
+
+
+def test_a_site_name_over_the_type_line_gives_way_to_the_title_printed_again():
+    # the site's name sits right above the document-type line, as the title sits right below
+    # it; only the title is printed again further down (a "Title" field)
+    text = ("Lakeside Coverage Library\nNational Coverage Determination\nKnee Orthoses for Adults\n"
+            "Tracking Information\nManual Section Title\nKnee Orthoses for Adults\n\n"
+            "Indications and Limitations of Coverage\n\nKnee orthoses are covered when reasonable and necessary.")
+    assert meta(text)["title"] == "Knee Orthoses for Adults"
