@@ -123,6 +123,9 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", s) if len(s) <= 60 else s
 
 
+HEAD_LINES = 8  # the lines at a text's start that can be page 1's running header
+
+
 def remove_furniture(items: list[_Raw], removed: list[str] | None = None) -> list[_Raw]:
     """Drop page markers and the short lines that repeat beside them on most pages (appended,
     once each, to `removed` when given)."""
@@ -142,9 +145,21 @@ def remove_furniture(items: list[_Raw], removed: list[str] | None = None) -> lis
     near: Counter[str] = Counter(_mask(items[j].text) for j in near_idx)
     threshold = max(2, (len(marker_idx) + 1) // 2)
     furniture = {k for k, n in near.items() if n >= threshold and total[k] <= n + 1}
+    # The document's first lines are page 1's header: a line printed there and again beside a
+    # counter is that header repeated on the next page (a two-page text has one such repeat,
+    # too few to count on its own). Page 1 keeps its copy: it is the document's own header.
+    head = [i for i in range(min(len(items), marker_idx[0], HEAD_LINES)) if "\t" not in items[i].text]
+    head_keys = {_mask(items[i].text) for i in head}
+    repeated_head = {k for k, n in near.items() if k in head_keys and k not in furniture
+                     and n + 1 >= threshold and total[k] <= n + 1}
+    kept = {i for i in head if _mask(items[i].text) in repeated_head}
+    furniture |= repeated_head
     out: list[_Raw] = []
     dropped = False
     for i, it in enumerate(items):
+        if i in kept:
+            out.append(it)
+            continue
         if i in markers or ("\t" not in it.text and _mask(it.text) in furniture):
             dropped = True
             if removed is not None and i not in markers and it.text not in removed:

@@ -52,3 +52,21 @@ def test_a_lone_month_and_year_is_no_page_counter():
     # page counters "n/m" run with one total; a date cell "11/30" on its own is text
     doc, _ = doc_from_text("Policy\n\nText one.\n\n1/2\n\nRow summary.\n\n11/30\n\nText two.\n\n2/2")
     assert [ln.text for ln in doc.lines] == ["Policy", "Text one.", "Row summary.", "11/30", "Text two."]
+
+
+def test_a_two_page_text_loses_the_header_repeated_after_its_page_counter_and_keeps_page_ones():
+    from medpolicy.ingest.references import extract_references
+    from medpolicy.ingest.sections import find_sections
+
+    header = "Lakeside Clinical Policy\nWrist Splints for Adults: Policy No. 417\nLast Approval: 6/11/2031\n"
+    text = (header + "\nPOLICY\nWrist splints are medically necessary after a fracture.\n\nREFERENCES\n"
+            "1. Abel RS, Moss T. Splinting after distal radius fracture. J Hand Rep. 2030;4(2):11-19.\n"
+            "2. Brandt K. Night splints in adults. Hand Surg Q. 2029;8:40-48.\n"
+            "Page 1 of 2\n" + header +
+            "3. Cole D, Iyer P. Wrist orthoses: a review. Orthop Rev. 2031;12:1-9.\nPage 2 of 2\n")
+    doc, _ = doc_from_text(text)
+    lines = [ln.text for ln in doc.lines]
+    assert lines[:3] == header.strip().split("\n")  # page 1's header stays where it is
+    assert lines.count("Lakeside Clinical Policy") == 1 and lines.count("Last Approval: 6/11/2031") == 1
+    refs, _w = extract_references(doc, find_sections(doc))
+    assert [r.number for r in refs] == [1, 2, 3]
