@@ -212,12 +212,15 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
                 ev.add(p, LETTERHEAD, m.group(0))
     for text in doc.source.furniture:
         # a running header or footer is the letterhead of every page, even once removed from
-        # the text ("Proprietary Information of X", "(c)2025 X"): once per distinct line
+        # the text ("Proprietary Information of X", "(c)2025 X"): once per distinct line; a
+        # disclaimer's sentence repeated on every page only mentions the names in it
+        if len(text.split()) > LETTERHEAD_MAX_WORDS:
+            continue
         for p in {p.name: p for m, p in names_in(text)
                   if not p.self_only or len(m.group(0)) >= len(text.strip(" .,:;-®™")) - 1}.values():
             ev.add(p, LETTERHEAD, None)
     seen: set[str] = set()
-    for ln in doc.lines:
+    for k, ln in enumerate(doc.lines):
         if id(ln) in skip:
             continue
         if ln.text in seen:
@@ -237,7 +240,11 @@ def extract_payer(doc: Document, sections: list[SectionSpan]) -> str | None:
             ambiguous = m.group(0) in p.ambiguous
             if not p.self_only and not ambiguous and re.match(_SUBJECT_VERB, text[m.end():]):
                 ev.add(p, SELF_STATEMENT, m.group(0))
-            elif not p.self_only and not ambiguous and _DOCUMENT_NOUN.match(text, m.end()):
+            elif not p.self_only and not ambiguous and (_DOCUMENT_NOUN.match(text, m.end()) or (
+                    not text[m.end():].strip() and k + 1 < len(doc.lines)
+                    and _DOCUMENT_NOUN.match(" " + doc.lines[k + 1].text.strip()))):
+                # "<Org> policies", also where a text layer broke the line after the name (a
+                # table's header cell "Related Anthem" / "Document")
                 ev.add(p, DOCUMENTS, m.group(0))
             else:
                 ev.mention(p, m.group(0))

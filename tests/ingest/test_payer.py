@@ -119,3 +119,22 @@ def test_an_unknown_organisation_named_after_the_page_title(text, name):
 def test_a_copyright_line_names_its_holder_after_a_year_or_the_sign(line, holder):
     text = f"Knee Bracing\n\nPolicy\n\nKnee braces are medically necessary when criteria are met.\n\n{line}"
     assert payer(text) == holder
+
+
+def test_an_organisation_over_its_documents_in_a_broken_header_cell_is_the_issuer():
+    # a table's header cell "Related Premera Document" that the text layer broke after the name;
+    # another plan named only in a sentence is a mention
+    text = ("Clinical Guideline\n\nKnee Bracing\n\nPolicy\n\nKnee braces are medically necessary when criteria "
+            "are met. Commercial or FEP plans may adopt this guideline.\n\nRelated Premera\nDocument\n"
+            "Knee Orthoses")
+    assert payer(text) == "Premera Blue Cross"
+
+
+def test_a_disclaimer_repeated_on_every_page_is_no_letterhead():
+    from medpolicy.ingest.payer import extract_payer
+    from medpolicy.ingest.sections import find_sections
+
+    doc, _ = doc_from_text("Knee Bracing\n\nPolicy\n\nKnee braces are medically necessary when criteria are met.")
+    doc.source.furniture[:] = ["Alternatively, commercial or FEP plans or lines of business which determine there "
+                               "is not a need to adopt the guideline may use other criteria."]
+    assert extract_payer(doc, find_sections(doc)) is None
