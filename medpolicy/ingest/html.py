@@ -288,6 +288,10 @@ class _Renderer:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
+        # the text of the page's own footer: the site's links and notices, kept aside as a PDF's
+        # running footer is (payer evidence, never body text)
+        self.furniture: list[str] = []
+        self.in_content = 0  # inside <main> or <article>, where a <footer> is the document's own
         self.run: list[tuple[str, bool]] = []  # inline text of the current line, with boldness
         self.bold = 0
         self.prefix: tuple[int, str] | None = None  # (depth, marker) waiting for a list item's first line
@@ -329,6 +333,18 @@ class _Renderer:
         if tag in SKIP or el.hidden():
             return
         if tag == "br":
+            self.flush()
+        elif not self.in_content and (tag == "footer" or el.attrs.get("role", "").lower() == "contentinfo"):
+            self.flush()
+            page_footer = _Renderer()
+            page_footer.children(el)
+            page_footer.flush()
+            self.furniture += [b.display for b in page_footer.blocks if b.display.strip()]
+        elif tag in ("main", "article"):
+            self.flush()
+            self.in_content += 1
+            self.children(el)
+            self.in_content -= 1
             self.flush()
         elif tag in HEADINGS:
             self.flush()
@@ -464,12 +480,14 @@ def _is_layout(table: _Node, rows: list[list[_Node]]) -> bool:
     return any(holds_structure(cell) for row in rows for cell in row)
 
 
-def html_to_blocks(html: str, *, path: str | None = None) -> list[Block]:
+def html_to_blocks(html: str, *, path: str | None = None, furniture: list[str] | None = None) -> list[Block]:
     """The blocks of an HTML document; DocumentError (naming `path`) if it is malformed beyond
-    reading or shows no text."""
+    reading or shows no text. The lines of the page's footer go to `furniture` when given."""
     renderer = _Renderer()
     renderer.children(parse_tree(html, path=path))
     renderer.flush()
     if not any(b.display.strip() for b in renderer.blocks):
         raise DocumentError("no text in this HTML document", path=path)
+    if furniture is not None:
+        furniture.extend(renderer.furniture)
     return renderer.blocks

@@ -117,7 +117,9 @@ def load_source(path: str | os.PathLike, *, timeout: float | None = None, memory
     if fmt == "html":
         from .html import html_to_blocks
 
-        return SourceDocument(spath, sha, "html", html_to_blocks(text, path=spath), len(data), warnings=warnings)
+        footer: list[str] = []
+        blocks = html_to_blocks(text, path=spath, furniture=footer)
+        return SourceDocument(spath, sha, "html", blocks, len(data), warnings=warnings, furniture=footer)
     from .text import text_to_blocks
 
     furniture: list[str] = []

@@ -326,3 +326,17 @@ def test_a_national_coverage_determination_page(tmp_path):
 def test_a_list_item_that_prints_its_own_mark_gets_no_second_one(item, text):
     blocks = html_to_blocks(f"<html><body><ul>{item}</ul></body></html>")
     assert [b.text for b in blocks if b.kind is BlockKind.ITEM] == [text]
+
+
+def test_the_page_footer_is_furniture_and_an_articles_own_footer_is_text():
+    from medpolicy.ingest.html import html_to_blocks
+
+    page = ("<html><body><main><h1>Knee Bracing</h1><p>Knee braces are medically necessary when criteria are met.</p>"
+            "<article><p>Policy text.</p><footer>Last reviewed by the committee on 03/02/2031.</footer></article>"
+            "</main><footer><a href='/c'>Contact Us</a> | <a href='/a'>Accessibility</a>"
+            "<p>\u00a9 2031 Lakeshore Health Plan</p></footer></body></html>")
+    furniture: list[str] = []
+    text = "\n".join(b.display for b in html_to_blocks(page, furniture=furniture))
+    assert "Contact Us" not in text and "Lakeshore" not in text
+    assert "Last reviewed by the committee on 03/02/2031." in text
+    assert furniture == ["Contact Us | Accessibility", "\u00a9 2031 Lakeshore Health Plan"]
