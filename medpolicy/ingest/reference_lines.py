@@ -51,10 +51,15 @@ def _author_start() -> re.Pattern:
     return re.compile(rf"^(?:(?:{particles})\s+(?:'t\s+)?)*{_NAME}\s+{_INITIALS}(?:[,.;]|\s+et\s+al|\s+and\s)")
 
 
+def _particle() -> str:
+    """One lower-case name particle before a surname, as pattern source ("de ", "van 't ")."""
+    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
+    return rf"(?:(?:{particles})\s+(?:'t\s+)?)"
+
+
 @lru_cache(maxsize=1)
 def _particle_start() -> re.Pattern:
-    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
-    return re.compile(rf"^(?:(?:{particles})\s+(?:'t\s+)?)+[A-Z\u00c0-\u00de][\w'\u2019\-]+,?\s")
+    return re.compile(rf"^{_particle()}+[A-Z\u00c0-\u00de][\w'\u2019\-]+,?\s")
 
 
 _AUTHORS_ONLY = re.compile(rf"^(?:{_NAME}\s+{_INITIALS}(?:,\s*|\s+and\s+))*{_NAME}\s+{_INITIALS}(?:,?\s+et\s+al)?\.?$")
@@ -277,8 +282,7 @@ _MAX_ROUNDS = 3
 @lru_cache(maxsize=1)
 def _particles() -> re.Pattern:
     """Lower-case name particles before a surname, or nothing ("de Bono JS", "van 't Veer LJ")."""
-    particles = "|".join(re.escape(p) for p in reference_rules().author_particles)
-    return re.compile(rf"(?:(?:{particles})\s+(?:'t\s+)?)*(?=[A-Z\u00c0-\u00de])")
+    return re.compile(rf"{_particle()}*(?=[A-Z\u00c0-\u00de])")
 
 
 # A group author and its date just before: "National Cancer Network (2024, July). " - what
