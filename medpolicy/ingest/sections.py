@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -290,6 +291,9 @@ def _label_of(text: str) -> str | None:
     return m.group(1).strip().lower() if m else None
 
 
+SUBSECTION_REPEATS = 3  # times a heading is printed for it to label a part of each block
+
+
 def find_sections(doc: Document) -> list[SectionSpan]:
     """Sections in document order; the text before the first heading is a 'metadata' section.
     An older edition printed after the current one becomes 'archive' sections: kept as text,
@@ -298,6 +302,10 @@ def find_sections(doc: Document) -> list[SectionSpan]:
     parent_kind = SectionKind.METADATA
     archive_from = later_edition_start(doc)
     seen: set[str] = set()  # the keys of the headings met so far
+    # how often each short line is printed: an evidence heading printed again and again inside
+    # the policy ("Rationale" under each indication's criteria) labels a part of each block, not
+    # the start of the evidence section
+    printed = Counter(" ".join(ln.text.lower().split()).rstrip(":") for ln in doc.lines if len(ln.text) <= 40)
     for i, line in enumerate(doc.lines):
         if i == archive_from:
             sections.append(SectionSpan("Earlier edition", SectionKind.ARCHIVE, 1, None))
@@ -330,6 +338,12 @@ def find_sections(doc: Document) -> list[SectionSpan]:
             sections[-1].lines.append(line)
             continue
         kind, level = found
+        if (level <= 1 and kind == SectionKind.EVIDENCE and parent_kind == SectionKind.POLICY
+                and printed[" ".join(line.text.lower().split()).rstrip(":")] >= SUBSECTION_REPEATS):
+            level = 2  # its own kind for its own text; the headings after it stay the policy's
+            sections.append(SectionSpan(line.text.strip().rstrip(":").strip(), kind, level, line))
+            seen.add(heading_key(line.text))
+            continue
         if level <= 1:
             kind = kind or SectionKind.OTHER
             parent_kind = kind

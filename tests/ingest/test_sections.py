@@ -164,3 +164,24 @@ def test_a_heading_in_capitals_after_a_code_tables_closing_note_starts_a_section
     assert ("VISIT GLOSSARY", "other") in _kinds(text)
     # inside the table, a line in capitals is a cell
     assert "ANALYSIS PANEL" not in [h for h, _ in _kinds("Coding\n\n99998 Gene test\n\nANALYSIS PANEL\n\n99997 Other test")]
+
+
+def _heading_kinds(text):
+    from medpolicy.ingest.sections import find_sections
+
+    doc, _ = doc_from_text(text)
+    return [(s.heading, s.kind) for s in find_sections(doc) if s.heading]
+
+
+def test_a_rationale_under_each_block_of_criteria_keeps_the_blocks_in_the_policy():
+    blocks = "".join(f"\n\nKnee Disorder {n}\n\nTesting is medically necessary when criteria are met.\n\n"
+                     f"Rationale\n\nTrials support testing in disorder {n}." for n in (1, 2, 3))
+    kinds = _heading_kinds("Clinical Indications" + blocks + "\n\nReferences\n\n1. Abel R. Knees. J Knee. 2031;1:1-2.")
+    assert [k for h, k in kinds if h.startswith("Knee Disorder")] == [SectionKind.POLICY] * 3
+    assert [k for h, k in kinds if h == "Rationale"] == [SectionKind.EVIDENCE] * 3
+
+
+def test_one_rationale_after_the_policy_starts_the_evidence():
+    kinds = _heading_kinds("Policy\n\nTesting is medically necessary when criteria are met.\n\nRationale\n\n"
+                   "Trials support testing.\n\nKnee Trials\n\nTwo trials were small.")
+    assert dict(kinds)["Knee Trials"] == SectionKind.EVIDENCE
