@@ -144,7 +144,7 @@ def extract_title(doc: Document, sections: list[SectionSpan], head_fields: list[
     # of the confirmed ones, a line the loader marks as a heading (a page's <h2> under its
     # document type) before a plain one (a site's logo text above that type line), then the one
     # most signs confirm (a site's name over the type line is anchored, never printed again)
-    confirmed = next((c for c in candidates if c[2] and c[3]), None) or max(
+    confirmed = max((c for c in candidates if c[2] and c[3]), key=lambda c: c[2], default=None) or max(
         (c for c in candidates if c[2]), key=lambda c: c[2], default=None)
     if confirmed:
         return confirmed[0], confirmed[1]

@@ -204,3 +204,11 @@ def test_a_site_name_over_the_type_line_gives_way_to_the_title_printed_again():
             "Tracking Information\nManual Section Title\nKnee Orthoses for Adults\n\n"
             "Indications and Limitations of Coverage\n\nKnee orthoses are covered when reasonable and necessary.")
     assert meta(text)["title"] == "Knee Orthoses for Adults"
+
+
+def test_of_two_confirmed_headings_the_better_confirmed_is_the_title():
+    # both lines are headings and both sit beside the type line; only the title is printed again
+    text = ("## Lakeside Coverage Library\nNational Coverage Determination\n## Knee Orthoses for Adults\n"
+            "Tracking Information\nManual Section Title\nKnee Orthoses for Adults\n\n"
+            "Indications and Limitations of Coverage\n\nKnee orthoses are covered when reasonable and necessary.")
+    assert meta(text)["title"] == "Knee Orthoses for Adults"
