@@ -163,12 +163,13 @@ def _keyword_hashes():
 
 @lru_cache(maxsize=1)
 def _longest_phrase() -> int:
-    """Most tokens a match of any position phrase can span."""
-    longest = 0
-    for entry in position_rules().positions:
-        for phrase in entry.phrases:
-            longest = max(longest, sum(int(w[1:]) if re.fullmatch(r"~\d+", w) else 1 for w in phrase.split()))
-    return longest
+    """Most tokens a match of any position phrase can span, read off the Matcher patterns
+    `_compile` builds (a gap "{0,n}" spans up to n tokens, any other spec one)."""
+    def reach(spec: dict) -> int:
+        gap = re.fullmatch(r"\{0,(\d+)\}", spec.get("OP", ""))
+        return int(gap.group(1)) if gap else 1
+
+    return max(sum(map(reach, _compile(phrase))) for entry in position_rules().positions for phrase in entry.phrases)
 
 
 @dataclass
