@@ -55,13 +55,21 @@ _DOCUMENT_NOUN = re.compile(r"(?:'s)?\s+(?:(?:medical|clinical|coverage|reimburs
 # a letterhead line is not a sentence: a disclaimer in the first lines only mentions names
 LETTERHEAD_MAX_WORDS = 14
 _NCD = re.compile(r"\bnational coverage determinations?\b|\bNCD\s+\d", re.I)
-_ORG_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Health Partners|Health"
-              r"|Insurance(?: Company)?|Blue\s?Cross(?: (?:and |& )?Blue\s?Shield)?|Blue\s?Shield|Assurance|Mutual|HMO|Medical Group)")
+# Words that end an organisation's name, in the order they are tried: the insurer's words, and
+# in a letterhead also looser ones ("... Health", "... Medical Group"). A site's name after a
+# page title ("X | Blue Cross and Blue Shield of Wyoming", "X - Zenith Health Plan") takes only
+# the insurer's ("Behavioral Health" is a topic).
+_NAME_ENDS = (  # (alternative, letterhead, insurer)
+    (r"Health\s?Plans?", True, True), (r"Health\s?Care", True, True), ("Healthcare", True, True),
+    ("HealthCare", True, True), ("Health Insurance", True, True), ("Health Partners", True, False),
+    ("Health", True, False), (r"Insurance(?: Company)?", True, True),
+    (r"Blue\s?Cross(?: (?:and |& )?Blue\s?Shield)?", True, True), (r"Blue\s?Shield", True, True),
+    ("BCBS", False, True), ("Assurance", True, True), ("Mutual", True, True), ("HMO", True, True),
+    ("Medical Group", True, False),
+)
+_ORG_WORDS = "(?:" + "|".join(alt for alt, letterhead, _insurer in _NAME_ENDS if letterhead) + ")"
+_INSURER_WORDS = "(?:" + "|".join(alt for alt, _letterhead, insurer in _NAME_ENDS if insurer) + ")"
 _LETTERHEAD_ORG = re.compile(rf"(?:[A-Z][\w&'.-]*\s){{1,5}}{_ORG_WORDS}(?:(?:,)? (?:Inc\.?|LLC|of [A-Z][a-z]+(?: [A-Z][a-z]+)?))?")
-# a site's name after a page title ("X | Blue Cross and Blue Shield of Wyoming", "X - Zenith Health
-# Plan"): words that name an insurer, not a topic ("Behavioral Health" is one)
-_INSURER_WORDS = (r"(?:Health\s?Plans?|Health\s?Care|Healthcare|HealthCare|Health Insurance|Insurance(?: Company)?"
-                  r"|Blue\s?Cross(?: (?:and |& )?Blue\s?Shield)?|Blue\s?Shield|BCBS|Assurance|Mutual|HMO)")
 _SITE_ORG = re.compile(rf"(?:[A-Z][\w&'.-]*\s+){{0,5}}{_INSURER_WORDS}(?:\s+(?:of|in)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}})?"
                        rf"(?:,?\s+(?:Inc|LLC)\.?)?[®™]?")
 _SITE_SEPARATOR = re.compile(r"\s+(?:\||[-–—])\s+")
